@@ -1,0 +1,43 @@
+"""Configuration from environment variables (PONTE_*), read once per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Development-only key: refused when PONTE_ENV=production (see check_production).
+DEV_DATA_KEY = "ponte-development-key-not-for-production-use"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PONTE_", env_file=".env", extra="ignore")
+
+    env: str = Field("development", description="development | test | production")
+    database_url: str = Field("sqlite:///ponte.db", description="SQLAlchemy URL; PostgreSQL in production")
+    redis_url: str | None = Field(None, description="Optional Redis for flash-sale hot spots")
+    data_key: SecretStr = Field(
+        SecretStr(DEV_DATA_KEY),
+        description="Secret from which the key that encrypts personal data at rest is derived",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_locale: str = "en"
+    fx_official_files: list[Path] = Field(
+        default_factory=list, description="CSV files of official rates that take precedence"
+    )
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    def check_production(self) -> None:
+        if self.env == "production" and self.data_key.get_secret_value() == DEV_DATA_KEY:
+            raise RuntimeError("PONTE_DATA_KEY must be set to a secret of your own in production")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    settings = Settings()
+    settings.check_production()
+    return settings

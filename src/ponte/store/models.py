@@ -1,0 +1,3 @@
+"""Imports every model so that Base.metadata knows all tables (Alembic, create_all)."""
+
+from ponte.store import commerce, tenancy  # noqa: F401
