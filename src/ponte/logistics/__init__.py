@@ -1,0 +1,1 @@
+"""Air logistics: air waybills, rating, ULDs, consolidation, routes, tracking, ONE Record export."""
