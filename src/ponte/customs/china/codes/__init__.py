@@ -1,0 +1,81 @@
+"""China customs code lists used by the CEB messages, as data (YAML) with effective date and source."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ponte.errors import ValidationError
+
+_BIG = ("country", "currency", "unit")
+
+
+def _load(name: str) -> Any:
+    return yaml.safe_load(resources.files(__name__).joinpath(name).read_text("utf-8"))
+
+
+@cache
+def code_list(name: str) -> frozenset[str]:
+    """The set of valid codes of a list (country, currency, unit or a small list)."""
+    if name in _BIG:
+        return frozenset(_load(f"{name}.yaml")["codes"])
+    lists = _load("small.yaml")["lists"]
+    if name not in lists:
+        raise KeyError(name)
+    return frozenset(str(k) for k in lists[name])
+
+
+@cache
+def code_table(name: str) -> dict[str, Any]:
+    """The whole list with its labels, effective date and source."""
+    if name in _BIG:
+        return _load(f"{name}.yaml")  # type: ignore[no-any-return]
+    small = _load("small.yaml")
+    return {
+        "name": name,
+        "effective": small["effective"],
+        "source": small["source"],
+        "codes": {str(k): v for k, v in small["lists"][name].items()},
+    }
+
+
+@cache
+def _iso_index(name: str) -> dict[str, str]:
+    return {row[0]: code for code, row in _load(f"{name}.yaml")["codes"].items() if row[0]}
+
+
+def customs_country(iso2: str, field: str = "country") -> str:
+    """ISO 3166-1 alpha-2 -> customs 3-digit country code."""
+    try:
+        return _iso_index("country")[iso2.upper()]
+    except KeyError:
+        raise ValidationError(
+            f"country {iso2!r} has no China customs code in Ponte's table",
+            field=field,
+            rule="customs-country",
+        ) from None
+
+
+def customs_currency(iso: str, field: str = "currency") -> str:
+    """ISO 4217 -> customs 3-digit currency code (the legacy table has no BRL, MXN, CLP, COP, PEN, ARS)."""
+    try:
+        return _iso_index("currency")[iso.upper()]
+    except KeyError:
+        raise ValidationError(
+            f"currency {iso!r} has no China customs code; declare in USD or CNY",
+            field=field,
+            rule="customs-currency",
+        ) from None
+
+
+def iso_country(code: str) -> str | None:
+    row = _load_codes("country").get(code)
+    return row[0] if row else None
+
+
+@cache
+def _load_codes(name: str) -> dict[str, Any]:
+    return _load(f"{name}.yaml")["codes"]  # type: ignore[no-any-return]

@@ -1,0 +1,212 @@
+"""Signing CEB messages (enveloped XML-DSig, C14N 1.0).
+
+A :class:`Signer` turns unsigned message bytes into signed bytes. Two implementations:
+
+* :class:`SoftwareSigner` — signxml with a software RSA key and certificate (tests, demo, and e-ports
+  that accept a software certificate); RSA-SHA256 by default, RSA-SHA1 for the 2018 convention.
+* :class:`DeviceSigner` — writes the SignedInfo itself with the algorithm URIs of either convention
+  (the 2022 PDF: ``chinaport.gov.cn/2022/04/xmldsig#sm2-sm3`` + SM3 digest; the convention accepted in
+  practice: ``xmldsig#sm2-sm3`` + SHA-1 digest; or plain RSA-SHA1) and hands the canonical SignedInfo
+  bytes to a pluggable device function (the customs-issued key in a smart card or crypto server).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from lxml import etree
+
+from ponte.customs.china.parse import load_xml
+from ponte.customs.china.spec import DS_NS
+from ponte.errors import ValidationError
+
+C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"
+
+
+@dataclass(frozen=True)
+class Convention:
+    name: str
+    signature_method: str
+    digest_method: str
+    digest: str  # hashlib name
+
+
+CONVENTIONS = {
+    "rsa-sha1": Convention(
+        "rsa-sha1",
+        "http://www.w3.org/2000/09/xmldsig#rsa-sha1",
+        "http://www.w3.org/2000/09/xmldsig#sha1",
+        "sha1",
+    ),
+    "rsa-sha256": Convention(
+        "rsa-sha256",
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+        "http://www.w3.org/2001/04/xmlenc#sha256",
+        "sha256",
+    ),
+    "sm2-chinaport-2022": Convention(
+        "sm2-chinaport-2022",
+        "http://www.chinaport.gov.cn/2022/04/xmldsig#sm2-sm3",
+        "http://www.chinaport.gov.cn/2022/04/xmldsig#sm3",
+        "sm3",
+    ),
+    "sm2-practice": Convention(
+        "sm2-practice",
+        "http://www.w3.org/2000/09/xmldsig#sm2-sm3",
+        "http://www.w3.org/2000/09/xmldsig#sha1",
+        "sha1",
+    ),
+}
+
+
+class Signer(Protocol):
+    def sign(self, message: bytes) -> bytes: ...
+
+
+def _strip_signature(root: etree._Element) -> None:
+    for sig in root.findall(f"{{{DS_NS}}}Signature"):
+        root.remove(sig)
+
+
+def _serialize(root: etree._Element) -> bytes:
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="utf-8")
+
+
+class SoftwareSigner:
+    """XML-DSig with a software key through signxml (enveloped, C14N 1.0, KeyName + X509Certificate)."""
+
+    def __init__(
+        self, key_pem: bytes, cert_pem: bytes, *, convention: str = "rsa-sha256", key_name: str = ""
+    ) -> None:
+        from signxml import DigestAlgorithm, SignatureMethod
+
+        algs = {
+            "rsa-sha256": (SignatureMethod.RSA_SHA256, DigestAlgorithm.SHA256),
+            "rsa-sha1": (SignatureMethod.RSA_SHA1, DigestAlgorithm.SHA1),
+        }
+        if convention not in algs:
+            raise ValidationError(
+                f"software keys sign with {sorted(algs)}, not {convention!r}",
+                field="convention",
+                rule="signature-convention",
+            )
+        self.key_pem, self.cert_pem, self.key_name = key_pem, cert_pem, key_name
+        self.signature_method, self.digest_method = algs[convention]
+
+    def sign(self, message: bytes) -> bytes:
+        from signxml import XMLSigner
+        from signxml.algorithms import SignatureConstructionMethod
+
+        root = load_xml(message)
+        _strip_signature(root)
+        signer = XMLSigner(
+            method=SignatureConstructionMethod.enveloped,
+            signature_algorithm=self.signature_method,
+            digest_algorithm=self.digest_method,
+            c14n_algorithm=C14N,
+        )
+        signer.namespaces = {"ds": DS_NS}
+        if self.signature_method.name.endswith("SHA1"):
+            # the 2018 convention still uses SHA-1; signxml refuses it unless asked for explicitly
+            signer.check_deprecated_methods = lambda: None  # type: ignore[method-assign]
+        signed = signer.sign(
+            root, key=self.key_pem, cert=self.cert_pem.decode("ascii"), key_name=self.key_name or None
+        )
+        return _serialize(signed)
+
+
+class DeviceSigner:
+    """Writes SignedInfo with the URIs of ``convention`` and asks ``device`` to sign its C14N bytes."""
+
+    def __init__(
+        self,
+        device: Callable[[bytes], bytes],
+        cert_der: bytes,
+        *,
+        convention: str = "sm2-practice",
+        key_name: str = "",
+    ) -> None:
+        if convention not in CONVENTIONS:
+            raise ValidationError(
+                f"unknown signature convention {convention!r}",
+                field="convention",
+                rule="signature-convention",
+            )
+        self.device, self.cert_der, self.key_name = device, cert_der, key_name
+        self.conv = CONVENTIONS[convention]
+
+    def sign(self, message: bytes) -> bytes:
+        root = load_xml(message)
+        _strip_signature(root)
+        digest = hashlib.new(self.conv.digest, etree.tostring(root, method="c14n")).digest()
+        ds = f"{{{DS_NS}}}"
+        sig = etree.SubElement(root, f"{ds}Signature", nsmap={"ds": DS_NS})
+        si = etree.SubElement(sig, f"{ds}SignedInfo")
+        etree.SubElement(si, f"{ds}CanonicalizationMethod", Algorithm=C14N)
+        etree.SubElement(si, f"{ds}SignatureMethod", Algorithm=self.conv.signature_method)
+        ref = etree.SubElement(si, f"{ds}Reference", URI="")
+        etree.SubElement(etree.SubElement(ref, f"{ds}Transforms"), f"{ds}Transform", Algorithm=ENVELOPED)
+        etree.SubElement(ref, f"{ds}DigestMethod", Algorithm=self.conv.digest_method)
+        etree.SubElement(ref, f"{ds}DigestValue").text = base64.b64encode(digest).decode()
+        value = etree.SubElement(sig, f"{ds}SignatureValue")
+        ki = etree.SubElement(sig, f"{ds}KeyInfo")
+        if self.key_name:
+            etree.SubElement(ki, f"{ds}KeyName").text = self.key_name
+        etree.SubElement(
+            etree.SubElement(ki, f"{ds}X509Data"), f"{ds}X509Certificate"
+        ).text = base64.b64encode(self.cert_der).decode()
+        value.text = base64.b64encode(self.device(etree.tostring(si, method="c14n"))).decode()
+        return _serialize(root)
+
+
+def verify_digest(message: bytes) -> bool:
+    """True when the enveloped DigestValue matches the document (any of the known digest URIs)."""
+    root = load_xml(message)
+    sig = root.find(f"{{{DS_NS}}}Signature")
+    if sig is None:
+        return False
+    method = sig.find(f".//{{{DS_NS}}}DigestMethod")
+    value = sig.find(f".//{{{DS_NS}}}DigestValue")
+    if method is None or value is None:
+        return False
+    names = {c.digest_method: c.digest for c in CONVENTIONS.values()}
+    algo = names.get(method.get("Algorithm", ""))
+    if algo is None:
+        return False
+    root.remove(sig)
+    return base64.b64encode(hashlib.new(algo, etree.tostring(root, method="c14n")).digest()).decode() == (
+        (value.text or "").strip()
+    )
+
+
+def demo_credentials(common_name: str = "Ponte demo signer") -> tuple[bytes, bytes]:
+    """A throw-away self-signed RSA key and certificate (PEM) for tests and the demo; never for customs."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return key_pem, cert.public_bytes(serialization.Encoding.PEM)

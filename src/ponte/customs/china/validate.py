@@ -1,0 +1,80 @@
+"""One entry point to check CEB messages: description (XSD facets, formats, code lists) + business
+rules + the documents of an order agreeing with each other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ponte.customs.china.crosscheck import check_export, check_import
+from ponte.customs.china.fields import validate_fields
+from ponte.customs.china.parse import parse
+from ponte.customs.china.rules import message_rules
+from ponte.customs.china.spec import get_spec
+from ponte.errors import PonteError, ValidationError, Violation
+
+
+def validate_message(
+    code: str | int, data: dict[str, Any], *, before_signing: bool = False, strict: bool = True
+) -> list[Violation]:
+    """Violations of one message's data. ``before_signing`` waives the mandatory ds:Signature."""
+    spec = get_spec(code)
+    out = validate_fields(spec, data, strict=strict)
+    if before_signing:
+        out = [v for v in out if not (v.field.endswith("/Signature") and v.rule == "required")]
+    out.extend(message_rules(spec.number, data))
+    return out
+
+
+def validate_set(messages: dict[str, dict[str, Any]], *, before_signing: bool = True) -> list[Violation]:
+    """Violations of the messages of one order or batch (keys "303".."603" or "311".."621")."""
+    out: list[Violation] = []
+    for code, data in messages.items():
+        out.extend(validate_message(code, data, before_signing=before_signing))
+    grouped = {code: [data] for code, data in messages.items()}
+    if any(c in grouped for c in ("303", "403", "505", "603")):
+        out.extend(check_export(grouped))
+    if any(c in grouped for c in ("311", "411", "511", "621")):
+        out.extend(check_import(grouped))
+    return out
+
+
+def ensure_valid(messages: dict[str, dict[str, Any]], *, before_signing: bool = True) -> None:
+    violations = validate_set(messages, before_signing=before_signing)
+    if violations:
+        raise ValidationError.of(violations)
+
+
+@dataclass
+class CheckReport:
+    source: str
+    message: str = ""
+    violations: list[Violation] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations and not self.error
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "message": self.message,
+            "ok": self.ok,
+            "error": self.error,
+            "violations": [v.as_dict() for v in self.violations],
+        }
+
+
+def check_bytes(raw: bytes, source: str = "<bytes>") -> CheckReport:
+    """Parse and validate one message file; never raises for bad input."""
+    try:
+        parsed = parse(raw, lenient=False)
+    except PonteError as exc:
+        return CheckReport(source, error=str(exc), violations=list(exc.violations))
+    report = CheckReport(source, message=parsed.code, violations=list(parsed.violations))
+    if parsed.spec.is_receipt:
+        report.violations.extend(validate_fields(parsed.spec, parsed.data, strict=False))
+    else:
+        report.violations.extend(validate_message(parsed.code, parsed.data))
+    return report
