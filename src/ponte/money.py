@@ -72,7 +72,7 @@ def check_currency(code: object, field: str = "currency") -> str:
 
 def to_decimal(value: object, field: str = "amount") -> Decimal:
     """Decimal from str/int/Decimal; floats are refused (they carry binary error)."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise ValidationError(
             f"{value!r} is a float; give amounts as decimal strings", field=field, rule="decimal"
         )
@@ -215,12 +215,15 @@ class Money:
         return {"amount": str(self.amount), "currency": self.currency}
 
     def format(self, locale: str = "en") -> str:
-        """Locale-formatted, with ISO minor units (CLDR would drop COP cents)."""
+        """Locale-formatted with ISO minor units (CLDR would drop COP's cents)."""
+        import copy
+
+        from babel import Locale
         from babel.numbers import format_currency
 
         places = minor_units(self.currency)
-        pattern_digits = "0" * places
-        fmt = "¤#,##0" + (f".{pattern_digits}" if places else "")
+        pattern = copy.copy(Locale.parse(locale.replace("-", "_")).currency_formats["standard"])
+        pattern.frac_prec = (places, places)
         return format_currency(
-            self.amount, self.currency, format=fmt, locale=locale.replace("-", "_"), currency_digits=False
+            self.amount, self.currency, format=pattern, locale=locale.replace("-", "_"), currency_digits=False
         )

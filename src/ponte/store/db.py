@@ -59,10 +59,9 @@ class UnitOfWork:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        try:
-            self.session.rollback()
-        finally:
-            self.session.close()
+        # close() rolls back whatever was not committed and detaches the objects
+        # without expiring them, so callers can still read what they loaded.
+        self.session.close()
 
     def commit(self) -> None:
         self.session.commit()

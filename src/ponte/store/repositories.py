@@ -217,7 +217,7 @@ class BuyerRepository(TenantScoped):
 
 
 class OrderRepository(TenantScoped):
-    def _query(self) -> Select[tuple[Order]]:
+    def _query(self) -> Select[Order]:
         return select(Order).where(Order.tenant_id == self.tenant_id).options(selectinload(Order.lines))
 
     def get(self, order_id: str) -> Order:

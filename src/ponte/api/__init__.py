@@ -1,0 +1,1 @@
+"""HTTP adapter: FastAPI application and one router per capability."""

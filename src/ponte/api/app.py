@@ -1,0 +1,97 @@
+"""The HTTP application: the API under /api/v1 and the console at /."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from importlib import import_module
+
+from fastapi import FastAPI, Request, Response
+from sqlalchemy.exc import IntegrityError
+
+from ponte import __version__
+from ponte import logging as ponte_logging
+from ponte.api import problems
+from ponte.settings import Settings, get_settings
+from ponte.store.db import Database
+
+log = logging.getLogger("ponte.http")
+
+# Each capability contributes one router module exposing `router`.
+ROUTERS = [
+    "ponte.api.routers.health",
+    "ponte.api.routers.tenants",
+    "ponte.api.routers.catalog",
+    "ponte.api.routers.orders",
+    "ponte.api.routers.reference",
+]
+
+
+def create_api(routers: list[str] | None = None) -> FastAPI:
+    api = FastAPI(
+        title="Ponte API",
+        version=__version__,
+        description="Cross-border e-commerce between China and the Portuguese- and Spanish-speaking world.",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    problems.install(api)
+
+    @api.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
+        return problems.problem(request, 409, "this conflicts with something already stored", kind="conflict")
+
+    for name in routers or ROUTERS:
+        api.include_router(import_module(name).router)
+    return api
+
+
+def attach(target: FastAPI, settings: Settings, database: Database, key_cache: dict[str, object]) -> None:
+    """Give an app (or a bare API in tests) its settings, database and key cache."""
+    target.state.settings = settings
+    target.state.database = database
+    target.state.key_cache = key_cache
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    ponte_logging.configure(settings.log_level, settings.log_json)
+    database = database or Database(settings.database_url)
+    app = FastAPI(title="Ponte", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
+    api = create_api()
+    key_cache: dict[str, object] = {}  # per process; revoking a key through the API clears it
+    for target in (app, api):
+        attach(target, settings, database, key_cache)
+
+    @app.middleware("http")
+    async def request_context(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        request.state.request_id = request_id
+        started = time.perf_counter()
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request_id
+        log.info(
+            "%s %s %s",
+            request.method,
+            request.url.path,
+            response.status_code,
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )
+        return response
+
+    app.mount("/api/v1", api)
+    from ponte.web.app import mount_console
+
+    mount_console(app)
+    return app

@@ -1,0 +1,1 @@
+"""Orders: intake, validation and their lifecycle."""

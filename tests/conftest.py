@@ -1,0 +1,144 @@
+"""Fixtures shared by every capability's tests.
+
+`database` runs a test on SQLite always and on PostgreSQL when
+PONTE_TEST_POSTGRES_URL is set (each test run gets a database of its own
+there, dropped at the end, so parallel runs never see each other's rows).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from ponte.store.crypto import configure as configure_crypto
+from ponte.store.db import Base, Database
+
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
+POSTGRES_URL = os.environ.get("PONTE_TEST_POSTGRES_URL")
+
+configure_crypto(["ponte-test-data-key"])
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "[postgresql" in item.nodeid or "postgres" in getattr(item, "fixturenames", []):
+            item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"the shared reference folder {SHARED} is not present")
+    return SHARED.resolve()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test run (needs PONTE_TEST_POSTGRES_URL)."""
+    if not POSTGRES_URL:
+        pytest.skip("PONTE_TEST_POSTGRES_URL is not set; PostgreSQL tests run in CI")
+    from sqlalchemy.engine import make_url
+
+    server = make_url(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"ponte_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema(postgres_url: str) -> str:
+    from ponte.store.migrate import upgrade
+
+    upgrade(postgres_url)
+    return postgres_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty database with every table, on each backend."""
+    if request.param == "sqlite":
+        db = Database(f"sqlite:///{tmp_path / 'ponte.db'}")
+        db.create_all()
+        yield db
+        db.dispose()
+        return
+    url = request.getfixturevalue("_postgres_schema")
+    db = Database(url, pool_size=20, max_overflow=40)
+    try:
+        yield db
+    finally:
+        with db.engine.begin() as conn:
+            tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.dispose()
+
+
+@pytest.fixture
+def sqlite_database(tmp_path: Path) -> Iterator[Database]:
+    db = Database(f"sqlite:///{tmp_path / 'ponte.db'}")
+    db.create_all()
+    yield db
+    db.dispose()
+
+
+@dataclass
+class Tenants:
+    """Two sellers and the park operator, each with an all-scopes API key."""
+
+    a: str
+    b: str
+    operator: str
+    key_a: str
+    key_b: str
+    key_operator: str
+
+    def headers(self, key: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key}"}
+
+
+def seed_tenants(database: Database) -> Tenants:
+    from ponte.security import ALL_TENANT_SCOPES
+    from ponte.store.repositories import ApiKeyRepository, TenantRepository
+
+    with database.unit_of_work() as uow:
+        tenants, keys = TenantRepository(uow.session), ApiKeyRepository(uow.session)
+        a = tenants.add("Beleza Shenzhen Ltd", "beleza", "seller", "CN")
+        b = tenants.add("Casa Guangzhou Co", "casa", "seller", "CN")
+        op = tenants.add("Park operator", "park", "operator", "CN")
+        _, key_a = keys.issue(a.id, "test", ALL_TENANT_SCOPES)
+        _, key_b = keys.issue(b.id, "test", ALL_TENANT_SCOPES)
+        _, key_op = keys.issue(op.id, "test", [*ALL_TENANT_SCOPES, "park:operate"])
+        uow.commit()
+    return Tenants(a.id, b.id, op.id, key_a, key_b, key_op)
+
+
+@pytest.fixture
+def tenants(database: Database) -> Tenants:
+    return seed_tenants(database)
+
+
+@pytest.fixture
+def api(database: Database):  # type: ignore[no-untyped-def]
+    """A TestClient on the bare API (mounted at /), with its own key cache."""
+    from fastapi.testclient import TestClient
+
+    from ponte.api.app import attach, create_api
+    from ponte.settings import Settings
+
+    app = create_api()
+    attach(app, Settings(database_url=database.url), database, {})
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
