@@ -1,0 +1,104 @@
+"""Texts of quote lines and verdict reasons in zh-CN, en, pt-BR and es.
+
+Templates use ``str.format`` fields filled by the engine (rate, limit ...).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LOCALES = ("zh-CN", "en", "pt-BR", "es")
+
+_T: dict[str, tuple[str, str, str, str]] = {
+    # line kinds
+    "duty": ("关税", "Import duty", "Imposto de importação", "Derecho de importación"),
+    "flat_duty": (
+        "每个税号固定关税",
+        "Flat duty per tariff subheading",
+        "Direito fixo por subposição pautal",
+        "Derecho fijo por subpartida arancelaria",
+    ),
+    "vat": ("增值税", "VAT", "IVA", "IVA"),
+    "icms": ("ICMS（价内计征）", "ICMS (grossed up)", "ICMS (por dentro)", "ICMS (por dentro)"),
+    "igv": ("IGV 增值税", "IGV (general sales tax)", "IGV", "IGV"),
+    "ipm": ("市政促进税 IPM", "Municipal promotion tax (IPM)", "IPM", "Impuesto de Promoción Municipal"),
+    "consumption_tax": ("消费税", "Consumption tax", "Imposto sobre consumo", "Impuesto al consumo"),
+    "global_rate": (
+        "综合税率（快件）",
+        "Courier global rate",
+        "Taxa global (courier)",
+        "Tasa global (mensajería)",
+    ),
+    "postal_tax": (
+        "行邮税",
+        "Postal articles tax",
+        "Imposto sobre remessas postais",
+        "Impuesto a envíos postales",
+    ),
+    "single_tax": (
+        "单一税",
+        "Single tax on excess over franchise",
+        "Imposto único sobre o excedente",
+        "Tributo único sobre el excedente",
+    ),
+    "specific_tax": ("从量消费税", "Specific consumption tax", "Imposto específico", "Impuesto específico"),
+    # reasons
+    "limit-exceeded": (
+        "超出{limit_name}限额 {limit} {currency}",
+        "Over the {limit_name} limit of {limit} {currency}",
+        "Acima do limite {limit_name} de {limit} {currency}",
+        "Supera el límite {limit_name} de {limit} {currency}",
+    ),
+    "missing-data": (
+        "缺少数据：{field}",
+        "Missing data: {field}",
+        "Dados em falta: {field}",
+        "Faltan datos: {field}",
+    ),
+    "excluded-goods": (
+        "该类商品不适用此通关方式：{category}",
+        "Goods of category {category} are excluded from this regime",
+        "Mercadorias da categoria {category} estão excluídas deste regime",
+        "Las mercancías de la categoría {category} están excluidas de este régimen",
+    ),
+    "open-point": (
+        "法规尚未明确：{rule}",
+        "Open legal point, parameter used: {rule}",
+        "Ponto legal em aberto, parâmetro usado: {rule}",
+        "Punto legal abierto, parámetro usado: {rule}",
+    ),
+    "not-eligible": (
+        "不符合{regime}条件：{why}",
+        "Not eligible for {regime}: {why}",
+        "Não elegível para {regime}: {why}",
+        "No elegible para {regime}: {why}",
+    ),
+    "exempt": ("免税：{why}", "Exempt: {why}", "Isento: {why}", "Exento: {why}"),
+    "not-modelled": (
+        "未计算：{what}",
+        "Not computed: {what}",
+        "Não calculado: {what}",
+        "No calculado: {what}",
+    ),
+    "fx-table": (
+        "汇率取自汇率表 {table}（未找到主管机关汇率规则）",
+        "Exchange rate taken from {table} (authority's rate rule not found)",
+        "Câmbio tirado de {table} (regra cambial da autoridade não encontrada)",
+        "Tipo de cambio tomado de {table} (regla cambiaria de la autoridad no encontrada)",
+    ),
+}
+
+
+def text(key: str, locale: str = "en", **params: Any) -> str:
+    row = _T.get(key)
+    if row is None:
+        return key
+    template = row[LOCALES.index(locale) if locale in LOCALES else 1]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+def all_locales(key: str, **params: Any) -> dict[str, str]:
+    return {loc: text(key, loc, **params) for loc in LOCALES}

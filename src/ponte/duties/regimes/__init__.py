@@ -1,0 +1,26 @@
+"""Regimes by jurisdiction: each takes a Ctx and returns (regime, treatment, dutiable value, basis)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from ponte.duties.engine import Ctx
+from ponte.duties.regimes import andes, ar, br, cn, eu, mo, mx
+
+REGIMES: dict[str, Callable[[Ctx], tuple[str, str, Decimal, str]]] = {
+    "CN": cn.china,
+    "BR": br.rts,
+    "MX": mx.courier,
+    "CL": andes.chile,
+    "CO": andes.colombia,
+    "PE": andes.peru,
+    "AR": ar.argentina,
+    "PT": eu.eu,
+    "ES": eu.eu,
+    "MO": mo.macao,
+}
+
+
+def jurisdiction_of(country: str) -> str | None:
+    return country if country in REGIMES else None

@@ -1,0 +1,50 @@
+"""Helpers shared by the regimes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ponte.duties.engine import Ctx
+from ponte.errors import ValidationError
+
+
+def goods(ctx: Ctx) -> Decimal:
+    """Goods value (FOB / intrinsic value) in the computation currency."""
+    return ctx.req_amount(ctx.req.goods_value)
+
+
+def cif(ctx: Ctx) -> Decimal:
+    """Goods + freight + insurance in the computation currency."""
+    return ctx.req_amount(ctx.req.goods_value + ctx.req.freight + ctx.req.insurance)
+
+
+def item_share(ctx: Ctx, index: int, total: Decimal) -> Decimal:
+    """Item `index`'s share of `total`, by goods value (all equal if goods are free)."""
+    items = ctx.req.items
+    gv = ctx.req.goods_value
+    if gv == 0:
+        return total / len(items)
+    return total * items[index].value / gv
+
+
+def forced(ctx: Ctx, allowed: tuple[str, ...]) -> str | None:
+    name = ctx.req.regime
+    if name is None:
+        return None
+    if name not in allowed:
+        raise ValidationError(
+            f"regime {name!r} is not one of {', '.join(allowed)} for {ctx.req.destination}",
+            field="/regime",
+            rule="regime-known",
+        )
+    return name
+
+
+def category_in(ctx: Ctx, param: str) -> list[int]:
+    codes = ctx.p(param).value
+    return [i for i, it in enumerate(ctx.req.items) if it.category in codes]
+
+
+def duty_override(ctx: Ctx, index: int) -> Decimal | None:
+    rates = ctx.req.items[index].rates
+    return None if rates is None else rates.duty
