@@ -136,7 +136,8 @@ class AwbStock:
         for other in self.ranges:
             if other.prefix == rng.prefix and rng.first <= other.last and other.first <= rng.last:
                 raise ConflictError(
-                    f"range {rng.first}-{rng.last} overlaps {other.first}-{other.last} for prefix {rng.prefix}",
+                    f"range {rng.first}-{rng.last} overlaps {other.first}-{other.last} "
+                    f"for prefix {rng.prefix}",
                     field="stock",
                     rule="range-overlap",
                 )

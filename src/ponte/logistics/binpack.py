@@ -186,22 +186,22 @@ def cpsat_pack(
     x = {}
     for rank, i in enumerate(order):
         for b in range(min(rank + 1, max_bins)):
-            x[i, b] = model.NewBoolVar("")
-        model.AddExactlyOne(x[i, b] for b in range(min(rank + 1, max_bins)))
+            x[i, b] = model.new_bool_var("")
+        model.add_exactly_one(x[i, b] for b in range(min(rank + 1, max_bins)))
     for b in range(max_bins):
         items = [i for i in range(n) if (i, b) in x]
-        model.Add(sum(int(w[i]) * x[i, b] for i in items) <= wcap)
+        model.add(sum(int(w[i]) * x[i, b] for i in items) <= wcap)
         if v is not None:
-            model.Add(sum(int(v[i]) * x[i, b] for i in items) <= vcap)
+            model.add(sum(int(v[i]) * x[i, b] for i in items) <= vcap)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = workers
-    status = solver.Solve(model)
+    status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     out = [0] * n
     for (i, b), var in x.items():
-        if solver.Value(var):
+        if solver.value(var):
             out[i] = b
     return out
 
@@ -281,11 +281,17 @@ def pack_1d(sizes: Sequence[int], cap: int, cpsat_seconds: float = 0.0, node_lim
 
 
 def pack_two_pointer(
-    w: np.ndarray, v: np.ndarray, caps: Sequence[tuple[int, int]] | None, cap: tuple[int, int] | None = None
+    w: np.ndarray,
+    v: np.ndarray,
+    caps: Sequence[tuple[int, int]] | None,
+    cap: tuple[int, int] | None = None,
+    mixed_tail: float = 0.0,
 ) -> tuple[np.ndarray, int]:
     """Fast vector packing for many small items. Items are taken in non-increasing size (the larger
     normalised dimension); each bin is filled from the large end while items fit, then topped up from
     the small end. ``caps`` lists the bins available in order (None: unlimited bins of ``cap``).
+    With ``mixed_tail`` > 0 the items keep their given order and only that share of the smallest items
+    is kept back (largest first) for topping up, so that every bin gets a mix of sizes.
     Returns (bin index per item, -1 when no bin was left; number of bins used)."""
     n = len(w)
     out = np.full(n, -1, dtype=np.int64)
@@ -294,7 +300,15 @@ def pack_two_pointer(
     ref = caps[0] if caps else cap
     assert ref is not None
     key = np.maximum(w / ref[0], v / ref[1])
-    order = np.argsort(-key, kind="stable")
+    if mixed_tail > 0:
+        tail_n = int(n * mixed_tail)
+        by_size = np.argsort(-key, kind="stable")
+        is_tail = np.zeros(n, dtype=bool)
+        if tail_n:
+            is_tail[by_size[n - tail_n :]] = True
+        order = np.concatenate((np.nonzero(~is_tail)[0], by_size[n - tail_n :] if tail_n else by_size[:0]))
+    else:
+        order = np.argsort(-key, kind="stable")
     ws, vs = w[order], v[order]
     cw = np.concatenate(([0], np.cumsum(ws)))
     cv = np.concatenate(([0], np.cumsum(vs)))

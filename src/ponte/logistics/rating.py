@@ -158,7 +158,7 @@ def rate(card: RateCard, weight: ChargeableWeight) -> RateLine:
         raise ValidationError("chargeable weight must be positive", field="chargeable_kg", rule="positive")
     applicable = [(b, r) for b, r in card.breaks.items() if b <= w]
     if applicable:
-        b0, r0 = max(applicable)
+        _b0, r0 = max(applicable)
         best = ("Q", w, r0, w * r0)
     else:
         best = ("N", w, card.normal, w * card.normal)

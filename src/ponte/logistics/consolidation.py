@@ -1,0 +1,336 @@
+"""Consolidation: parcels into ULDs on flights, then into bags inside each ULD.
+
+Rules kept by construction (and re-checked by :func:`check_plan`):
+
+* a ULD goes on one flight whose origin and destination are the parcels' own;
+* a parcel flies only if it was ready before the flight's cut-off;
+* a bag and a ULD hold one segregation class; cargo-aircraft-only classes fly on freighters;
+  perishables (lowest priority number) claim each flight's positions first;
+* weight and volume limits of every bag, ULD and flight (payload includes ULD and bag tare).
+
+The heuristic fills ULDs with a two-pointer scan (largest parcels first, topped up with the smallest) so
+that a million parcels plan in seconds; small groups whose count is above their lower bound are re-packed
+with OR-Tools CP-SAT. Every plan reports its lower bounds and the gap to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ponte.logistics.binpack import cpsat_pack, pack_two_pointer
+from ponte.logistics.parcels import ParcelBatch
+from ponte.logistics.uld import Flight, UldType, bag_types, segregation_classes, uld_types
+
+
+@dataclass(frozen=True)
+class Rules:
+    bag_type: str = "BAG30"
+    uld_volume_utilisation: float = 0.95  # soft bags never fill a ULD's volume completely
+    exact_max_items: int = 40  # groups up to this many bags are re-packed with CP-SAT
+    exact_seconds: float = 0.2
+    exact_budget_seconds: float = 2.0
+    mixed_tail: float = 0.15  # share of the smallest parcels kept back to top up each ULD
+
+
+@dataclass
+class Plan:
+    batch: ParcelBatch
+    flights: list[Flight]
+    parcel_uld: np.ndarray  # ULD index per parcel, -1 = not placed
+    parcel_bag: np.ndarray  # bag index per parcel, -1 = loose in its ULD or not placed
+    uld_flight: list[int] = field(default_factory=list)
+    uld_type: list[str] = field(default_factory=list)
+    uld_class: list[int] = field(default_factory=list)
+    bag_uld: list[int] = field(default_factory=list)
+    unplaced_reason: dict[int, str] = field(default_factory=dict)  # parcel index -> reason
+    lower_bound_ulds: int = 0
+    lower_bound_bags: int = 0
+    rules: Rules = field(default_factory=Rules)
+
+    @property
+    def ulds(self) -> int:
+        return len(self.uld_flight)
+
+    @property
+    def bags(self) -> int:
+        return len(self.bag_uld)
+
+    @property
+    def flights_used(self) -> int:
+        return len(set(self.uld_flight))
+
+    @property
+    def gap_ulds(self) -> float:
+        return (self.ulds - self.lower_bound_ulds) / self.lower_bound_ulds if self.lower_bound_ulds else 0.0
+
+    @property
+    def gap_bags(self) -> float:
+        return (self.bags - self.lower_bound_bags) / self.lower_bound_bags if self.lower_bound_bags else 0.0
+
+
+def _bag_reserve(t: UldType, bag: UldType, util: float) -> int:
+    """Tare of the most bags a ULD of type t can hold (so bag tare never breaks its weight limit)."""
+    most = max(-(-int(t.volume_cm3 * util) // bag.volume_cm3), -(-t.payload_g // bag.payload_g)) + 1
+    return most * bag.tare_g
+
+
+def _fits(dims: np.ndarray, t: UldType) -> np.ndarray:
+    box = sorted((t.length_cm, t.width_cm, t.height_cm), reverse=True)
+    return (dims[:, 0] <= box[0]) & (dims[:, 1] <= box[1]) & (dims[:, 2] <= box[2])
+
+
+def _baggable(batch: ParcelBatch, bag: UldType) -> np.ndarray:
+    return (
+        _fits(batch.dims_cm, bag) & (batch.weight_g <= bag.payload_g) & (batch.volume_cm3 <= bag.volume_cm3)
+    )
+
+
+def _min_count(demand: int, caps: list[int]) -> int:
+    """Fewest bins from ``caps`` (largest first) whose capacity covers ``demand``."""
+    total, count = 0, 0
+    for c in sorted(caps, reverse=True):
+        if total >= demand:
+            break
+        total += c
+        count += 1
+    return count
+
+
+def consolidate(batch: ParcelBatch, flights: list[Flight], rules: Rules | None = None) -> Plan:
+    rules = rules or Rules()
+    n = len(batch)
+    bag = bag_types()[rules.bag_type]
+    catalogue = uld_types()
+    classes = segregation_classes()
+    flights = sorted(flights, key=lambda f: (f.departs, f.number))
+    w, v = batch.weight_g, batch.volume_cm3
+    prio = np.array([classes[c].priority for c in batch.classes], dtype=np.int64)[batch.seg]
+    claim = np.lexsort((np.arange(n), batch.ready, prio))  # oldest first within priority
+    placed = np.zeros(n, dtype=bool)
+    parcel_uld = np.full(n, -1, dtype=np.int64)
+    plan = Plan(batch, flights, parcel_uld, np.full(n, -1, dtype=np.int64), rules=rules)
+    code_index = {c: i for i, c in enumerate(batch.airports)}
+    class_order = sorted(range(len(batch.classes)), key=lambda k: classes[batch.classes[k]].priority)
+    groups: list[tuple[int, int, np.ndarray]] = []  # (flight, class, parcel indices) for bounds
+
+    for fi, flight in enumerate(flights):
+        o, d = code_index.get(flight.origin), code_index.get(flight.destination)
+        if o is None or d is None:
+            continue
+        types = sorted(
+            (catalogue[c] for c, k in flight.positions.items() if k > 0), key=lambda t: -t.volume_cm3
+        )
+        if not types:
+            continue
+        positions = {t.code: flight.positions[t.code] for t in types}
+        payload_left = flight.payload_g
+        base = (
+            (batch.origin[claim] == o)
+            & (batch.dest[claim] == d)
+            & (batch.ready[claim] <= flight.cutoff.timestamp())
+        )
+        for t in types:
+            base &= _fits(batch.dims_cm[claim], t)
+        for _round in range(2):
+            for k in class_order:
+                if not flight.freighter and classes[batch.classes[k]].cargo_aircraft_only:
+                    continue
+                sel = claim[base & (batch.seg[claim] == k) & ~placed[claim]]
+                if len(sel) == 0 or payload_left <= 0:
+                    continue
+                caps: list[tuple[int, int]] = []
+                cap_type: list[UldType] = []
+                for t in types:
+                    wc = t.payload_g - _bag_reserve(t, bag, rules.uld_volume_utilisation)
+                    vc = int(t.volume_cm3 * rules.uld_volume_utilisation)
+                    caps += [(wc, vc)] * positions[t.code]
+                    cap_type += [t] * positions[t.code]
+                if not caps:
+                    break
+                total_w = min(sum(c[0] for c in caps), payload_left - sum(t.tare_g for t in cap_type))
+                total_v = sum(c[1] for c in caps)
+                cut = min(
+                    int(np.searchsorted(np.cumsum(w[sel]), total_w * 0.995, side="right")),
+                    int(np.searchsorted(np.cumsum(v[sel]), total_v * 0.995, side="right")),
+                )
+                sub = sel[: max(cut, 1)]
+                assign, used = pack_two_pointer(w[sub], v[sub], caps, mixed_tail=rules.mixed_tail)
+                if used == 0:
+                    continue
+                # flight payload: keep the ULDs (in fill order) whose gross, tares included, fits
+                gross = _uld_gross(w, v, sub, assign, used, bag) + np.array(
+                    [t.tare_g for t in cap_type[:used]]
+                )
+                keep = int(np.searchsorted(np.cumsum(gross), payload_left, side="right"))
+                if keep < used:
+                    assign[assign >= keep] = -1
+                    used = keep
+                ok = assign >= 0
+                first = plan.ulds
+                for b in range(used):
+                    plan.uld_flight.append(fi)
+                    plan.uld_type.append(cap_type[b].code)
+                    plan.uld_class.append(k)
+                    positions[cap_type[b].code] -= 1
+                parcel_uld[sub[ok]] = first + assign[ok]
+                placed[sub[ok]] = True
+                payload_left -= int(gross[:used].sum())
+                groups.append((fi, k, sub[ok]))
+    _bag_all(plan, bag, rules)
+    _bounds(plan, groups, bag, rules)
+    _reasons(plan, placed, prio)
+    return plan
+
+
+def _uld_gross(
+    w: np.ndarray, v: np.ndarray, sub: np.ndarray, assign: np.ndarray, used: int, bag: UldType
+) -> np.ndarray:
+    """Per ULD: contents plus the tare of the most bags its contents can need."""
+    ok = assign >= 0
+    tw = np.bincount(assign[ok], weights=w[sub][ok], minlength=used)[:used]
+    tv = np.bincount(assign[ok], weights=v[sub][ok], minlength=used)[:used]
+    bags = np.maximum(np.ceil(tw / bag.payload_g), np.ceil(tv / bag.volume_cm3)) + 1
+    return (tw + bags * bag.tare_g).astype(np.int64)
+
+
+def _bag_all(plan: Plan, bag: UldType, rules: Rules) -> None:
+    """Inside each ULD, parcels that fit a bag go into bags; the rest ride loose in the ULD."""
+    batch = plan.batch
+    w, v = batch.weight_g, batch.volume_cm3
+    baggable = _baggable(batch, bag)
+    idx = np.nonzero((plan.parcel_uld >= 0) & baggable)[0]
+    idx = idx[np.argsort(plan.parcel_uld[idx], kind="stable")]
+    bounds = np.searchsorted(plan.parcel_uld[idx], np.arange(plan.ulds + 1))
+    budget = rules.exact_budget_seconds
+    cap = (bag.payload_g, bag.volume_cm3)
+    for u in range(plan.ulds):
+        members = idx[bounds[u] : bounds[u + 1]]
+        if len(members) == 0:
+            continue
+        assign, used = pack_two_pointer(w[members], v[members], None, cap)
+        lb = max(-(-int(w[members].sum()) // cap[0]), -(-int(v[members].sum()) // cap[1]))
+        if used > lb and len(members) <= rules.exact_max_items and budget > 0:
+            exact = cpsat_pack(
+                list(w[members]), list(v[members]), cap[0], cap[1], used - 1, rules.exact_seconds
+            )
+            budget -= rules.exact_seconds
+            if exact is not None:
+                assign = np.asarray(exact, dtype=np.int64)
+                used = int(assign.max()) + 1
+        first = plan.bags
+        plan.bag_uld.extend([u] * used)
+        plan.parcel_bag[members] = first + assign
+
+
+def _bounds(plan: Plan, groups: list[tuple[int, int, np.ndarray]], bag: UldType, rules: Rules) -> None:
+    """Lower bounds per (flight, class) group given the flight assignment: fewest ULDs of the types the
+    flight offers whose payload (resp. volume) covers the group, and L1 for bags."""
+    batch, catalogue = plan.batch, uld_types()
+    w, v = batch.weight_g, batch.volume_cm3
+    baggable = _baggable(batch, bag)
+    merged: dict[tuple[int, int], list[np.ndarray]] = {}
+    for fi, k, members in groups:
+        merged.setdefault((fi, k), []).append(members)
+    lb_u = lb_b = 0
+    for (fi, _k), parts in merged.items():
+        members = np.concatenate(parts)
+        flight = plan.flights[fi]
+        types = [catalogue[c] for c, cnt in flight.positions.items() for _ in range(cnt)]
+        lb_u += max(
+            _min_count(int(w[members].sum()), [t.payload_g for t in types]),
+            _min_count(
+                int(v[members].sum()), [int(t.volume_cm3 * rules.uld_volume_utilisation) for t in types]
+            ),
+        )
+        bm = members[baggable[members]]
+        lb_b += max(-(-int(w[bm].sum()) // bag.payload_g), -(-int(v[bm].sum()) // bag.volume_cm3))
+    plan.lower_bound_ulds, plan.lower_bound_bags = lb_u, lb_b
+
+
+def _reasons(plan: Plan, placed: np.ndarray, prio: np.ndarray) -> None:
+    batch, flights = plan.batch, plan.flights
+    left = np.nonzero(~placed)[0]
+    if len(left) == 0:
+        return
+    classes = segregation_classes()
+    code_index = {c: i for i, c in enumerate(batch.airports)}
+    reason = np.full(len(left), "no-flight-to-destination", dtype=object)
+    stage = np.zeros(len(left), dtype=np.int8)
+    cao = np.array([classes[c].cargo_aircraft_only for c in batch.classes], dtype=bool)[batch.seg[left]]
+    for f in flights:
+        o, d = code_index.get(f.origin, -1), code_index.get(f.destination, -1)
+        lane = (batch.origin[left] == o) & (batch.dest[left] == d)
+        s1 = lane & ~(cao & (not f.freighter))
+        s2 = s1 & (batch.ready[left] <= f.cutoff.timestamp())
+        s3 = s2.copy()
+        for c, cnt in f.positions.items():
+            if cnt > 0:
+                s3 &= _fits(batch.dims_cm[left], uld_types()[c])
+        stage = np.maximum(stage, np.where(s3, 4, np.where(s2, 3, np.where(s1, 2, np.where(lane, 1, 0)))))
+    names = {1: "cargo-aircraft-only", 2: "missed-cut-off", 3: "does-not-fit-offered-ulds", 4: "no-capacity"}
+    for level, name in names.items():
+        reason[stage == level] = name
+    plan.unplaced_reason = dict(zip(left.tolist(), reason.tolist(), strict=True))
+
+
+def check_plan(plan: Plan) -> list[str]:
+    """Every rule re-checked from the plan alone; returns the broken ones (empty when the plan is sound)."""
+    batch, problems = plan.batch, []
+    w, v = batch.weight_g, batch.volume_cm3
+    bag = bag_types()[plan.rules.bag_type]
+    catalogue, classes = uld_types(), segregation_classes()
+    placed = plan.parcel_uld >= 0
+    if set(np.nonzero(~placed)[0].tolist()) != set(plan.unplaced_reason):
+        problems.append("unplaced parcels and reasons differ")
+    bagged = plan.parcel_bag >= 0
+    if (bagged & ~placed).any():
+        problems.append("a bagged parcel has no ULD")
+    bag_of = np.asarray(plan.bag_uld, dtype=np.int64)
+    if bagged.any() and (bag_of[plan.parcel_bag[bagged]] != plan.parcel_uld[bagged]).any():
+        problems.append("a parcel's bag is in another ULD")
+    nb = plan.bags
+    bw = np.bincount(plan.parcel_bag[bagged], weights=w[bagged], minlength=nb)
+    bv = np.bincount(plan.parcel_bag[bagged], weights=v[bagged], minlength=nb)
+    if (bw > bag.payload_g).any() or (bv > bag.volume_cm3).any():
+        problems.append("a bag is over its weight or volume limit")
+    if bagged.any() and (~(_fits(batch.dims_cm[bagged], bag))).any():
+        problems.append("a parcel larger than its bag")
+    nu = plan.ulds
+    uw = np.bincount(plan.parcel_uld[placed], weights=w[placed], minlength=nu)
+    uw += np.bincount(bag_of, minlength=nu) * bag.tare_g if nb else 0
+    uv = np.bincount(plan.parcel_uld[placed], weights=v[placed], minlength=nu)
+    flight_gross: dict[int, float] = {}
+    for u in range(nu):
+        t = catalogue[plan.uld_type[u]]
+        if uw[u] > t.payload_g or uv[u] > t.volume_cm3 * plan.rules.uld_volume_utilisation:
+            problems.append(f"ULD {u} over its limit")
+        flight_gross[plan.uld_flight[u]] = flight_gross.get(plan.uld_flight[u], 0) + uw[u] + t.tare_g
+    for fi, gross in flight_gross.items():
+        f = plan.flights[fi]
+        if gross > f.payload_g:
+            problems.append(f"flight {f.key} over its payload")
+        for code, count in f.positions.items():
+            used = sum(1 for u in range(nu) if plan.uld_flight[u] == fi and plan.uld_type[u] == code)
+            if used > count:
+                problems.append(f"flight {f.key} has more {code} than positions")
+    if placed.any():
+        p = np.nonzero(placed)[0]
+        uf = np.asarray(plan.uld_flight)[plan.parcel_uld[p]]
+        cls = np.asarray(plan.uld_class)[plan.parcel_uld[p]]
+        if (cls != batch.seg[p]).any():
+            problems.append("a ULD mixes segregation classes")
+        code_index = {c: i for i, c in enumerate(batch.airports)}
+        fo = np.array([code_index.get(f.origin, -1) for f in plan.flights])[uf]
+        fd = np.array([code_index.get(f.destination, -1) for f in plan.flights])[uf]
+        fc = np.array([f.cutoff.timestamp() for f in plan.flights])[uf]
+        ff = np.array([f.freighter for f in plan.flights])[uf]
+        cao = np.array([classes[c].cargo_aircraft_only for c in batch.classes])[batch.seg[p]]
+        if (fo != batch.origin[p]).any() or (fd != batch.dest[p]).any():
+            problems.append("a parcel flies to the wrong place")
+        if (batch.ready[p] > fc).any():
+            problems.append("a parcel missed its flight's cut-off")
+        if (cao & ~ff).any():
+            problems.append("cargo-aircraft-only parcel on a passenger flight")
+    return problems
