@@ -27,7 +27,7 @@ def check_language(lang: str, field: str = "lang") -> str:
 
 
 def _text(name: str) -> str:
-    return resources.files("ponte.reference").joinpath("data", name).read_text(encoding="utf-8")
+    return resources.files("ponte.reference").joinpath("data").joinpath(name).read_text(encoding="utf-8")
 
 
 @cache
