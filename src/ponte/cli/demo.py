@@ -1,0 +1,103 @@
+"""`ponte demo`: a demo corpus in the database; `ponte keys`: API keys for tenants."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ponte.cli.output import console, emit_json, emit_table
+from ponte.errors import ConflictError, NotFoundError
+from ponte.security import ALL_TENANT_SCOPES
+from ponte.settings import get_settings
+from ponte.store import migrate
+from ponte.store.db import Database
+from ponte.store.repositories import ApiKeyRepository, TenantRepository
+
+keys_app = typer.Typer(help="API keys of tenants.", no_args_is_help=True)
+KEYS_FILE = Path("var/demo-keys.json")
+
+
+def demo(
+    orders: Annotated[int, typer.Option(min=1, max=2_000_000, help="orders to simulate")] = 6_000,
+    seed: Annotated[int, typer.Option(min=0, help="seed of the simulation")] = 2026,
+    start: Annotated[str, typer.Option(help="first day of orders (YYYY-MM-DD)")] = "2026-08-01",
+    days: Annotated[int, typer.Option(min=1, max=3660)] = 90,
+    sellers: Annotated[int, typer.Option(min=1, max=400)] = 12,
+    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
+) -> None:
+    """Load the demo corpus (idempotent: an existing demo is kept)."""
+    from ponte.simulate.core import simulate
+    from ponte.store.loader import load_corpus
+
+    url = get_settings().database_url
+    migrate.upgrade(url)
+    database = Database(url)
+    with database.unit_of_work() as uow:
+        existing = TenantRepository(uow.session).by_slug("demo-park")
+    if existing is not None:
+        result = {"loaded": False, "reason": "the demo corpus is already loaded", "keys_file": str(KEYS_FILE)}
+    else:
+        with console.status(f"simulating {orders:,} orders"):
+            tables = simulate(seed, orders, date.fromisoformat(start), days, sellers)
+        with console.status("loading into the database"):
+            loaded = load_corpus(database, tables)
+        KEYS_FILE.parent.mkdir(parents=True, exist_ok=True)
+        KEYS_FILE.write_text(json.dumps(loaded.keys, indent=2))
+        KEYS_FILE.chmod(0o600)
+        result = {"loaded": True, "counts": loaded.counts, "keys_file": str(KEYS_FILE)}
+    database.dispose()
+    if as_json:
+        emit_json(result)
+        return
+    if result["loaded"]:
+        emit_table("Demo corpus", ["records", "count"], sorted(result["counts"].items()))  # type: ignore[union-attr]
+    else:
+        console.print(result["reason"])
+    if KEYS_FILE.exists():
+        park_key = json.loads(KEYS_FILE.read_text()).get("demo-park", "")
+        console.print(f"API keys of the demo tenants: {KEYS_FILE} (park operator: {park_key})")
+
+
+@keys_app.command("issue")
+def issue(
+    tenant: Annotated[str, typer.Argument(help="tenant slug")],
+    name: Annotated[str, typer.Option(help="what the key is for")] = "cli",
+    scope: Annotated[
+        list[str] | None, typer.Option(help="scope (repeat); default: every tenant scope")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Issue an API key; the secret is printed once and never stored."""
+    database = Database(get_settings().database_url)
+    with database.unit_of_work() as uow:
+        found = TenantRepository(uow.session).by_slug(tenant)
+        if found is None:
+            raise NotFoundError("tenant", tenant)
+        row, secret = ApiKeyRepository(uow.session).issue(found.id, name, scope or ALL_TENANT_SCOPES)
+        uow.commit()
+    if as_json:
+        emit_json({"id": row.id, "tenant": tenant, "scopes": row.scopes, "key": secret})
+    else:
+        console.print(f"key {row.id} for {tenant}: [bold]{secret}[/bold] (shown once)")
+
+
+@keys_app.command("tenant")
+def add_tenant(
+    slug: Annotated[str, typer.Argument(help="short unique name")],
+    name: Annotated[str, typer.Option(help="display name")],
+    kind: Annotated[str, typer.Option(help="seller | provider | operator")] = "seller",
+    country: Annotated[str, typer.Option(help="ISO country")] = "CN",
+) -> None:
+    """Create a tenant (then `ponte keys issue SLUG`)."""
+    database = Database(get_settings().database_url)
+    with database.unit_of_work() as uow:
+        try:
+            TenantRepository(uow.session).add(name, slug, kind, country.upper())
+        except ConflictError:
+            raise
+        uow.commit()
+    console.print(f"tenant {slug} created")

@@ -1,0 +1,30 @@
+"""`ponte serve`: the API and the console over HTTP."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ponte.settings import get_settings
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="interface (default PONTE_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="port (default PONTE_PORT)")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="worker processes")] = 1,
+    reload: Annotated[bool, typer.Option(help="restart on code changes (development)")] = False,
+) -> None:
+    """Serve the HTTP API (/api/v1) and the web console (/)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "ponte.api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        reload=reload,
+        log_level=settings.log_level.lower(),
+    )
