@@ -54,7 +54,7 @@ def demo(
         emit_json(result)
         return
     if result["loaded"]:
-        emit_table("Demo corpus", ["records", "count"], sorted(result["counts"].items()))  # type: ignore[union-attr]
+        emit_table("Demo corpus", ["records", "count"], sorted(loaded.counts.items()))
     else:
         console.print(result["reason"])
     if KEYS_FILE.exists():

@@ -1,0 +1,33 @@
+"""The `ponte` command line. Each capability adds its command module below."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ponte.cli import db, demo, serve, simulate
+from ponte.cli.output import fail
+from ponte.errors import PonteError
+
+app = typer.Typer(
+    name="ponte",
+    help="Ponte: cross-border e-commerce between China and the Portuguese- and Spanish-speaking world.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
+app.add_typer(demo.keys_app, name="keys")
+app.command("simulate")(simulate.simulate)
+app.command("declare")(__import__("ponte.cli.declare", fromlist=["declare"]).declare)
+
+
+def main() -> None:
+    """Entry point: bad input ends with its message and exit code 2, never a traceback."""
+    try:
+        app()
+    except PonteError as exc:
+        fail(exc)
+        sys.exit(2)
