@@ -84,8 +84,11 @@ class CaseItem(pytest.Item):
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         if isinstance(excinfo.value, CaseMismatch):
             want, got = excinfo.value.args
-            diff = [f"  {k}: expected {want[k]!r}\n  {' ' * len(k)}  got      {got.get(k)!r}"
-                    for k in want if want[k] != got.get(k)]
+            diff = [
+                f"  {k}: expected {want[k]!r}\n  {' ' * len(k)}  got      {got.get(k)!r}"
+                for k in want
+                if want[k] != got.get(k)
+            ]
             return f"case {self.name!r} differs:\n" + "\n".join(diff)
         return str(super().repr_failure(excinfo))
 
