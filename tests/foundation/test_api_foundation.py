@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from foundation_factories import order_payload, product_payload
+from factories import order_payload, product_payload
 
 
 def test_openapi_is_served_under_api_v1(api) -> None:  # type: ignore[no-untyped-def]

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from foundation_factories import order_payload, product_payload
 from sqlalchemy import text
 
+from factories import order_payload, product_payload
 from ponte.errors import ValidationError
 from ponte.orders.intake import OrderIn
 from ponte.orders.service import place_order

@@ -7,7 +7,7 @@ templated path and method, and every list B can read is searched for A's ids.
 
 import re
 
-from foundation_factories import order_payload, product_payload
+from factories import order_payload, product_payload
 
 ID = re.compile(r"\b[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}\b")
 
