@@ -22,6 +22,7 @@ app.command("demo")(demo.demo)
 app.add_typer(demo.keys_app, name="keys")
 app.command("simulate")(simulate.simulate)
 app.command("declare")(__import__("ponte.cli.declare", fromlist=["declare"]).declare)
+app.command("quote")(__import__("ponte.cli.quote", fromlist=["quote"]).quote)
 
 
 def main() -> None:

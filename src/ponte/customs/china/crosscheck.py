@@ -143,14 +143,14 @@ def check_export(msgs: dict[str, list[dict[str, Any]]]) -> list[Violation]:
             "the order currency",
         )
         gv, fr, charge = dec(head.get("goodsValue")), dec(head.get("freight")), dec(rec.get("charge"))
-        if None not in (gv, fr, charge) and gv + fr != charge:  # type: ignore[operator]
+        if gv is not None and fr is not None and charge is not None and gv + fr != charge:
             out.append(
                 Violation(
                     f"{path}/charge",
                     f"{r}:charge",
                     f"must equal the order goodsValue + freight = {gv + fr:f}",
                 )
-            )  # type: ignore[operator]
+            )
     return out
 
 
@@ -244,8 +244,8 @@ def check_import(msgs: dict[str, list[dict[str, Any]]]) -> list[Violation]:
             )
         if dec(inv.get("freight")) != dec(h.get("freight")):
             out.append(Violation(f"{path}/freight", f"{r}:freight", "must equal the order freight"))
-        wb = waybills.get(inv.get("logisticsNo"))
-        if wb is None:
+        wbi = waybills.get(inv.get("logisticsNo"))
+        if wbi is None:
             out.append(
                 Violation(f"{path}/logisticsNo", f"{r}:waybill-exists", "no CEB511 waybill with this number")
             )
@@ -255,7 +255,7 @@ def check_import(msgs: dict[str, list[dict[str, Any]]]) -> list[Violation]:
                 path,
                 "logisticsCode",
                 inv.get("logisticsCode"),
-                wb[1].get("logisticsCode"),
+                wbi[1].get("logisticsCode"),
                 f"{r}:logisticsCode",
                 "the waybill logisticsCode",
             )

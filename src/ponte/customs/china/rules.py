@@ -39,7 +39,8 @@ def records(code: str, data: dict[str, Any]) -> Iterator[tuple[str, dict[str, An
         if head_name is None:
             yield path, rec, []
         else:
-            yield f"{path}/{head_name}", rec.get(head_name) or {}, _rows(rec.get(list_name))
+            lines = _rows(rec.get(list_name)) if list_name else []
+            yield f"{path}/{head_name}", rec.get(head_name) or {}, lines
 
 
 _LAYOUT: dict[str, tuple[str, str | None, str | None]] = {
@@ -135,17 +136,22 @@ def message_rules(code: str, data: dict[str, Any]) -> list[Violation]:
                 parts = [
                     dec(head.get(k)) for k in ("goodsValue", "freight", "taxTotal", "discount", "acturalPaid")
                 ]
-                if all(p is not None for p in parts):
-                    g, fr, tax, disc, paid = parts  # type: ignore[misc]
-                    if g + fr + tax - disc != paid:  # type: ignore[operator]
-                        out.append(
-                            Violation(
-                                f"{path}/acturalPaid",
-                                "actural-paid",
-                                f"must equal goodsValue + freight + taxTotal - discount = "
-                                f"{g + fr + tax - disc:f} (got {paid:f})",
-                            )
-                        )  # type: ignore[operator]
+                g, fr, tax, disc, paid = parts
+                if (
+                    g is not None
+                    and fr is not None
+                    and tax is not None
+                    and disc is not None
+                    and paid is not None
+                ) and g + fr + tax - disc != paid:
+                    out.append(
+                        Violation(
+                            f"{path}/acturalPaid",
+                            "actural-paid",
+                            f"must equal goodsValue + freight + taxTotal - discount = "
+                            f"{g + fr + tax - disc:f} (got {paid:f})",
+                        )
+                    )
         elif code in ("603", "621"):
             _lines(code, path, lines, out)
             _weights(path, head, out)
