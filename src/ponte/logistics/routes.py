@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from ponte.errors import ValidationError
 from ponte.logistics.network import min_connection
@@ -39,7 +40,7 @@ def _search(
     origin: str,
     destination: str,
     ready_at: datetime,
-    score: Callable[[tuple[Flight, ...]], object],
+    score: Callable[[tuple[Flight, ...]], Any],
     max_legs: int,
     usable: Callable[[Flight], bool],
     mct: Callable[[str], timedelta],
