@@ -1,3 +1,4 @@
 """Imports every model so that Base.metadata knows all tables (Alembic, create_all)."""
 
 from ponte.store import commerce, tenancy  # noqa: F401
+from ponte.store import live  # noqa: F401,E402

@@ -1,0 +1,1 @@
+"""The park's live selling: sessions walking booth to booth, flash-sale offers, reservations."""

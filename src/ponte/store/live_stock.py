@@ -1,0 +1,436 @@
+"""Flash-sale stock that never oversells: buckets, buyer counters, reservations.
+
+A purchase is one short transaction and, on PostgreSQL, ONE statement: the
+buyer's counter is raised only while it stays within the limit, one stock
+bucket is decremented only while it stays at or above zero, and the
+reservation is inserted only if both happened. Nothing waits on the network
+while a bucket row is locked: the lock is taken by that statement and let go
+by the COMMIT that follows it. A hot SKU's stock is split over several bucket
+rows; a buyer first takes any bucket nobody has locked (SKIP LOCKED) and only
+queues on one when every bucket with stock is busy. Concurrent commits on
+different buckets share WAL flushes (PostgreSQL's group commit), which is
+what lifts one SKU past the single-row ceiling of about one commit per flush.
+
+On SQLite the same rules run as separate statements inside one write
+transaction; SQLite serialises writers, so one process stays correct.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, text
+
+from ponte.errors import ConflictError, NotFoundError, PonteError
+from ponte.ids import new_id
+from ponte.live.offers import OfferTerms, bucket_order, check_purchase
+from ponte.store.db import Database
+
+
+class OverLimit(PonteError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"this buyer would exceed the limit of {limit} per buyer for this offer",
+            field="quantity",
+            rule="per-buyer-limit",
+            status=422,
+        )
+
+
+class SoldOut(ConflictError):
+    def __init__(self, left: int) -> None:
+        super().__init__(f"not enough stock: {left} left", field="quantity", rule="stock-available")
+
+
+@dataclass(frozen=True)
+class OfferSnapshot:
+    id: str
+    tenant_id: str
+    session_id: str
+    product_id: str
+    sku: str
+    terms: OfferTerms
+    closed_early: bool
+
+
+@dataclass(frozen=True)
+class Held:
+    reservation_id: str
+    offer_id: str
+    buyer_ref: str
+    quantity: int
+    status: str
+    expires_at: datetime
+    replayed: bool = False
+
+
+def _time(conn: Connection, value: object) -> datetime:
+    """A timestamp read by a plain SQL statement, as aware UTC on both backends."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _bind(conn: Connection, value: datetime) -> object:
+    """A timestamp for a plain SQL statement, stored as the ORM stores it on each backend."""
+    if conn.dialect.name == "sqlite":
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+def load_offer(database: Database, tenant_id: str, offer_id: str) -> OfferSnapshot:
+    with database.engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT id, session_id, product_id, sku, price, currency, quantity_cap, per_buyer_limit,"
+                " opens_at, closes_at, hold_seconds, buckets, closed_early"
+                " FROM live_offers WHERE id = :o AND tenant_id = :t"
+            ),
+            {"o": offer_id, "t": tenant_id},
+        ).one_or_none()
+        if row is None:
+            raise NotFoundError("offer", offer_id)
+        from decimal import Decimal
+
+        terms = OfferTerms(
+            price=Decimal(str(row.price)).normalize(),
+            currency=row.currency,
+            quantity_cap=row.quantity_cap,
+            per_buyer_limit=row.per_buyer_limit,
+            opens_at=_time(conn, row.opens_at),
+            closes_at=_time(conn, row.closes_at),
+            hold=timedelta(seconds=row.hold_seconds),
+            buckets=row.buckets,
+        )
+        return OfferSnapshot(
+            row.id, tenant_id, row.session_id, row.product_id, row.sku, terms, bool(row.closed_early)
+        )
+
+
+_COUNT = (
+    "INSERT INTO live_buyer_counts (offer_id, buyer_ref, tenant_id, bought) VALUES (:o, :b, :t, :q)"
+    " ON CONFLICT (offer_id, buyer_ref) DO UPDATE SET bought = live_buyer_counts.bought + excluded.bought"
+    " WHERE live_buyer_counts.bought + excluded.bought <= :lim RETURNING bought"
+)
+_PICK = (
+    "SELECT bucket FROM live_stock_buckets WHERE offer_id = :o AND available >= :q"
+    " AND EXISTS (SELECT 1 FROM c) ORDER BY (bucket + :shift) % :n LIMIT 1"
+)
+_PG_PURCHASE = (
+    "WITH c AS (" + _COUNT + "),"
+    " d AS (UPDATE live_stock_buckets SET available = available - :q"
+    "  WHERE offer_id = :o AND available >= :q AND bucket = (" + _PICK + " {lock})"
+    "  AND NOT (SELECT closed_early FROM live_offers WHERE id = :o) RETURNING bucket),"
+    " r AS (INSERT INTO live_reservations (id, tenant_id, offer_id, session_id, buyer_ref, quantity,"
+    "  bucket, status, idempotency_key, created_at, expires_at)"
+    "  SELECT :id, :t, :o, :s, :b, :q, d.bucket, 'held', :key, :at, :exp FROM d"
+    "  ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id)"
+    " SELECT (SELECT count(*) FROM c) AS counted, (SELECT count(*) FROM d) AS taken,"
+    " (SELECT count(*) FROM r) AS reserved"
+)
+_PG_SKIP = text(_PG_PURCHASE.format(lock="FOR UPDATE SKIP LOCKED"))
+_PG_WAIT = text(_PG_PURCHASE.format(lock=""))
+
+
+def purchase(
+    database: Database,
+    offer: OfferSnapshot,
+    buyer_ref: str,
+    quantity: int,
+    at: datetime,
+    idempotency_key: str | None = None,
+) -> Held:
+    """Reserve `quantity` units for `buyer_ref`, or raise naming the rule that refused it."""
+    check_purchase(offer.terms, quantity, at, offer.closed_early)
+    if idempotency_key is not None:
+        found = find_by_key(database, offer.tenant_id, idempotency_key)
+        if found is not None:
+            return found
+    params = {
+        "o": offer.id,
+        "t": offer.tenant_id,
+        "s": offer.session_id,
+        "b": buyer_ref,
+        "q": quantity,
+        "lim": offer.terms.per_buyer_limit,
+        "n": offer.terms.buckets,
+        "shift": bucket_order(buyer_ref + (idempotency_key or ""), offer.terms.buckets)[0],
+        "key": idempotency_key,
+        "id": new_id("rsv"),
+    }
+    expires = at + offer.terms.hold
+    try:
+        if database.engine.dialect.name == "postgresql":
+            _purchase_pg(database, params, at, expires)
+        else:
+            _purchase_sqlite(database, params, at, expires)
+    except (OverLimit, _Duplicate, _Closed):
+        if idempotency_key is not None:
+            found = find_by_key(database, offer.tenant_id, idempotency_key)
+            if found is not None:
+                return found
+        raise
+    return Held(str(params["id"]), offer.id, buyer_ref, quantity, "held", expires)
+
+
+class _Duplicate(Exception):
+    pass
+
+
+class _Closed(ConflictError):
+    def __init__(self) -> None:
+        super().__init__("the offer is closed", field="offer", rule="offer-open")
+
+
+def _purchase_pg(database: Database, params: dict[str, object], at: datetime, expires: datetime) -> None:
+    params = {**params, "at": at, "exp": expires}
+    lim = int(params["lim"])  # type: ignore[call-overload]
+    for attempt in range(4 * int(params["n"]) + 4):  # type: ignore[call-overload]
+        statement = _PG_SKIP if attempt == 0 else _PG_WAIT
+        with database.engine.connect() as conn:
+            row = conn.execute(statement, params).one()
+            if row.counted and row.taken and row.reserved:
+                conn.commit()
+                return
+            conn.rollback()
+            if not row.counted:
+                raise OverLimit(lim)
+            if row.taken:
+                raise _Duplicate()
+            left, biggest, closed = _stock(conn, str(params["o"]))
+            conn.rollback()
+            if closed:
+                raise _Closed()
+            q = int(params["q"])  # type: ignore[call-overload]
+            if left < q:
+                raise SoldOut(left)
+            if biggest < q:
+                _gather(database, str(params["o"]))
+    raise ConflictError("the offer is too busy; try again", field="offer", rule="retry")
+
+
+def _stock(conn: Connection, offer_id: str) -> tuple[int, int, bool]:
+    row = conn.execute(
+        text(
+            "SELECT coalesce(sum(available), 0) AS left, coalesce(max(available), 0) AS biggest,"
+            " (SELECT closed_early FROM live_offers WHERE id = :o) AS closed"
+            " FROM live_stock_buckets WHERE offer_id = :o"
+        ),
+        {"o": offer_id},
+    ).one()
+    return int(row.left), int(row.biggest), bool(row.closed)
+
+
+def _gather(database: Database, offer_id: str) -> None:
+    """Near the end of stock: move what is left into bucket 0 so a larger purchase can fit."""
+    with database.engine.begin() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT bucket, available FROM live_stock_buckets WHERE offer_id = :o"
+                " ORDER BY bucket FOR UPDATE"
+            ),
+            {"o": offer_id},
+        ).all()
+        total = sum(r.available for r in rows)
+        conn.execute(
+            text(
+                "UPDATE live_stock_buckets SET available = CASE WHEN bucket = 0 THEN :total ELSE 0 END"
+                " WHERE offer_id = :o"
+            ),
+            {"o": offer_id, "total": total},
+        )
+
+
+def _purchase_sqlite(database: Database, params: dict[str, object], at: datetime, expires: datetime) -> None:
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("SELECT 1")  # pysqlite begins lazily; the first write takes the lock
+        if conn.execute(text(_COUNT), params).first() is None:
+            raise OverLimit(int(params["lim"]))  # type: ignore[call-overload]
+        left, biggest, closed = _stock(conn, str(params["o"]))
+        if closed:
+            raise _Closed()
+        q = int(params["q"])  # type: ignore[call-overload]
+        if left < q:
+            raise SoldOut(left)
+        if biggest < q:
+            _gather_in(conn, str(params["o"]), left)
+        n = int(params["n"])  # type: ignore[call-overload]
+        start = int(params["shift"])  # type: ignore[call-overload]
+        bucket = None
+        for b in [(start + i) % n for i in range(n)]:
+            done = conn.execute(
+                text(
+                    "UPDATE live_stock_buckets SET available = available - :q"
+                    " WHERE offer_id = :o AND bucket = :bk AND available >= :q"
+                ),
+                {**params, "bk": b},
+            )
+            if done.rowcount == 1:
+                bucket = b
+                break
+        if bucket is None:  # pragma: no cover - writers are serialised, `biggest` was checked
+            raise SoldOut(left)
+        inserted = conn.execute(
+            text(
+                "INSERT INTO live_reservations (id, tenant_id, offer_id, session_id, buyer_ref, quantity,"
+                " bucket, status, idempotency_key, created_at, expires_at)"
+                " VALUES (:id, :t, :o, :s, :b, :q, :bk, 'held', :key, :at, :exp)"
+                " ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id"
+            ),
+            {**params, "bk": bucket, "at": _bind(conn, at), "exp": _bind(conn, expires)},
+        ).first()
+        if inserted is None:
+            raise _Duplicate()
+
+
+def _gather_in(conn: Connection, offer_id: str, total: int) -> None:
+    conn.execute(
+        text(
+            "UPDATE live_stock_buckets SET available = CASE WHEN bucket = 0 THEN :total ELSE 0 END"
+            " WHERE offer_id = :o"
+        ),
+        {"o": offer_id, "total": total},
+    )
+
+
+def find_by_key(database: Database, tenant_id: str, key: str) -> Held | None:
+    with database.engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT id, offer_id, buyer_ref, quantity, status, expires_at FROM live_reservations"
+                " WHERE tenant_id = :t AND idempotency_key = :k"
+            ),
+            {"t": tenant_id, "k": key},
+        ).one_or_none()
+        if row is None:
+            return None
+        return Held(
+            row.id, row.offer_id, row.buyer_ref, row.quantity, row.status, _time(conn, row.expires_at), True
+        )
+
+
+def release(
+    database: Database,
+    at: datetime,
+    tenant_id: str | None = None,
+    reservation_id: str | None = None,
+    to_status: str = "expired",
+    limit: int = 500,
+) -> int:
+    """Give back the stock of held reservations that are due (or one named one); returns how many."""
+    where = "status = 'held'"
+    params: dict[str, object] = {"lim": limit}
+    if reservation_id is not None:
+        where += " AND id = :rid AND tenant_id = :t"
+        params.update(rid=reservation_id, t=tenant_id)
+    else:
+        where += " AND expires_at <= :now"
+        if tenant_id is not None:
+            where += " AND tenant_id = :t"
+            params["t"] = tenant_id
+    with database.engine.begin() as conn:
+        params["now"] = _bind(conn, at)
+        lock = " FOR UPDATE SKIP LOCKED" if conn.dialect.name == "postgresql" else ""
+        ids = [
+            r.id
+            for r in conn.execute(
+                text(f"SELECT id FROM live_reservations WHERE {where} ORDER BY id LIMIT :lim{lock}"), params
+            )
+        ]
+        if not ids:
+            return 0
+        rows: list[Any] = []
+        for rid in ids:
+            rows.extend(
+                conn.execute(
+                    text(
+                        "UPDATE live_reservations SET status = :st WHERE id = :rid AND status = 'held'"
+                        " RETURNING offer_id, buyer_ref, quantity, bucket"
+                    ),
+                    {"st": to_status, "rid": rid},
+                ).all()
+            )
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        stock: dict[tuple[str, int], int] = defaultdict(int)
+        for r in rows:
+            counts[(r.offer_id, r.buyer_ref)] += r.quantity
+            stock[(r.offer_id, r.bucket)] += r.quantity
+        # Lock order as in a purchase: buyer counters first, then buckets, each sorted.
+        for (offer_id, buyer), q in sorted(counts.items()):
+            conn.execute(
+                text(
+                    "UPDATE live_buyer_counts SET bought = bought - :q WHERE offer_id = :o AND buyer_ref = :b"
+                ),
+                {"q": q, "o": offer_id, "b": buyer},
+            )
+        for (offer_id, bucket), q in sorted(stock.items()):
+            conn.execute(
+                text(
+                    "UPDATE live_stock_buckets SET available = available + :q"
+                    " WHERE offer_id = :o AND bucket = :bk"
+                ),
+                {"q": q, "o": offer_id, "bk": bucket},
+            )
+        return len(rows)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    offer_id: str
+    quantity_cap: int
+    available: int
+    held: int
+    paid: int
+    buyer_mismatches: list[str]
+
+    @property
+    def balanced(self) -> bool:
+        return self.available + self.held + self.paid == self.quantity_cap and not self.buyer_mismatches
+
+
+def reconcile(database: Database, tenant_id: str, offer_id: str) -> Reconciliation:
+    """Prove the ledger: buckets + held + paid == cap, and every buyer counter == their units."""
+    with database.engine.connect() as conn:
+        cap = conn.execute(
+            text("SELECT quantity_cap FROM live_offers WHERE id = :o AND tenant_id = :t"),
+            {"o": offer_id, "t": tenant_id},
+        ).scalar()
+        if cap is None:
+            raise NotFoundError("offer", offer_id)
+        available = conn.execute(
+            text("SELECT coalesce(sum(available), 0) FROM live_stock_buckets WHERE offer_id = :o"),
+            {"o": offer_id},
+        ).scalar_one()
+        by_status: dict[str, int] = dict(
+            conn.execute(
+                text(
+                    "SELECT status, coalesce(sum(quantity), 0) FROM live_reservations"
+                    " WHERE offer_id = :o GROUP BY status"
+                ),
+                {"o": offer_id},
+            ).all()
+        )
+        mismatches = [
+            r.buyer_ref
+            for r in conn.execute(
+                text(
+                    "SELECT c.buyer_ref FROM live_buyer_counts c LEFT JOIN (SELECT buyer_ref, sum(quantity) AS q"
+                    " FROM live_reservations WHERE offer_id = :o AND status IN ('held', 'paid')"
+                    " GROUP BY buyer_ref) r ON r.buyer_ref = c.buyer_ref"
+                    " WHERE c.offer_id = :o AND c.bought <> coalesce(r.q, 0)"
+                ),
+                {"o": offer_id},
+            )
+        ]
+    return Reconciliation(
+        offer_id,
+        int(cap),
+        int(available),
+        int(by_status.get("held", 0)),
+        int(by_status.get("paid", 0)),
+        mismatches,
+    )
