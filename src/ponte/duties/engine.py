@@ -34,7 +34,7 @@ class FxRate(Protocol):
 
 
 class FxSource(Protocol):
-    def rate(self, base: str, quote: str, on_date: date) -> FxRate: ...
+    def rate(self, base: str, quote: str, on: date, /) -> FxRate: ...
 
 
 @dataclass(frozen=True)

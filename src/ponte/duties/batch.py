@@ -1,0 +1,195 @@
+"""Batch quoting of a table of single-line orders (CSV or Parquet).
+
+Orders in a day's file repeat the same few products, prices, markets and
+flags, so the batch first reduces the table to its distinct quoting inputs
+(an Arrow group-by), quotes each distinct combination once with the same
+engine as single quotes (exact Decimal arithmetic), and joins the results
+back onto every row. The cost grows with the number of distinct inputs, not
+with the number of rows.
+
+Columns (names as in the JSON request; missing optional columns take the
+request defaults): destination, date, currency, unit_price, quantity and
+optionally destination_region, origin, category, hs_code, freight,
+insurance, regime, remessa_conforme, ioss, sii_registered, buyer_kind,
+annual_cbec_used, shipments_this_year, tax_currency, and `fx_<BASE>_<QUOTE>`
+columns for explicit rates (e.g. fx_USD_BRL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from ponte.duties.engine import FxSource, quote
+from ponte.duties.model import parse_request
+from ponte.duties.params import Rules, default_rules
+from ponte.errors import PonteError, ValidationError
+
+__all__ = ["OUTPUT_COLUMNS", "quote_table", "read_orders", "row_request", "write_results"]
+
+REQUIRED = ("destination", "date", "currency", "unit_price", "quantity")
+OPTIONAL = (
+    "destination_region",
+    "origin",
+    "category",
+    "hs_code",
+    "freight",
+    "insurance",
+    "regime",
+    "remessa_conforme",
+    "ioss",
+    "sii_registered",
+    "buyer_kind",
+    "annual_cbec_used",
+    "shipments_this_year",
+    "tax_currency",
+    "description",
+)
+OUTPUT_COLUMNS = (
+    "regime",
+    "treatment",
+    "tax_currency",
+    "total_tax",
+    "landed_cost",
+    "allowed",
+    "complete",
+    "error",
+)
+
+
+def read_orders(path: Path) -> pa.Table:
+    if not path.exists():
+        raise ValidationError(f"{path} does not exist", field="--batch", rule="readable")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        table = pq.read_table(path)
+    elif path.suffix.lower() == ".csv":
+        # every column as text: amounts stay exact decimals
+        table = pacsv.read_csv(
+            path,
+            convert_options=pacsv.ConvertOptions(
+                column_types={}, strings_can_be_null=True, auto_dict_encode=False
+            ),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=False),
+        )
+        table = table.cast(pa.schema([pa.field(f.name, pa.string()) for f in table.schema]))
+    else:
+        raise ValidationError(f"{path.name}: give a .csv or .parquet file", field="--batch", rule="file-type")
+    missing = [c for c in REQUIRED if c not in table.column_names]
+    if missing:
+        raise ValidationError(
+            f"{path.name} lacks column(s) {', '.join(missing)}", field="--batch", rule="required-columns"
+        )
+    return table
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "y", "t")
+
+
+def row_request(row: dict[str, Any]) -> dict[str, Any]:
+    """The JSON request of one table row."""
+    item: dict[str, Any] = {
+        "description": row.get("description") or "item",
+        "quantity": int(row["quantity"]),
+        "unit_price": str(row["unit_price"]),
+    }
+    for key in ("category", "hs_code"):
+        if row.get(key) not in (None, ""):
+            item[key] = str(row[key])
+    req: dict[str, Any] = {
+        "destination": row["destination"],
+        "date": str(row["date"]),
+        "currency": row["currency"],
+        "items": [item],
+    }
+    for key in ("destination_region", "origin", "regime", "tax_currency"):
+        if row.get(key) not in (None, ""):
+            req[key] = str(row[key])
+    for key in ("freight", "insurance"):
+        if row.get(key) not in (None, ""):
+            req[key] = str(row[key])
+    seller = {
+        k: _truthy(row[k]) for k in ("remessa_conforme", "ioss", "sii_registered") if row.get(k) is not None
+    }
+    if seller:
+        req["seller"] = seller
+    buyer: dict[str, Any] = {}
+    if row.get("buyer_kind"):
+        buyer["kind"] = row["buyer_kind"]
+    if row.get("annual_cbec_used") not in (None, ""):
+        buyer["annual_cbec_used"] = str(row["annual_cbec_used"])
+    if row.get("shipments_this_year") not in (None, ""):
+        buyer["shipments_this_year"] = int(row["shipments_this_year"])
+    if buyer:
+        req["buyer"] = buyer
+    fx = {
+        k[3:].replace("_", "/"): str(v) for k, v in row.items() if k.startswith("fx_") and v not in (None, "")
+    }
+    if fx:
+        req["fx"] = fx
+    return req
+
+
+def _one(row: dict[str, Any], rules: Rules, fx: FxSource | None) -> tuple[Any, ...]:
+    try:
+        q = quote(parse_request(row_request(row)), rules, fx)
+    except PonteError as exc:
+        return (None, None, None, None, None, False, False, str(exc))
+    return (
+        q.regime,
+        q.treatment,
+        q.currency,
+        str(q.total_tax),
+        str(q.landed_cost),
+        q.allowed,
+        q.complete,
+        None,
+    )
+
+
+def quote_table(
+    table: pa.Table,
+    rules: Rules | None = None,
+    fx: FxSource | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pa.Table:
+    """The input table with the quote columns appended, one row per order, in input order."""
+    rules = rules or default_rules()
+    keys = [c for c in table.column_names if c in REQUIRED or c in OPTIONAL or c.startswith("fx_")]
+    keyed = table.select(keys).cast(pa.schema([pa.field(c, pa.string()) for c in keys]))
+    # nulls never match in a join: an empty string stands for "not given"
+    keyed = pa.table({c: pc.fill_null(keyed[c], "") for c in keys})
+    distinct = keyed.group_by(keys, use_threads=False).aggregate([])
+    rows = distinct.to_pylist()
+    results = []
+    for n, row in enumerate(rows):
+        results.append(_one(row, rules, fx))
+        if progress and n % 10_000 == 0:
+            progress(n, len(rows))
+    out_types = [pa.string()] * 5 + [pa.bool_(), pa.bool_(), pa.string()]
+    columns = {
+        name: pa.array([r[i] for r in results], type=t)
+        for i, (name, t) in enumerate(zip(OUTPUT_COLUMNS, out_types, strict=True))
+    }
+    distinct = distinct.append_column("__row", pa.array(range(len(rows)), type=pa.int64()))
+    index = keyed.append_column("__pos", pa.array(range(keyed.num_rows), type=pa.int64()))
+    joined = index.join(distinct, keys=keys, join_type="left outer", use_threads=True)
+    joined = joined.sort_by("__pos")
+    picks = joined["__row"]
+    result = table
+    for name, arr in columns.items():
+        result = result.append_column(name, pc.take(arr, picks))
+    return result
+
+
+def write_results(table: pa.Table, path: Path) -> None:
+    if path.suffix.lower() in (".parquet", ".pq"):
+        pq.write_table(table, path)
+    else:
+        pacsv.write_csv(table, path)
