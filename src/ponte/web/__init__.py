@@ -1,0 +1,1 @@
+"""The console (Jinja2 + htmx pages at /)."""

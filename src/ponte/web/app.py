@@ -1,0 +1,104 @@
+"""The console: server-rendered pages (Jinja2 + htmx) at /, in zh-CN, en, pt-BR and es."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from importlib import import_module, resources
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from ponte.errors import PonteError
+from ponte.settings import Settings
+from ponte.web import i18n
+from ponte.web.auth import LoginRequired, current_viewer, session_secret
+from ponte.web.i18n import N_
+from ponte.web.render import locale_of, render
+
+# Each module of pages exposes `router` and registers its entries in ponte.web.nav.
+PAGES = [
+    "ponte.web.pages.home",
+    "ponte.web.pages.catalogue",
+    "ponte.web.pages.orders",
+]
+
+LANG_COOKIE_AGE = 365 * 24 * 3600
+
+
+def create_console(settings: Settings) -> FastAPI:
+    console = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    i18n.load_all()
+    static = resources.files("ponte.web") / "static"
+    console.mount("/static", StaticFiles(directory=str(static)), name="static")
+    for name in PAGES:
+        console.include_router(import_module(name).router)
+
+    @console.middleware("http")
+    async def language(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        chosen = i18n.normalise(request.query_params.get("lang"))
+        lang = (
+            chosen
+            or i18n.normalise(request.cookies.get(i18n.LANG_COOKIE))
+            or i18n.from_accept_language(request.headers.get("accept-language"))
+            or i18n.normalise(settings.default_locale)
+            or "en"
+        )
+        request.state.locale = i18n.Locale(lang)
+        response = await call_next(request)
+        response.headers["Content-Language"] = lang
+        response.headers.setdefault("Vary", "Accept-Language, Cookie")
+        if chosen:
+            response.set_cookie(
+                i18n.LANG_COOKIE, chosen, max_age=LANG_COOKIE_AGE, samesite="lax", httponly=True
+            )
+        return response
+
+    # Added after `language`, so it runs first: pages find the session ready.
+    console.add_middleware(
+        SessionMiddleware,
+        secret_key=session_secret(settings),
+        session_cookie="ponte_session",
+        max_age=12 * 3600,
+        same_site="lax",
+        https_only=settings.env == "production",
+    )
+
+    @console.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        response = RedirectResponse(f"/login?next={_quote(target)}", status_code=303)
+        response.headers["HX-Redirect"] = f"/login?next={_quote(target)}"
+        return response
+
+    @console.exception_handler(PonteError)
+    async def _ponte_error(request: Request, exc: PonteError) -> Response:
+        titles = {404: N_("Not found"), 403: N_("Not allowed"), 409: N_("Conflict")}
+        fallback = N_("Something is wrong with the request")
+        if getattr(request.state, "viewer", None) is None:
+            request.state.viewer = current_viewer(request)
+        loc = locale_of(request)
+        return render(
+            request,
+            "error.html",
+            status=exc.status,
+            title=loc.gettext(titles.get(exc.status, fallback)),
+            error=exc,
+        )
+
+    return console
+
+
+def _quote(target: str) -> str:
+    from urllib.parse import quote
+
+    return quote(target, safe="/")
+
+
+def mount_console(app: FastAPI) -> None:
+    """Serve the console at / of `app` (after the API, which keeps /api/v1)."""
+    console = create_console(app.state.settings)
+    console.state.settings = app.state.settings
+    console.state.database = app.state.database
+    app.mount("/", console, name="console")

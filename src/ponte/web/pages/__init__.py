@@ -1,0 +1,1 @@
+"""Modules of console pages; each exposes `router` and registers its menu entries."""

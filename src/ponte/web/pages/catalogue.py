@@ -1,0 +1,84 @@
+"""The park's sellers (with booths) and their catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from ponte.errors import PermissionDenied
+from ponte.store.commerce import Product
+from ponte.store.db import Database
+from ponte.web import queries
+from ponte.web.auth import Viewer, require_viewer
+from ponte.web.i18n import N_
+from ponte.web.nav import NavEntry, register
+from ponte.web.render import render
+
+router = APIRouter()
+register(NavEntry("/sellers", N_("Sellers"), scope="catalog:read", order=20))
+register(NavEntry("/catalogue", N_("Catalogue"), scope="catalog:read", order=30))
+
+PAGE_SIZE = 25
+
+
+def require(viewer: Viewer, scope: str) -> None:
+    if not viewer.has(scope):
+        raise PermissionDenied(f"this key lacks the scope {scope!r}", rule=scope)
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+    lang: str
+    fallback: bool  # shown in English because the viewer's language is missing
+
+
+def title_for(product: Product, lang: str) -> Title:
+    """The product's title in `lang`, else English (marked as such), else its SKU."""
+    titles = product.titles or {}
+    if titles.get(lang):
+        return Title(titles[lang], lang, False)
+    if titles.get("en"):
+        return Title(titles["en"], "en", lang != "en")
+    return Title(product.sku, "", True)
+
+
+@router.get("/sellers")
+def sellers(request: Request, viewer: Annotated[Viewer, Depends(require_viewer)]) -> Response:
+    require(viewer, "catalog:read")
+    database: Database = request.app.state.database
+    with database.unit_of_work() as uow:
+        rows = queries.sellers(uow.session, viewer)
+    return render(request, "sellers.html", rows=rows)
+
+
+@router.get("/catalogue")
+def catalogue(
+    request: Request,
+    viewer: Annotated[Viewer, Depends(require_viewer)],
+    seller: str | None = None,
+    category: str | None = None,
+    cursor: str | None = None,
+) -> Response:
+    require(viewer, "catalog:read")
+    database: Database = request.app.state.database
+    lang = request.state.locale.lang
+    with database.unit_of_work() as uow:
+        page = queries.products_page(uow.session, viewer, seller, cursor, PAGE_SIZE, category)
+        names = queries.tenant_names(uow.session, viewer)
+        choices = queries.sellers_choice(uow.session, viewer)
+        cats = queries.categories(uow.session, viewer, seller)
+    items = [(p, title_for(p, lang)) for p in page.items]
+    return render(
+        request,
+        "catalogue.html",
+        items=items,
+        next_cursor=page.next_cursor,
+        names=names,
+        sellers=choices,
+        seller=seller or "",
+        categories=cats,
+        category=category or "",
+    )
