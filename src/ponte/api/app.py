@@ -26,6 +26,7 @@ ROUTERS = [
     "ponte.api.routers.catalog",
     "ponte.api.routers.orders",
     "ponte.api.routers.reference",
+    "ponte.api.routers.quotes",
 ]
 
 
