@@ -4,6 +4,7 @@ code lists and fixed values. Every violation names the message, the field path a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -111,26 +112,78 @@ def _lexical(v: Any) -> str | None:
     return None
 
 
+_FAST_DECIMAL = re.compile(r"^\d{1,14}(?:\.\d{1,5})?$")
+
+
+def make_fast(f: Field) -> Callable[[str], bool]:
+    """A quick yes for the common valid value; a no sends the value to :func:`check_value` for the
+    precise rule and message. Never says yes to a value :func:`check_value` would refuse."""
+    checks: list[Callable[[str], bool]] = []
+    if f.base == "string":
+        lo = f.length if f.length is not None else max(f.min_length or 0, 1 if f.required else 0)
+        hi = f.length if f.length is not None else (f.max_length if f.max_length is not None else 10**9)
+        if f.collapse and lo > 0:
+            checks.append(lambda s: s == s.strip() and "  " not in s)
+        checks.append(lambda s: lo <= len(s) <= hi and s.isprintable())
+    elif f.base == "decimal":
+        if f.total_digits is None or f.total_digits < 19 or f.fraction_digits != 5:
+            return lambda s: False
+        checks.append(lambda s: _FAST_DECIMAL.match(s) is not None)
+    elif f.base == "int":
+        limit = min(f.total_digits or 9, 9)
+        checks.append(lambda s: s.isdigit() and s.isascii() and len(s) <= limit)
+    else:
+        return lambda s: False
+    if f.fixed is not None:
+        fixed = f.fixed
+        checks.append(lambda s: s == fixed)
+    if f.codes is not None:
+        allowed = code_list(f.codes)
+        checks.append(lambda s: s in allowed)
+    if f.fmt == "guid":
+        checks.append(lambda s: _GUID.match(s) is not None)
+    elif f.fmt is not None:
+        fmt = f.fmt
+        checks.append(lambda s: _check_format(fmt, s) is None)
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        a, b = checks
+        return lambda s: a(s) and b(s)
+    return lambda s: all(c(s) for c in checks)
+
+
 def _walk(
-    items: list[Item], data: dict[str, Any], path: str, out: list[Violation], strict_names: bool
+    items: list[Item],
+    names: frozenset[str] | None,
+    data: dict[str, Any],
+    path: str,
+    out: list[Violation],
+    strict_names: bool,
 ) -> None:
-    if strict_names:
-        known = {it.name for it in items}
+    if strict_names and names is not None and not (data.keys() <= names):
         for key in data:
-            if key not in known:
+            if key not in names:
                 out.append(Violation(f"{path}/{key}", "unknown-element", "is not an element of this block"))
+    get = data.get
     for it in items:
-        v = data.get(it.name)
-        p = f"{path}/{it.name}"
+        v = get(it.name)
         if v is None:
             if it.min > 0:
-                out.append(Violation(p, "required", "is required"))
+                out.append(Violation(f"{path}/{it.name}", "required", "is required"))
             continue
         f = it.field
         if f is not None:
             if f.base == "any":
                 continue
-            s = _lexical(v)
+            t = type(v)
+            s = v if t is str else _lexical(v)
+            fast = f.fast
+            if fast is None:
+                fast = f.fast = make_fast(f)
+            if s is not None and fast(s):
+                continue
+            p = f"{path}/{it.name}"
             if s is None:
                 rule = "no-float" if isinstance(v, float) else "type"
                 out.append(Violation(p, rule, f"must be str, int or Decimal, not {type(v).__name__}"))
@@ -139,6 +192,7 @@ def _walk(
             if bad is not None and (strict_names or bad[0] != "format:guid"):
                 out.append(Violation(p, bad[0], bad[1]))
         elif it.block is not None:
+            p = f"{path}/{it.name}"
             rows = v if type(v) is list else [v]
             if it.repeated and type(v) is not list:
                 out.append(Violation(p, "type", "must be a list of blocks"))
@@ -147,12 +201,12 @@ def _walk(
                 out.append(Violation(p, "minOccurs", f"needs at least {it.min} element(s)"))
             if it.max is not None and len(rows) > it.max:
                 out.append(Violation(p, "maxOccurs", f"allows at most {it.max} element(s), got {len(rows)}"))
-            sub = it.block.items
+            blk = it.block
             for i, row in enumerate(rows, 1):
                 if type(row) is not dict:
                     out.append(Violation(p, "type", "must be a block (mapping)"))
                     continue
-                _walk(sub, row, f"{p}[{i}]" if it.repeated else p, out, strict_names)
+                _walk(blk.items, blk.names, row, f"{p}[{i}]" if it.repeated else p, out, strict_names)
 
 
 def validate_fields(spec: MessageSpec, data: dict[str, Any], *, strict: bool = True) -> list[Violation]:
@@ -169,6 +223,6 @@ def validate_fields(spec: MessageSpec, data: dict[str, Any], *, strict: bool = T
     version = _lexical(data.get("version", "1.0")) or ""
     if not 1 <= len(version) <= 10:
         out.append(Violation(f"{root}/@version", "length", "must be 1 to 10 characters"))
-    body = {k: v for k, v in data.items() if k not in ("guid", "version")}
-    _walk(spec.items, body, root, out, strict)
+    names = frozenset(i.name for i in spec.items) | {"guid", "version"}
+    _walk(spec.items, names, data, root, out, strict)
     return out

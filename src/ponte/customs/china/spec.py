@@ -91,6 +91,7 @@ class Field:
     fixed: str | None = None
     open_tag: str = ""
     close_tag: str = ""
+    fast: Any = None  # compiled quick check (see fields.make_fast), set on first use
 
     def describe(self) -> dict[str, Any]:
         """The field as a table row (name, type, length, required, code list)."""
@@ -122,6 +123,7 @@ class Block:
     name: str
     items: list[Item] = field(default_factory=list)
     doc: str = ""
+    names: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -232,6 +234,7 @@ def _compile(direction: str) -> dict[str, MessageSpec]:
                     blk = Block(name=d["name"], doc=b.get("doc", ""))
                     blocks[key] = blk  # type: ignore[index]
                     blk.items = make_items(b["items"], message)
+                    blk.names = frozenset(i.name for i in blk.items)
                 it.block = blocks[key]  # type: ignore[index]
             items.append(it)
         return items
