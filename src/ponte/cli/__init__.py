@@ -23,6 +23,7 @@ app.add_typer(demo.keys_app, name="keys")
 app.command("simulate")(simulate.simulate)
 app.command("declare")(__import__("ponte.cli.declare", fromlist=["declare"]).declare)
 app.command("quote")(__import__("ponte.cli.quote", fromlist=["quote"]).quote)
+app.command("consolidate")(__import__("ponte.cli.consolidate", fromlist=["consolidate"]).consolidate)
 
 
 def main() -> None:
