@@ -27,6 +27,7 @@ ROUTERS = [
     "ponte.api.routers.orders",
     "ponte.api.routers.reference",
     "ponte.api.routers.quotes",
+    "ponte.api.routers.live",
 ]
 
 

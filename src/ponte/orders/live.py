@@ -1,0 +1,63 @@
+"""Turning a paid live-session reservation into an order, in the same unit of work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError as PydanticError
+from sqlalchemy import update
+
+from ponte.errors import ConflictError, ValidationError, Violation
+from ponte.orders.intake import OrderIn
+from ponte.orders.service import place_order
+from ponte.orders.states import move
+from ponte.store.commerce import Order
+from ponte.store.db import UnitOfWork
+from ponte.store.live import Reservation
+from ponte.store.live_repository import LiveRepository
+
+
+def pay_reservation(
+    uow: UnitOfWork, tenant_id: str, reservation_id: str, details: dict[str, Any], at: datetime
+) -> Order:
+    """Place the order for a held reservation at the offer's price; the hold must not have expired."""
+    repo = LiveRepository(uow.session, tenant_id)
+    held = repo.reservation(reservation_id)
+    if held.status != "held":
+        raise ConflictError(f"the reservation is {held.status}", field="reservation", rule="reservation-held")
+    if held.expires_at <= at:
+        raise ConflictError(
+            "the reservation has expired", field="reservation", rule="reservation-not-expired"
+        )
+    offer = repo.offer(held.offer_id)
+    try:
+        order_in = OrderIn.model_validate(
+            {
+                **details,
+                "channel": "live",
+                "currency": offer.currency,
+                "lines": [{"sku": offer.sku, "quantity": held.quantity, "unit_price": offer.price}],
+            }
+        )
+    except PydanticError as exc:
+        raise ValidationError.of(
+            [Violation(".".join(str(p) for p in e["loc"]), e["type"], e["msg"]) for e in exc.errors()]
+        ) from exc
+    order = place_order(uow, tenant_id, order_in, at)
+    order.live_session_id = held.session_id
+    uow.session.flush()
+    move(uow, tenant_id, order.id, "paid", at, f"live reservation {reservation_id}")
+    done = uow.session.execute(
+        update(Reservation)
+        .where(
+            Reservation.id == reservation_id,
+            Reservation.tenant_id == tenant_id,
+            Reservation.status == "held",
+            Reservation.expires_at > at,
+        )
+        .values(status="paid", order_id=order.id)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise ConflictError("the reservation changed meanwhile", field="reservation", rule="reservation-held")
+    return order
