@@ -114,6 +114,16 @@ def consolidate(batch: ParcelBatch, flights: list[Flight], rules: Rules | None =
     code_index = {c: i for i, c in enumerate(batch.airports)}
     class_order = sorted(range(len(batch.classes)), key=lambda k: classes[batch.classes[k]].priority)
     groups: list[tuple[int, int, np.ndarray]] = []  # (flight, class, parcel indices) for bounds
+    # parcels of each (origin, destination) lane, in claim order; ULD fit per type computed once
+    lane_key = batch.origin[claim].astype(np.int64) * 100_000 + batch.dest[claim]
+    by_lane = np.argsort(lane_key, kind="stable")
+    keys, starts = np.unique(lane_key[by_lane], return_index=True)
+    ends = [*starts[1:].tolist(), n]
+    lanes = {
+        (int(k) // 100_000, int(k) % 100_000): claim[by_lane[a:b]]
+        for k, a, b in zip(keys, starts, ends, strict=True)
+    }
+    fits_cache: dict[str, np.ndarray] = {}
 
     for fi, flight in enumerate(flights):
         o, d = code_index.get(flight.origin), code_index.get(flight.destination)
@@ -126,18 +136,20 @@ def consolidate(batch: ParcelBatch, flights: list[Flight], rules: Rules | None =
             continue
         positions = {t.code: flight.positions[t.code] for t in types}
         payload_left = flight.payload_g
-        base = (
-            (batch.origin[claim] == o)
-            & (batch.dest[claim] == d)
-            & (batch.ready[claim] <= flight.cutoff.timestamp())
-        )
+        lane = lanes.get((o, d))
+        if lane is None:
+            continue
+        base = batch.ready[lane] <= flight.cutoff.timestamp()
         for t in types:
-            base &= _fits(batch.dims_cm[claim], t)
+            if t.code not in fits_cache:
+                fits_cache[t.code] = _fits(batch.dims_cm, t)
+            base &= fits_cache[t.code][lane]
+        lane_seg = batch.seg[lane]
         for _round in range(2):
             for k in class_order:
                 if not flight.freighter and classes[batch.classes[k]].cargo_aircraft_only:
                     continue
-                sel = claim[base & (batch.seg[claim] == k) & ~placed[claim]]
+                sel = lane[base & (lane_seg == k) & ~placed[lane]]
                 if len(sel) == 0 or payload_left <= 0:
                     continue
                 caps: list[tuple[int, int]] = []
