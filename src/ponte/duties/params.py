@@ -157,6 +157,7 @@ class Rules:
 
     parameters: dict[str, Parameter] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    _cache: dict[tuple[str, date], Resolved] = field(default_factory=dict, repr=False)
 
     def __contains__(self, name: str) -> bool:
         return name in self.parameters
@@ -170,7 +171,11 @@ class Rules:
             ) from None
 
     def at(self, name: str, on: date) -> Resolved:
-        return self.param(name).at(on)
+        key = (name, on)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._cache[key] = self.param(name).at(on)
+        return hit
 
     def jurisdictions(self) -> list[str]:
         return sorted({n.split(".", 1)[0].upper() for n in self.parameters})

@@ -1,0 +1,254 @@
+"""Quote throughput: in-process, through the HTTP API, and batch of 1M orders.
+
+    python bench/quotes.py [--rows 1000000] [--http-seconds 10] [--rate 1000]
+
+Prints quotes/s, p50/p99 latency, peak memory, and the ratio to a same-run
+baseline (a plain Decimal loop doing the bare arithmetic of one regime).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from ponte.duties import default_rules, parse_request, quote
+from ponte.duties.batch import quote_table
+
+REQUESTS: list[dict[str, Any]] = [
+    {
+        "destination": "BR",
+        "destination_region": "SP",
+        "date": "2025-07-24",
+        "currency": "USD",
+        "seller": {"remessa_conforme": True},
+        "items": [{"description": "blouse", "quantity": 1, "unit_price": "50"}],
+    },
+    {
+        "destination": "MX",
+        "date": "2025-09-01",
+        "currency": "USD",
+        "items": [{"description": "case", "quantity": 2, "unit_price": "12.50"}],
+    },
+    {
+        "destination": "CN",
+        "date": "2025-11-18",
+        "currency": "CNY",
+        "items": [
+            {
+                "description": "serum",
+                "category": "skin_care",
+                "quantity": 1,
+                "unit_price": "425",
+                "net_quantity": {"amount": "20", "unit": "g"},
+            }
+        ],
+    },
+    {
+        "destination": "ES",
+        "date": "2026-07-01",
+        "currency": "EUR",
+        "seller": {"ioss": True},
+        "items": [{"description": "blouse", "hs_code": "620610", "quantity": 1, "unit_price": "40"}],
+    },
+]
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q)) * 1000
+
+
+def baseline_loop(n: int) -> float:
+    """Plain Decimal arithmetic of the Brazil RC low band + ICMS, per order."""
+    rate, icms, cent = Decimal("0.20"), Decimal("0.17"), Decimal("0.01")
+    values = [Decimal(str(v)) for v in range(1, 51)]
+    start = time.perf_counter()
+    for i in range(n):
+        v = values[i % 50]
+        ii = (v * rate).quantize(cent, ROUND_HALF_UP)
+        _ = ((v + ii) / (1 - icms) * icms).quantize(cent, ROUND_HALF_UP)
+    return n / (time.perf_counter() - start)
+
+
+def in_process(n: int) -> tuple[float, list[float]]:
+    rules = default_rules()
+    lat: list[float] = []
+    start = time.perf_counter()
+    for i in range(n):
+        t0 = time.perf_counter()
+        quote(parse_request(REQUESTS[i % len(REQUESTS)]), rules).as_dict()
+        lat.append(time.perf_counter() - t0)
+    return n / (time.perf_counter() - start), lat
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def http(seconds: float, rate: float) -> tuple[float, list[float], int]:
+    """Open-loop load at `rate` req/s for `seconds` from one client thread pool."""
+    import concurrent.futures
+
+    import httpx
+
+    tmp = Path(tempfile.mkdtemp())
+    env = {**os.environ, "PONTE_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}"}
+    key = _issue_key(env)
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "ponte.api.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/api/v1/quotes"
+        headers = {"Authorization": f"Bearer {key}"}
+        with httpx.Client(timeout=10, limits=httpx.Limits(max_connections=64)) as client:
+            for _ in range(100):
+                try:
+                    if client.post(url, json=REQUESTS[0], headers=headers).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            lat: list[float] = []
+            errors = 0
+
+            def one(i: int) -> tuple[float, int]:
+                t0 = time.perf_counter()
+                r = client.post(url, json=REQUESTS[i % len(REQUESTS)], headers=headers)
+                return time.perf_counter() - t0, r.status_code
+
+            total = int(seconds * rate)
+            start = time.perf_counter()
+            with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
+                futures = []
+                for i in range(total):
+                    due = start + i / rate
+                    delay = due - time.perf_counter()
+                    if delay > 0:
+                        time.sleep(delay)
+                    futures.append(pool.submit(one, i))
+                for f in futures:
+                    elapsed, status = f.result()
+                    lat.append(elapsed)
+                    errors += status != 200
+            achieved = total / (time.perf_counter() - start)
+        return achieved, lat, errors
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _issue_key(env: dict[str, str]) -> str:
+    code = (
+        "from ponte.settings import get_settings\n"
+        "from ponte.store.db import Database\n"
+        "from ponte.store.repositories import ApiKeyRepository, TenantRepository\n"
+        "db = Database(get_settings().database_url)\n"
+        "db.create_all()\n"
+        "with db.unit_of_work() as uow:\n"
+        "    t = TenantRepository(uow.session).add('Bench', 'bench', 'seller', 'CN')\n"
+        "    _, key = ApiKeyRepository(uow.session).issue(t.id, 'bench', ['quotes:read'])\n"
+        "    uow.commit()\n"
+        "print(key)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def batch_baseline(rows: int) -> float:
+    """Same-run baseline for the batch: the bare Decimal arithmetic per row (no rules, no verdict)."""
+    return baseline_loop(rows)
+
+
+def batch(rows: int) -> tuple[float, float, int]:
+    # a day's orders: 300 catalogue products (price) sold into 8 markets on 2 dates, 1-3 pieces
+    rng = np.random.default_rng(7)
+    prices = np.array([f"{p / 100:.2f}" for p in rng.integers(100, 40000, 300)])
+    markets = np.array(["BR", "MX", "CL", "CO", "PE", "ES", "PT", "CN"])
+    dates = np.array(["2025-09-01", "2026-07-01"])
+    dest = markets[rng.integers(0, len(markets), rows)]
+    table = pa.table(
+        {
+            "destination": dest,
+            "destination_region": np.where(dest == "BR", "SP", ""),
+            "date": dates[rng.integers(0, len(dates), rows)],
+            "currency": np.where(dest == "CN", "CNY", "USD"),
+            "unit_price": prices[rng.integers(0, len(prices), rows)],
+            "quantity": np.array(["1", "2", "3"])[rng.integers(0, 3, rows)],
+            "remessa_conforme": np.where(dest == "BR", "true", ""),
+            "ioss": np.where((dest == "ES") | (dest == "PT"), "true", ""),
+            "fx_USD_EUR": np.full(rows, "0.92"),
+            "fx_USD_CNY": np.full(rows, "7.10"),
+        }
+    )
+    tracemalloc.start()
+    start = time.perf_counter()
+    out = quote_table(table)
+    elapsed = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    distinct = (
+        out.select(["destination", "date", "unit_price", "quantity"])
+        .group_by(["destination", "date", "unit_price", "quantity"])
+        .aggregate([])
+        .num_rows
+    )
+    return rows / elapsed, peak / 2**20, distinct
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--single", type=int, default=5_000)
+    parser.add_argument("--http-seconds", type=float, default=10)
+    parser.add_argument("--rate", type=float, default=1000)
+    parser.add_argument("--no-http", action="store_true")
+    args = parser.parse_args()
+
+    base = baseline_loop(200_000)
+    print(f"baseline  plain Decimal loop (BR RC arithmetic only): {base:,.0f} orders/s")
+    qps, lat = in_process(args.single)
+    print(
+        f"single    in-process: {qps:,.0f} quotes/s  p50 {pct(lat, 50):.3f} ms  p99 {pct(lat, 99):.3f} ms"
+        f"  ({qps / base:.3f}× baseline)"
+    )
+    if not args.no_http:
+        got, hlat, errors = http(args.http_seconds, args.rate)
+        print(
+            f"single    HTTP at {args.rate:,.0f}/s offered: {got:,.0f} quotes/s  p50 {pct(hlat, 50):.2f} ms"
+            f"  p99 {pct(hlat, 99):.2f} ms  errors {errors}"
+        )
+    rps, peak, distinct = batch(args.rows)
+    print(
+        f"batch     {args.rows:,} rows ({distinct:,} distinct inputs): {rps:,.0f} quotes/s  peak {peak:,.0f} MiB"
+        f"  ({rps / base:.2f}× baseline)"
+    )
+
+
+if __name__ == "__main__":
+    main()
