@@ -28,6 +28,7 @@ ROUTERS = [
     "ponte.api.routers.reference",
     "ponte.api.routers.quotes",
     "ponte.api.routers.live",
+    "ponte.api.routers.declarations",
 ]
 
 

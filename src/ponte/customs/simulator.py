@@ -158,13 +158,21 @@ class Simulator:
                     self._receipt(entry["kind"], head, status, _INFO[status].format(guid=head.get("guid"))),
                 )
         processed = self.root / "processed"
-        for path in sorted(self.inbox.glob("*.xml")) if self.inbox.exists() else []:
+        # like the e-port, an inventory list is checked after the order, payment and waybill of the same batch
+        paths = sorted(self.inbox.glob("*.xml")) if self.inbox.exists() else []
+        paths.sort(key=lambda p: (_is_inventory(p), p.name))
+        for path in paths:
             if not (processed / path.name).exists():
                 self._receive(path)
             processed.mkdir(parents=True, exist_ok=True)
             path.replace(processed / path.name)
         atomic_write(self.state_file, json.dumps(self.state, ensure_ascii=False, default=str).encode())
         return int(self.state["serial"] - before)
+
+
+def _is_inventory(path: Path) -> bool:
+    head = path.read_bytes()[:400]
+    return b"CEB621Message" in head or b"CEB603Message" in head
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -121,14 +121,14 @@ def _doc(order: CustomsOrder, title_key: str, extra: list[tuple[str, str]]) -> b
         y -= 5 * mm
     y -= 4 * mm
     total = order.goods_value + order.freight + order.insured_fee
-    for label, value in (
+    for label, amount in (
         (t["freight"], order.freight),
         (t["insurance"], order.insured_fee),
         (t["grand_total"], total),
         (t["gross_weight"], order.gross_weight),
     ):
         c.drawString(
-            130 * mm, y, f"{label}: {value:f} {'' if label == t['gross_weight'] else order.currency}"
+            130 * mm, y, f"{label}: {amount:f} {'' if label == t['gross_weight'] else order.currency}"
         )
         y -= 5 * mm
     c.drawString(20 * mm, y - 8 * mm, t["certify"])
