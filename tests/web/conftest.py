@@ -11,8 +11,6 @@ from ponte.api.app import create_app
 from ponte.settings import Settings
 from ponte.store.db import Database
 
-LANGS = ["zh-CN", "en", "pt-BR", "es"]
-
 
 @pytest.fixture(scope="module")
 def console_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, Park, str]]:
@@ -41,9 +39,3 @@ def client(app_and_park) -> Iterator[TestClient]:  # type: ignore[no-untyped-def
 @pytest.fixture()
 def park(app_and_park) -> Park:  # type: ignore[no-untyped-def]
     return app_and_park[1]  # type: ignore[no-any-return]
-
-
-def sign_in(client: TestClient, key: str) -> None:
-    response = client.post("/login", data={"api_key": key, "next": "/"})
-    assert response.status_code == 200, response.text
-    assert str(response.url).endswith("/")

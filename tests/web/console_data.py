@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from ponte.ids import new_id
 from ponte.orders.intake import OrderIn
@@ -14,6 +15,7 @@ from ponte.store.commerce import Booth, Product
 from ponte.store.db import Database
 from ponte.store.repositories import ApiKeyRepository, ProductRepository, TenantRepository
 
+LANGS = ["zh-CN", "en", "pt-BR", "es"]
 T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
 
 TITLES = {
@@ -132,3 +134,10 @@ def seed(database: Database, orders_per_seller: int = 30) -> Park:
         ids[seller.id],
         ids[other.id],
     )
+
+
+def sign_in(client: Any, key: str) -> None:
+    """Sign a TestClient in with an API key through the login form."""
+    response = client.post("/login", data={"api_key": key, "next": "/"})
+    assert response.status_code == 200, response.text
+    assert str(response.url).endswith("/")

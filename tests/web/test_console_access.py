@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from console_data import sign_in
 from fastapi.testclient import TestClient
 
-from conftest import sign_in
 from ponte.api.app import create_app
 from ponte.settings import Settings
 

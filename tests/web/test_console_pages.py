@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from console_data import LANGS, sign_in
 from fastapi.testclient import TestClient
 
-from conftest import LANGS, sign_in
 from ponte.store.crypto import mask
 from ponte.web.i18n import Locale
 
