@@ -95,7 +95,11 @@ class SoftwareSigner:
                 field="convention",
                 rule="signature-convention",
             )
-        self.key_pem, self.cert_pem, self.key_name = key_pem, cert_pem, key_name
+        from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+        # loading (and checking) an RSA key costs tens of milliseconds: do it once, not per message
+        self.key = load_pem_private_key(key_pem, password=None)
+        self.cert_pem, self.key_name = cert_pem, key_name
         self.signature_method, self.digest_method = algs[convention]
 
     def sign(self, message: bytes) -> bytes:
@@ -115,7 +119,7 @@ class SoftwareSigner:
             # the 2018 convention still uses SHA-1; signxml refuses it unless asked for explicitly
             signer.check_deprecated_methods = lambda: None  # type: ignore[method-assign]
         signed = signer.sign(
-            root, key=self.key_pem, cert=self.cert_pem.decode("ascii"), key_name=self.key_name or None
+            root, key=self.key, cert=self.cert_pem.decode("ascii"), key_name=self.key_name or None
         )
         return _serialize(signed)
 
