@@ -11,7 +11,10 @@ from datetime import UTC, datetime
 # Shapes of personal data that must never reach a log line in clear.
 _PATTERNS = [
     (re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"), "<email>"),
-    (re.compile(r"\+?\d[\d ()-]{8,}\d"), "<number>"),
+    (re.compile(r"\+\d[\d ()-]{7,}\d"), "<phone>"),
+    (re.compile(r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b"), "<id-number>"),
+    (re.compile(r"\b\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}\b"), "<id-number>"),
+    (re.compile(r"\b\d{8,}[\dXxKk]?\b"), "<id-number>"),
     (re.compile(r"\bpk_[0-9a-f]+_[\w-]+"), "<api-key>"),
 ]
 
@@ -31,7 +34,7 @@ class MaskingFormatter(logging.Formatter):
         message = mask_text(record.getMessage())
         if not self.as_json:
             record.msg, record.args = message, ()
-            return mask_text(super().format(record))
+            return super().format(record)
         payload = {
             "at": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from importlib import import_module
 
 from fastapi import FastAPI, Request, Response
 from sqlalchemy.exc import IntegrityError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ponte import __version__
 from ponte import logging as ponte_logging
@@ -28,6 +28,7 @@ ROUTERS = [
     "ponte.api.routers.reference",
     "ponte.api.routers.quotes",
     "ponte.api.routers.live",
+    "ponte.api.routers.shipments",
     "ponte.api.routers.declarations",
 ]
 
@@ -52,6 +53,53 @@ def create_api(routers: list[str] | None = None) -> FastAPI:
     return api
 
 
+class RequestContext:
+    """Pure ASGI middleware: a request id on every request and response, one access-log line.
+
+    (Starlette's @app.middleware wraps each call in extra tasks and streams;
+    this costs a dict lookup and a header.)
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:100] or uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode("latin-1"))]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if log.isEnabledFor(logging.INFO):
+                log.info(
+                    "%s %s %s",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    extra={
+                        "request_id": request_id,
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
+
+
 def attach(target: FastAPI, settings: Settings, database: Database, key_cache: dict[str, object]) -> None:
     """Give an app (or a bare API in tests) its settings, database and key cache."""
     target.state.settings = settings
@@ -69,30 +117,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for target in (app, api):
         attach(target, settings, database, key_cache)
 
-    @app.middleware("http")
-    async def request_context(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        request.state.request_id = request_id
-        started = time.perf_counter()
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request_id
-        log.info(
-            "%s %s %s",
-            request.method,
-            request.url.path,
-            response.status_code,
-            extra={
-                "request_id": request_id,
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 2),
-            },
-        )
-        return response
-
+    app.add_middleware(RequestContext)
     app.mount("/api/v1", api)
     from ponte.web.app import mount_console
 
