@@ -78,3 +78,22 @@ def test_cli_declare_bad_orders_exit_2(tmp_path, content, rule):
     src.write_text(content)
     res = CliRunner().invoke(app, ["declare", str(src), "--out", str(tmp_path / "o")])
     assert res.exit_code == 2 and rule in res.output
+
+
+def test_cli_check_finds_documents_that_disagree(tmp_path):
+    orders = [json.loads(make_order(77, "import", "9610").model_dump_json())]
+    src = tmp_path / "orders.json"
+    src.write_text(json.dumps(orders, ensure_ascii=False), "utf-8")
+    runner = CliRunner()
+    assert runner.invoke(app, ["declare", str(src), "--out", str(tmp_path / "out")]).exit_code == 0
+    payment = next((tmp_path / "out").rglob("CEB411Message.xml"))
+    text = payment.read_text("utf-8")
+    payment.write_text(
+        text.replace("<ceb:payerName>李雷</ceb:payerName>", "<ceb:payerName>韩梅梅</ceb:payerName>")
+    )
+    files = sorted(str(p) for p in (tmp_path / "out").rglob("CEB*.xml"))
+    res = runner.invoke(app, ["declare", "--check", *files, "--json"])
+    assert res.exit_code == 2
+    bad = [r for r in json.loads(res.stdout) if not r["ok"]]
+    assert [r["message"] for r in bad] == ["CEB411Message"]
+    assert bad[0]["violations"][0]["rule"] == "three-documents:payer"

@@ -20,7 +20,7 @@ from ponte.customs.china.declare import build_order
 from ponte.customs.china.orders import CustomsOrder, Transfer
 from ponte.customs.china.signer import SoftwareSigner, demo_credentials
 from ponte.customs.china.spec import get_spec
-from ponte.customs.china.validate import check_bytes, validate_set
+from ponte.customs.china.validate import check_files, validate_set
 from ponte.errors import PonteError, ValidationError, Violation
 
 SIGNED_KINDS = {"621", "623", "625", "711", "603", "605", "607", "509", "701"}
@@ -116,7 +116,11 @@ def declare(
         if check:
             if not files:
                 raise ValidationError("give one or more files to check", field="FILE", rule="required")
-            reports = [check_bytes(p.read_bytes(), str(p)) if p.is_file() else None for p in files]
+            readable = [p for p in files if p.is_file()]
+            checked = dict(
+                zip(readable, check_files([(str(p), p.read_bytes()) for p in readable]), strict=True)
+            )
+            reports = [checked.get(p) for p in files]
             results: list[dict[str, Any]] = [
                 r.as_dict()
                 if r

@@ -78,3 +78,31 @@ def check_bytes(raw: bytes, source: str = "<bytes>") -> CheckReport:
     else:
         report.violations.extend(validate_message(parsed.code, parsed.data))
     return report
+
+
+def check_files(items: list[tuple[str, bytes]]) -> list[CheckReport]:
+    """Check several files; messages of the same orders are also checked against each other
+    (order, payment, waybill and inventory list must agree)."""
+    reports = []
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    owner: dict[str, CheckReport] = {}
+    for source, raw in items:
+        report = check_bytes(raw, source)
+        reports.append(report)
+        if report.error:
+            continue
+        parsed = parse(raw, lenient=True)
+        if parsed.spec.is_receipt:
+            continue
+        grouped.setdefault(parsed.spec.number, []).append(parsed.data)
+        owner.setdefault(parsed.code, report)
+    cross: list[Violation] = []
+    if any(c in grouped for c in ("303", "403", "505", "603")) and "303" in grouped:
+        cross.extend(check_export(grouped))
+    if any(c in grouped for c in ("311", "411", "511", "621")) and "311" in grouped:
+        cross.extend(check_import(grouped))
+    for v in cross:
+        target = owner.get(v.field.split("/", 1)[0])
+        if target is not None:
+            target.violations.append(v)
+    return reports
