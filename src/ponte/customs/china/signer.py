@@ -95,10 +95,14 @@ class SoftwareSigner:
                 field="convention",
                 rule="signature-convention",
             )
+        # loading (and checking) an RSA key costs tens of milliseconds: do it once, not per message
+        from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
         from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
-        # loading (and checking) an RSA key costs tens of milliseconds: do it once, not per message
-        self.key = load_pem_private_key(key_pem, password=None)
+        key = load_pem_private_key(key_pem, password=None)
+        if not isinstance(key, RSAPrivateKey):
+            raise ValidationError("the software signer needs an RSA key", field="key", rule="rsa-key")
+        self.key = key
         self.cert_pem, self.key_name = cert_pem, key_name
         self.signature_method, self.digest_method = algs[convention]
 
