@@ -17,8 +17,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ponte.errors import NotFoundError
 from ponte.ids import new_id
-from ponte.logistics.awb import AwbNumber, AwbStock, StockRange
-from ponte.logistics.tracking import TrackingEvent
+from ponte.logistics.awb import AwbNumber, AwbStock, StockRange, is_valid_awb
+from ponte.logistics.routes import Itinerary
+from ponte.logistics.tracking import FINAL, TrackingEvent, estimate_arrival, fsu_codes, merge_timeline
+from ponte.logistics.uld import Flight
 from ponte.store.db import Base
 from ponte.store.repositories import Page, paginate
 from ponte.store.types import Amount, UtcDateTime
@@ -155,7 +157,7 @@ class AwbStockRepository:
             (p, n)
             for p, n in self.s.execute(
                 select(IssuedAwb.prefix, IssuedAwb.serial).where(IssuedAwb.tenant_id == self.tenant)
-            ).tuples()
+            )
         }
         return stock
 
@@ -294,3 +296,71 @@ class TrackingRepository:
             added += 1
         self.s.flush()
         return added
+
+
+def _itinerary(shipment: Shipment) -> Itinerary:
+    leg = Flight(
+        shipment.flight.split("/")[0],
+        shipment.carrier,
+        shipment.origin,
+        shipment.destination,
+        shipment.departs,
+        shipment.arrives,
+        shipment.departs,
+        False,
+        Decimal(1),
+    )
+    return Itinerary((leg,))
+
+
+def timeline(session: Session, tenant_id: str, ref: str, now: datetime) -> dict[str, Any]:
+    """The merged timeline of an AWB or a parcel (or a bag or ULD id): its own events, those of the master
+    AWBs it flies under, carrier and customs sources together; with the ETA and the late flag of the last
+    shipment it belongs to. Nothing known under ``ref`` is a not-found error."""
+    ships, events = ShipmentRepository(session, tenant_id), TrackingRepository(session, tenant_id)
+    kind = "parcel"
+    if is_valid_awb(ref):
+        kind, ref = "awb", str(AwbNumber.parse(ref))
+        shipments = ships.by_mawb(ref)
+        subjects = [ref]
+    else:
+        shipments = ships.by_parcel(ref)
+        subjects = [ref, *sorted({s.mawb for s in shipments})]
+    merged = merge_timeline(events.events(subjects))
+    if not shipments and not merged:
+        raise NotFoundError("tracking", ref)
+    if not shipments:
+        kind = merged[0].subject
+    out: dict[str, Any] = {
+        "ref": ref,
+        "kind": kind,
+        "shipments": [{"id": s.id, "mawb": s.mawb, "flight": s.flight} for s in shipments],
+        "events": [
+            {
+                "subject": e.subject,
+                "id": e.subject_id,
+                "code": e.code,
+                "description": fsu_codes()[e.code],
+                "at": e.at.isoformat(),
+                "location": e.location,
+                "source": e.source,
+                "flight": e.flight,
+            }
+            for e in merged
+        ],
+        "eta": None,
+        "late": False,
+        "delivered": any(e.code in FINAL for e in merged),
+        "reasons": [],
+    }
+    if shipments:
+        last = max(shipments, key=lambda s: s.departs)
+        eta = estimate_arrival(_itinerary(last), merged, now)
+        out.update(
+            eta=eta.eta.isoformat(),
+            delay_minutes=int(eta.delay.total_seconds() // 60),
+            late=eta.late,
+            delivered=eta.delivered,
+            reasons=list(eta.reasons),
+        )
+    return out
