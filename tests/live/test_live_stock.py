@@ -126,3 +126,33 @@ def test_concurrent_repeats_of_one_key_create_one_reservation(stage) -> None:  #
         ids = set(pool.map(buy, range(48)))
     assert len(ids) == 1
     assert reconcile(stage.database, stage.tenant_id, offer.id).held == 1
+
+
+def test_batched_purchases_on_postgresql_take_exactly_the_stock(stage) -> None:  # type: ignore[no-untyped-def]
+    if stage.database.engine.dialect.name != "postgresql":
+        pytest.skip("group commit is the PostgreSQL hot path")
+    from ponte.store.live_pg import PurchaseBatcher
+    from ponte.store.live_stock import finish, prepare
+
+    offer = stage.offer(cap=150, limit=2, buckets=4)
+    batcher = PurchaseBatcher(stage.database.url, max_batch=32)
+    jobs = [prepare(offer, f"viewer-{n % 200}", 1, NOW, None) for n in range(400)]  # 200 buyers twice
+    futures = [batcher.submit(p) for p in jobs]
+
+    def settle(pair) -> str:  # type: ignore[no-untyped-def]
+        params, future = pair
+        try:
+            first = future.result(timeout=60)
+        except Exception as exc:
+            first = exc
+        try:
+            finish(stage.database, params, first)
+            return "ok"
+        except SoldOut:
+            return "sold-out"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(settle, zip(jobs, futures, strict=True)))
+    assert outcomes.count("ok") == 150 and batcher.batches < 400
+    report = reconcile(stage.database, stage.tenant_id, offer.id)
+    assert report.balanced and report.available == 0 and report.held == 150

@@ -120,20 +120,30 @@ _PICK = (
     "SELECT bucket FROM live_stock_buckets WHERE offer_id = :o AND available >= :q"
     " AND EXISTS (SELECT 1 FROM c) ORDER BY (bucket + :shift) % :n LIMIT 1"
 )
-_PG_PURCHASE = (
-    "WITH c AS (" + _COUNT + "),"
-    " d AS (UPDATE live_stock_buckets SET available = available - :q"
-    "  WHERE offer_id = :o AND available >= :q AND bucket = (" + _PICK + " {lock})"
-    "  AND NOT (SELECT closed_early FROM live_offers WHERE id = :o) RETURNING bucket),"
-    " r AS (INSERT INTO live_reservations (id, tenant_id, offer_id, session_id, buyer_ref, quantity,"
-    "  bucket, status, idempotency_key, created_at, expires_at)"
-    "  SELECT :id, :t, :o, :s, :b, :q, d.bucket, 'held', :key, :at, :exp FROM d"
-    "  ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id)"
-    " SELECT (SELECT count(*) FROM c) AS counted, (SELECT count(*) FROM d) AS taken,"
-    " (SELECT count(*) FROM r) AS reserved"
-)
-_PG_SKIP = text(_PG_PURCHASE.format(lock="FOR UPDATE SKIP LOCKED"))
-_PG_WAIT = text(_PG_PURCHASE.format(lock=""))
+
+
+def prepare(
+    offer: OfferSnapshot, buyer_ref: str, quantity: int, at: datetime, idempotency_key: str | None
+) -> dict[str, Any]:
+    """The checks that need no database, then the parameters of the purchase statement."""
+    from ponte.store.live_pg import params_for
+
+    check_purchase(offer.terms, quantity, at, offer.closed_early)
+    shift = bucket_order(buyer_ref + (idempotency_key or ""), offer.terms.buckets)[0]
+    return params_for(
+        offer.id,
+        offer.tenant_id,
+        offer.session_id,
+        buyer_ref,
+        quantity,
+        offer.terms.per_buyer_limit,
+        offer.terms.buckets,
+        shift,
+        idempotency_key,
+        new_id("rsv"),
+        at,
+        at + offer.terms.hold,
+    )
 
 
 def purchase(
@@ -145,36 +155,76 @@ def purchase(
     idempotency_key: str | None = None,
 ) -> Held:
     """Reserve `quantity` units for `buyer_ref`, or raise naming the rule that refused it."""
-    check_purchase(offer.terms, quantity, at, offer.closed_early)
+    params = prepare(offer, buyer_ref, quantity, at, idempotency_key)
     if idempotency_key is not None:
         found = find_by_key(database, offer.tenant_id, idempotency_key)
         if found is not None:
             return found
-    params = {
-        "o": offer.id,
-        "t": offer.tenant_id,
-        "s": offer.session_id,
-        "b": buyer_ref,
-        "q": quantity,
-        "lim": offer.terms.per_buyer_limit,
-        "n": offer.terms.buckets,
-        "shift": bucket_order(buyer_ref + (idempotency_key or ""), offer.terms.buckets)[0],
-        "key": idempotency_key,
-        "id": new_id("rsv"),
-    }
-    expires = at + offer.terms.hold
-    try:
-        if database.engine.dialect.name == "postgresql":
-            _purchase_pg(database, params, at, expires)
-        else:
-            _purchase_sqlite(database, params, at, expires)
-    except (OverLimit, _Duplicate, _Closed):
-        if idempotency_key is not None:
-            found = find_by_key(database, offer.tenant_id, idempotency_key)
+    if database.engine.dialect.name != "postgresql":
+        try:
+            _purchase_sqlite(database, params, at, params["exp"])
+        except (OverLimit, _Duplicate, _Closed):
+            if idempotency_key is not None:
+                found = find_by_key(database, offer.tenant_id, idempotency_key)
+                if found is not None:
+                    return found
+            raise
+        return _held(params)
+    return finish(database, params, _attempt(database, params, wait=False))
+
+
+def _held(params: dict[str, Any]) -> Held:
+    return Held(
+        str(params["id"]), str(params["o"]), str(params["b"]), int(params["q"]), "held", params["exp"]
+    )
+
+
+def _attempt(database: Database, params: dict[str, Any], wait: bool) -> Any:
+    from ponte.store.live_pg import run_one
+
+    with database.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        try:
+            return run_one(raw, params, wait)  # type: ignore[arg-type]
+        except Exception as exc:
+            raw.rollback()  # type: ignore[union-attr]
+            return exc
+
+
+def finish(database: Database, params: dict[str, Any], first: Any) -> Held:
+    """Turn the first attempt's outcome into a reservation, retrying what was only busy."""
+    import psycopg
+
+    from ponte.store.live_pg import Busy, Outcome, refusal
+
+    result = first
+    key, tenant_id = params["key"], str(params["t"])
+    q, limit = int(params["q"]), int(params["lim"])
+    for attempt in range(4 * int(params["n"]) + 4):
+        if isinstance(result, Outcome):
+            if result.taken:
+                return _held(params)
+            refused = refusal(result, q, limit)
+            if not isinstance(refused, Busy):
+                if key is not None:
+                    found = find_by_key(database, tenant_id, key)
+                    if found is not None:
+                        return found
+                raise refused
+            if attempt and result.stock_left >= q:
+                _gather(database, str(params["o"]), q)
+        elif isinstance(result, psycopg.errors.UniqueViolation) and key is not None:
+            found = find_by_key(database, tenant_id, key)
             if found is not None:
                 return found
-        raise
-    return Held(str(params["id"]), offer.id, buyer_ref, quantity, "held", expires)
+        elif not isinstance(
+            result,
+            (psycopg.errors.DivisionByZero, psycopg.errors.DeadlockDetected, psycopg.errors.UniqueViolation),
+        ):
+            raise result
+        # Busy, or one buyer raced in two transactions: try again, queueing on a bucket this time.
+        result = _attempt(database, params, wait=True)
+    raise ConflictError("the offer is too busy; try again", field="offer", rule="retry")
 
 
 class _Duplicate(Exception):
@@ -184,33 +234,6 @@ class _Duplicate(Exception):
 class _Closed(ConflictError):
     def __init__(self) -> None:
         super().__init__("the offer is closed", field="offer", rule="offer-open")
-
-
-def _purchase_pg(database: Database, params: dict[str, object], at: datetime, expires: datetime) -> None:
-    params = {**params, "at": at, "exp": expires}
-    lim = int(params["lim"])  # type: ignore[call-overload]
-    for attempt in range(4 * int(params["n"]) + 4):  # type: ignore[call-overload]
-        statement = _PG_SKIP if attempt == 0 else _PG_WAIT
-        with database.engine.connect() as conn:
-            row = conn.execute(statement, params).one()
-            if row.counted and row.taken and row.reserved:
-                conn.commit()
-                return
-            conn.rollback()
-            if not row.counted:
-                raise OverLimit(lim)
-            if row.taken:
-                raise _Duplicate()
-            left, biggest, closed = _stock(conn, str(params["o"]))
-            conn.rollback()
-            if closed:
-                raise _Closed()
-            q = int(params["q"])  # type: ignore[call-overload]
-            if left < q:
-                raise SoldOut(left)
-            if biggest < q:
-                _gather(database, str(params["o"]))
-    raise ConflictError("the offer is too busy; try again", field="offer", rule="retry")
 
 
 def _stock(conn: Connection, offer_id: str) -> tuple[int, int, bool]:
@@ -225,7 +248,7 @@ def _stock(conn: Connection, offer_id: str) -> tuple[int, int, bool]:
     return int(row.left), int(row.biggest), bool(row.closed)
 
 
-def _gather(database: Database, offer_id: str) -> None:
+def _gather(database: Database, offer_id: str, quantity: int) -> None:
     """Near the end of stock: move what is left into bucket 0 so a larger purchase can fit."""
     with database.engine.begin() as conn:
         rows = conn.execute(
@@ -235,14 +258,9 @@ def _gather(database: Database, offer_id: str) -> None:
             ),
             {"o": offer_id},
         ).all()
-        total = sum(r.available for r in rows)
-        conn.execute(
-            text(
-                "UPDATE live_stock_buckets SET available = CASE WHEN bucket = 0 THEN :total ELSE 0 END"
-                " WHERE offer_id = :o"
-            ),
-            {"o": offer_id, "total": total},
-        )
+        if max((r.available for r in rows), default=0) >= quantity:
+            return
+        _gather_in(conn, offer_id, sum(r.available for r in rows))
 
 
 def _purchase_sqlite(database: Database, params: dict[str, object], at: datetime, expires: datetime) -> None:
