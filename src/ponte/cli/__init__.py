@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from ponte.cli import db, demo, serve, simulate
+from ponte.cli import db, demo, serve, simulate, track
 from ponte.cli.output import fail
 from ponte.errors import PonteError
 
@@ -24,6 +24,7 @@ app.command("simulate")(simulate.simulate)
 app.command("declare")(__import__("ponte.cli.declare", fromlist=["declare"]).declare)
 app.command("quote")(__import__("ponte.cli.quote", fromlist=["quote"]).quote)
 app.command("consolidate")(__import__("ponte.cli.consolidate", fromlist=["consolidate"]).consolidate)
+app.command("track")(track.track)
 
 
 def main() -> None:
