@@ -181,6 +181,38 @@ async def drive(port: int, key: str, offer_id: str, connections: int, seconds: f
     return results
 
 
+def _ticks(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+    except OSError:
+        return 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def cpu_seconds(server_pid: int, url: str, name: str) -> tuple[float, float]:
+    """CPU used so far by the server's worker processes and by this database's backends."""
+    dsn = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        backends = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name])]
+    hz = os.sysconf("SC_CLK_TCK")
+    workers = [server_pid, *_children(server_pid)]
+    return sum(map(_ticks, workers)) / hz, sum(map(_ticks, backends)) / hz
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -203,7 +235,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--stock", type=int, default=12_000, help="units of the hot SKU (run oversubscribed)")
+    parser.add_argument("--stock", type=int, default=40_000, help="units of the hot SKU")
     parser.add_argument("--buckets", type=int, default=16)
     parser.add_argument("--baseline-clients", type=int, default=8)
     args = parser.parse_args()
@@ -235,9 +267,13 @@ def main() -> None:
         try:
             wait_up(port)
             asyncio.run(drive(port, key, offer_id, 4, 1.0))  # warm the workers (buys a few units)
+            app0, db0 = cpu_seconds(proc.pid, url, name)
+            own0 = time.process_time()
             started = time.perf_counter()
             results = asyncio.run(drive(port, key, offer_id, args.connections, args.seconds))
             elapsed = time.perf_counter() - started
+            own = time.process_time() - own0
+            app1, db1 = cpu_seconds(proc.pid, url, name)
         finally:
             proc.send_signal(signal.SIGINT)
             proc.wait(timeout=30)
@@ -269,6 +305,17 @@ def main() -> None:
             f"{report.paid} = cap {report.quantity_cap}: {'balanced' if report.balanced else 'NOT BALANCED'}"
         )
         print(f"  oversold units         {oversold}")
+        per = 1000 / max(len(accepted), 1)
+        app_ms, db_ms, gen_ms = (app1 - app0) * per, (db1 - db0) * per, own * per
+        busy = (app1 - app0 + db1 - db0 + own) / elapsed
+        print(
+            f"  CPU per accepted order app {app_ms:.2f} ms + database {db_ms:.2f} ms + load generator "
+            f"{gen_ms:.2f} ms; this run used {busy:.2f} of {os.cpu_count()} cores"
+        )
+        print(
+            f"  projection             {2000 / max(app_ms + db_ms, 0.001):,.0f} orders/s if server and "
+            "database had 2 cores to themselves (CPU-bound estimate)"
+        )
         print(
             f"  bare atomic decrement  {ceiling:,.0f}/s on one row ({args.baseline_clients} clients, same DB)"
         )

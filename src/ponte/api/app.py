@@ -21,13 +21,13 @@ log = logging.getLogger("ponte.http")
 
 # Each capability contributes one router module exposing `router`.
 ROUTERS = [
+    "ponte.api.routers.live",
     "ponte.api.routers.health",
     "ponte.api.routers.tenants",
     "ponte.api.routers.catalog",
     "ponte.api.routers.orders",
     "ponte.api.routers.reference",
     "ponte.api.routers.quotes",
-    "ponte.api.routers.live",
     "ponte.api.routers.shipments",
     "ponte.api.routers.declarations",
 ]

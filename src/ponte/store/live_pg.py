@@ -15,6 +15,7 @@ Idempotency-Key) it is rolled back and its purchases run one by one.
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import re
 import threading
@@ -167,6 +168,85 @@ class PurchaseBatcher:
             except Exception as exc:
                 conn.rollback()
                 job.future.set_exception(exc)
+
+
+class AsyncPurchaseBatcher:
+    """The same group commit for an asyncio server: a task and an async connection per event loop.
+
+    Nothing runs in another thread, so request handling never waits on a
+    batcher thread for the GIL.
+    """
+
+    def __init__(self, dsn: str, max_batch: int = 128) -> None:
+        self.dsn = dsn.replace("postgresql+psycopg://", "postgresql://", 1)
+        self.max_batch = max_batch
+        self._queue: asyncio.Queue[tuple[dict[str, Any], asyncio.Future[Outcome]]] = asyncio.Queue()
+        self._conn: psycopg.AsyncConnection[Any] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.batches = 0
+        self.purchases = 0
+
+    async def submit(self, params: dict[str, Any]) -> Outcome:
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run())
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._queue.put_nowait((params, future))
+        return await future
+
+    async def _connection(self) -> psycopg.AsyncConnection[Any]:
+        if self._conn is None or self._conn.closed:
+            self._conn = await psycopg.AsyncConnection.connect(
+                self.dsn, autocommit=False, prepare_threshold=0
+            )
+        return self._conn
+
+    async def _run(self) -> None:
+        while True:
+            jobs = [await self._queue.get()]
+            while len(jobs) < self.max_batch and not self._queue.empty():
+                jobs.append(self._queue.get_nowait())
+            try:
+                await self._batch(jobs)
+            except Exception:
+                await self._alone(jobs)
+
+    async def _batch(self, jobs: list[tuple[dict[str, Any], asyncio.Future[Outcome]]]) -> None:
+        conn = await self._connection()
+        try:
+            async with conn.pipeline():
+                cursors = []
+                for params, _ in jobs:
+                    cur = conn.cursor()
+                    await cur.execute(PURCHASE_SKIP, params)
+                    cursors.append(cur)
+            rows = [await c.fetchone() for c in cursors]
+            await conn.commit()
+        except Exception:
+            await conn.rollback()
+            raise
+        self.batches += 1
+        self.purchases += len(jobs)
+        for (_, future), row in zip(jobs, rows, strict=True):
+            if not future.done():
+                assert row is not None
+                future.set_result(outcome(row))
+
+    async def _alone(self, jobs: list[tuple[dict[str, Any], asyncio.Future[Outcome]]]) -> None:
+        for params, future in jobs:
+            try:
+                conn = await self._connection()
+                async with conn.cursor() as cur:
+                    await cur.execute(PURCHASE_SKIP, params)
+                    row = await cur.fetchone()
+                await conn.commit()
+                assert row is not None
+                if not future.done():
+                    future.set_result(outcome(row))
+            except Exception as exc:
+                if self._conn is not None and not self._conn.closed:
+                    await self._conn.rollback()
+                if not future.done():
+                    future.set_exception(exc)
 
 
 def run_one(conn: psycopg.Connection[Any], params: dict[str, Any], wait: bool) -> Outcome:

@@ -17,6 +17,9 @@ transaction; SQLite serialises writers, so one process stays correct.
 
 from __future__ import annotations
 
+import os
+import random
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -25,7 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from ponte.errors import ConflictError, NotFoundError, PonteError
-from ponte.ids import new_id
+from ponte.ids import _encode
 from ponte.live.offers import OfferTerms, bucket_order, check_purchase
 from ponte.store.db import Database
 
@@ -122,6 +125,19 @@ _PICK = (
 )
 
 
+_RANDOM = random.Random(os.urandom(16))
+
+
+def fast_id(prefix: str) -> str:
+    """An id in Ponte's layout (time, then randomness) without a system call per purchase.
+
+    Reservation ids are not secrets (every read is scoped to its tenant), so a
+    seeded generator is enough; a hot path then never blocks on the kernel.
+    """
+    millis = int(time.time() * 1000)
+    return f"{prefix}_{_encode(millis, 10)}{_encode(_RANDOM.getrandbits(80), 16)}"
+
+
 def prepare(
     offer: OfferSnapshot, buyer_ref: str, quantity: int, at: datetime, idempotency_key: str | None
 ) -> dict[str, Any]:
@@ -140,7 +156,7 @@ def prepare(
         offer.terms.buckets,
         shift,
         idempotency_key,
-        new_id("rsv"),
+        fast_id("rsv"),
         at,
         at + offer.terms.hold,
     )
