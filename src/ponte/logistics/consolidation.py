@@ -179,6 +179,19 @@ def consolidate(batch: ParcelBatch, flights: list[Flight], rules: Rules | None =
                 if keep < used:
                     assign[assign >= keep] = -1
                     used = keep
+                if used:
+                    gross[used - 1] += _right_size(
+                        sub[assign == used - 1],
+                        cap_type,
+                        used,
+                        types,
+                        positions,
+                        fits_cache,
+                        bag,
+                        rules,
+                        w,
+                        v,
+                    )
                 ok = assign >= 0
                 first = plan.ulds
                 for b in range(used):
@@ -194,6 +207,41 @@ def consolidate(batch: ParcelBatch, flights: list[Flight], rules: Rules | None =
     _bounds(plan, groups, bag, rules)
     _reasons(plan, placed, prio)
     return plan
+
+
+def _right_size(
+    members: np.ndarray,
+    cap_type: list[UldType],
+    used: int,
+    types: list[UldType],
+    positions: dict[str, int],
+    fits: dict[str, np.ndarray],
+    bag: UldType,
+    rules: Rules,
+    w: np.ndarray,
+    v: np.ndarray,
+) -> int:
+    """The last ULD of a fill is part-filled: give it the smallest type with a free position that holds its
+    contents (weight with bag reserve, stowable volume, every parcel's size), so that the large positions stay
+    free for the classes still to come. Changes ``cap_type`` in place; returns the change of tare."""
+    last = cap_type[used - 1]
+    taken = {t.code: 0 for t in types}
+    for t in cap_type[:used]:
+        taken[t.code] += 1
+    cw, cv = int(w[members].sum()), int(v[members].sum())
+    for t in sorted(types, key=lambda t: (t.volume_cm3, t.payload_g)):
+        if t.volume_cm3 >= last.volume_cm3:
+            break
+        if taken[t.code] >= positions[t.code]:
+            continue
+        if (
+            cw <= t.payload_g - _bag_reserve(t, bag, rules.uld_volume_utilisation)
+            and cv <= int(t.volume_cm3 * rules.uld_volume_utilisation)
+            and bool(fits[t.code][members].all())
+        ):
+            cap_type[used - 1] = t
+            return t.tare_g - last.tare_g
+    return 0
 
 
 def _uld_gross(
