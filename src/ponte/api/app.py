@@ -22,6 +22,7 @@ log = logging.getLogger("ponte.http")
 # Each capability contributes one router module exposing `router`.
 ROUTERS = [
     "ponte.api.routers.live",
+    "ponte.api.routers.catalog_io",
     "ponte.api.routers.health",
     "ponte.api.routers.tenants",
     "ponte.api.routers.catalog",

@@ -1,0 +1,1 @@
+"""The catalogue: multilingual texts with visible fallback, CSV in and out, HS heading suggestions."""

@@ -1,0 +1,53 @@
+"""Texts in zh-CN, en, pt-BR and es; a missing language falls back visibly, never silently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ponte.errors import ValidationError
+
+LANGUAGES = ("zh-CN", "en", "pt-BR", "es")
+# Portuguese and Spanish readers are served the sibling language before English.
+FALLBACK: dict[str, tuple[str, ...]] = {
+    "zh-CN": ("en", "pt-BR", "es"),
+    "en": ("zh-CN", "pt-BR", "es"),
+    "pt-BR": ("es", "en", "zh-CN"),
+    "es": ("pt-BR", "en", "zh-CN"),
+}
+
+
+@dataclass(frozen=True)
+class Localized:
+    text: str
+    lang: str  # the language the text is really in
+    requested: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.lang != self.requested
+
+    @property
+    def display(self) -> str:
+        """The text, marked with its language when it is not the one asked for."""
+        return f"[{self.lang}] {self.text}" if self.is_fallback else self.text
+
+
+def check_language(lang: str, field: str = "lang") -> str:
+    if lang not in LANGUAGES:
+        raise ValidationError(f"language must be one of {', '.join(LANGUAGES)}", field=field, rule="language")
+    return lang
+
+
+def localize(texts: dict[str, str], lang: str, field: str = "titles") -> Localized:
+    """The text in `lang`, or the first fallback that exists, saying which language it is."""
+    check_language(lang)
+    for candidate in (lang, *FALLBACK[lang]):
+        value = (texts.get(candidate) or "").strip()
+        if value:
+            return Localized(value, candidate, lang)
+    raise ValidationError("no text in any language", field=field, rule="one-language-at-least")
+
+
+def missing(texts: dict[str, str]) -> list[str]:
+    """Languages without a text (shown to the seller as work to do)."""
+    return [lang for lang in LANGUAGES if not (texts.get(lang) or "").strip()]
