@@ -23,6 +23,7 @@ log = logging.getLogger("ponte.http")
 ROUTERS = [
     "ponte.api.routers.live",
     "ponte.api.routers.catalog_io",
+    "ponte.api.routers.orders_flow",
     "ponte.api.routers.health",
     "ponte.api.routers.tenants",
     "ponte.api.routers.catalog",
