@@ -125,7 +125,7 @@ def read_orders(text: str, max_rows: int = 50_000) -> tuple[list[ParsedOrder], l
         first = members[0][1]
         clash = False
         for number, row in members[1:]:
-            for key in ORDER_FIELDS + ("buyer_tax_id",):
+            for key in (*ORDER_FIELDS, "buyer_tax_id"):
                 if row[key] and row[key] != first[key]:
                     errors.append(RowError(number, key, "same-within-order", f"differs from line {rows[0]}"))
                     clash = True
