@@ -40,13 +40,29 @@ def po_path(lang: str) -> resources.abc.Traversable:
     return resources.files("ponte.web").joinpath("locale", CATALOGUES[lang], "LC_MESSAGES", "messages.po")
 
 
+def po_paths(lang: str) -> list[resources.abc.Traversable]:
+    """`messages.po` first, then one `<capability>.po` per capability that adds pages."""
+    folder = resources.files("ponte.web").joinpath("locale", CATALOGUES[lang], "LC_MESSAGES")
+    extra = sorted(
+        (p for p in folder.iterdir() if p.name.endswith(".po") and p.name != "messages.po"),
+        key=lambda p: p.name,
+    )
+    return [po_path(lang), *extra]
+
+
 @cache
 def translations(lang: str) -> Translations:
-    """The catalogue of one language, compiled from its `.po` file in memory."""
+    """The catalogue of one language, compiled from its `.po` files in memory."""
     import io
 
-    with po_path(lang).open("rb") as handle:
+    paths = po_paths(lang)
+    with paths[0].open("rb") as handle:
         catalog = read_po(handle, locale=CATALOGUES[lang])
+    for path in paths[1:]:
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=CATALOGUES[lang]):
+                if message.id:
+                    catalog[message.id] = message
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
