@@ -15,11 +15,11 @@ DEV_DATA_KEY = "ponte-development-key-not-for-production-use"
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PONTE_", env_file=".env", extra="ignore")
 
-    env: str = Field("development", description="development | test | production")
-    database_url: str = Field("sqlite:///ponte.db", description="SQLAlchemy URL; PostgreSQL in production")
-    redis_url: str | None = Field(None, description="Optional Redis for flash-sale hot spots")
+    env: str = Field(default="development", description="development | test | production")
+    database_url: str = Field(default="sqlite:///ponte.db", description="SQLAlchemy URL; PostgreSQL in production")
+    redis_url: str | None = Field(default=None, description="Optional Redis for flash-sale hot spots")
     data_key: SecretStr = Field(
-        SecretStr(DEV_DATA_KEY),
+        default=SecretStr(DEV_DATA_KEY),
         description="Secret from which the key that encrypts personal data at rest is derived",
     )
     host: str = "127.0.0.1"
