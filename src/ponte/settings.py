@@ -16,7 +16,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PONTE_", env_file=".env", extra="ignore")
 
     env: str = Field(default="development", description="development | test | production")
-    database_url: str = Field(default="sqlite:///ponte.db", description="SQLAlchemy URL; PostgreSQL in production")
+    database_url: str = Field(
+        default="sqlite:///ponte.db", description="SQLAlchemy URL; PostgreSQL in production"
+    )
     redis_url: str | None = Field(default=None, description="Optional Redis for flash-sale hot spots")
     data_key: SecretStr = Field(
         default=SecretStr(DEV_DATA_KEY),
