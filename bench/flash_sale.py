@@ -41,8 +41,8 @@ from ponte.live.sessions import Visit
 from ponte.security import ALL_TENANT_SCOPES
 from ponte.store.commerce import Booth, Product
 from ponte.store.db import Database
+from ponte.store.live_ledger import reconcile
 from ponte.store.live_repository import LiveRepository
-from ponte.store.live_stock import reconcile
 from ponte.store.migrate import upgrade
 from ponte.store.repositories import ApiKeyRepository, TenantRepository
 

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import text
 
 from conftest import NOW
-from ponte.store.live_stock import purchase, reconcile, release
+from ponte.store.live_ledger import reconcile, release
+from ponte.store.live_stock import purchase
 
 CHILD = textwrap.dedent(
     """

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import NOW
 from ponte.errors import ConflictError, PonteError, ValidationError
-from ponte.store.live_stock import OverLimit, SoldOut, purchase, reconcile, release
+from ponte.store.live_ledger import reconcile, release
+from ponte.store.live_stock import OverLimit, SoldOut, purchase
 
 
 def test_purchase_takes_stock_and_balances(stage) -> None:  # type: ignore[no-untyped-def]

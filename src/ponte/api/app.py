@@ -21,6 +21,7 @@ log = logging.getLogger("ponte.http")
 
 # Each capability contributes one router module exposing `router`.
 ROUTERS = [
+    "ponte.api.routers.live_buy",
     "ponte.api.routers.live",
     "ponte.api.routers.catalog_io",
     "ponte.api.routers.orders_flow",

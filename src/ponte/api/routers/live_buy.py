@@ -1,0 +1,238 @@
+"""Buying during a live session: the purchase hot path, reservations, payment, reconciliation."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as PydanticError
+
+from ponte.api.deps import DatabaseDep, get_principal, require_scope
+from ponte.api.idempotency import run_idempotent
+from ponte.api.schemas import OrderOut
+from ponte.errors import PermissionDenied, ValidationError, Violation
+from ponte.security import Principal
+from ponte.store.db import Database
+from ponte.store.live_ledger import reconcile, release
+from ponte.store.live_pg import AsyncPurchaseBatcher, Outcome
+from ponte.store.live_repository import LiveRepository
+from ponte.store.live_stock import Held, OfferSnapshot, finish, load_offer, prepare, purchase
+from ponte.store.repositories import now
+
+router = APIRouter(prefix="/live", tags=["live"])
+log = logging.getLogger("ponte.live")
+Read = Annotated[Principal, Depends(require_scope("live:read"))]
+Write = Annotated[Principal, Depends(require_scope("live:write"))]
+
+
+async def _buyer_principal(
+    request: Request,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> Principal:
+    """`live:write` for the purchase hot path: a cached key is checked without leaving the event loop."""
+    key = x_api_key
+    if authorization and authorization.lower().startswith("bearer "):
+        key = authorization[7:].strip()
+    principal: Principal | None = request.app.state.key_cache.get(key) if key else None
+    if principal is None:
+        database = request.app.state.database
+        principal = await asyncio.to_thread(get_principal, request, database, authorization, x_api_key)
+    request.state.tenant_id = principal.tenant_id
+    if not principal.has("live:write"):
+        raise PermissionDenied("this API key lacks the scope 'live:write'", rule="live:write")
+    return principal
+
+
+Buyer = Annotated[Principal, Depends(_buyer_principal)]
+
+
+class PurchaseIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    buyer_ref: str = Field(min_length=1, max_length=64, description="the viewer's id on the live platform")
+    quantity: int = Field(ge=1, le=1_000)
+
+
+class PayIn(BaseModel):
+    """What the order needs beyond the reservation: the buyer's identity and address."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    external_ref: str = Field(min_length=1, max_length=64)
+    destination: str = Field(min_length=2, max_length=2)
+    destination_region: str | None = Field(None, max_length=10)
+    trade_mode: str = Field("9610", pattern=r"^(9610|9710|9810|1210)$")
+    buyer: dict[str, Any]
+
+
+# Terms of an offer never change after it is made (closing early is checked in the
+# purchase statement itself), so each process may keep them for a few seconds.
+_OFFERS: dict[tuple[str, str], tuple[float, OfferSnapshot]] = {}
+_OFFER_TTL = 5.0
+
+
+def _snapshot(database: Database, tenant_id: str, offer_id: str) -> OfferSnapshot:
+    key = (tenant_id, offer_id)
+    hit = _OFFERS.get(key)
+    if hit is not None and time.monotonic() - hit[0] < _OFFER_TTL:
+        return hit[1]
+    snap = load_offer(database, tenant_id, offer_id)
+    _OFFERS[key] = (time.monotonic(), snap)
+    return snap
+
+
+_BATCHERS: dict[tuple[str, int], AsyncPurchaseBatcher] = {}
+
+
+def _batcher(database: Database) -> AsyncPurchaseBatcher | None:
+    """On PostgreSQL, this event loop's purchase batcher (group commit); None elsewhere."""
+    if database.engine.dialect.name != "postgresql":
+        return None
+    key = (database.url, id(asyncio.get_running_loop()))
+    found = _BATCHERS.get(key)
+    if found is None:
+        found = _BATCHERS[key] = AsyncPurchaseBatcher(database.url)
+    return found
+
+
+_SWEEPERS: dict[tuple[str, int], asyncio.Task[None]] = {}
+SWEEP_EVERY = 5.0
+
+
+def _ensure_sweeper(database: Database) -> None:
+    """Each process returns the stock of overdue reservations every few seconds."""
+    key = (database.url, id(asyncio.get_running_loop()))
+    task = _SWEEPERS.get(key)
+    if task is None or task.done():
+        _SWEEPERS[key] = asyncio.get_running_loop().create_task(_sweep(database))
+
+
+async def _sweep(database: Database) -> None:
+    while True:
+        await asyncio.sleep(SWEEP_EVERY)
+        try:
+            await asyncio.to_thread(release, database, now())
+        except Exception:  # the next round tries again; a failed round changes nothing
+            log.exception("releasing overdue reservations failed")
+
+
+_PURCHASE_OPENAPI: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 200},
+        },
+    ],
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": PurchaseIn.model_json_schema()}},
+    },
+}
+
+
+def _purchase_body(raw: bytes) -> PurchaseIn:
+    try:
+        return PurchaseIn.model_validate_json(raw)
+    except PydanticError as exc:
+        raise ValidationError.of(
+            [
+                Violation(".".join(str(p) for p in e["loc"]) or "body", e["type"], e["msg"])
+                for e in exc.errors()
+            ]
+        ) from exc
+
+
+@router.post(
+    "/offers/{offer_id}/purchases",
+    status_code=201,
+    summary="Buy during the session: reserve units (honours Idempotency-Key)",
+    responses={
+        201: {"description": "units reserved until expires_at"},
+        409: {"description": "sold out or offer not open"},
+        422: {"description": "over the limit, or a bad quantity"},
+    },
+    openapi_extra=_PURCHASE_OPENAPI,
+)
+async def buy(offer_id: str, request: Request) -> Response:
+    """The hot path: parsed and authorised by hand, so a purchase costs as little as it can."""
+    headers = request.headers
+    caller = await _buyer_principal(request, headers.get("authorization"), headers.get("x-api-key"))
+    body = _purchase_body(await request.body())
+    idempotency_key = headers.get("idempotency-key")
+    if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
+        raise ValidationError(
+            "Idempotency-Key must have 1 to 200 characters", field="Idempotency-Key", rule="length"
+        )
+    database: Database = request.app.state.database
+    _ensure_sweeper(database)
+    hit = _OFFERS.get((caller.tenant_id, offer_id))
+    if hit is not None and time.monotonic() - hit[0] < _OFFER_TTL:
+        offer = hit[1]
+    else:
+        offer = await asyncio.to_thread(_snapshot, database, caller.tenant_id, offer_id)
+    batcher = _batcher(database)
+    if batcher is None:
+        held = await asyncio.to_thread(
+            purchase, database, offer, body.buyer_ref, body.quantity, now(), idempotency_key
+        )
+    else:
+        params = prepare(offer, body.buyer_ref, body.quantity, now(), idempotency_key)
+        first: Any
+        try:
+            first = await batcher.submit(params)
+        except Exception as exc:
+            first = exc
+        if isinstance(first, Outcome) and first.taken:
+            held = Held(params["id"], offer.id, body.buyer_ref, body.quantity, "held", params["exp"])
+        else:
+            held = await asyncio.to_thread(finish, database, params, first)
+    payload = {
+        "reservation_id": held.reservation_id,
+        "offer_id": held.offer_id,
+        "buyer_ref": held.buyer_ref,
+        "quantity": held.quantity,
+        "status": held.status,
+        "expires_at": held.expires_at.isoformat(),
+        "unit_price": str(offer.terms.price),
+        "currency": offer.terms.currency,
+    }
+    replayed = {"Idempotent-Replayed": "true"} if held.replayed else None
+    return Response(orjson.dumps(payload), status_code=201, media_type="application/json", headers=replayed)
+
+
+@router.post("/reservations/{reservation_id}/pay", status_code=201, response_model=OrderOut)
+async def pay(  # type: ignore[no-untyped-def]
+    reservation_id: str, body: PayIn, request: Request, caller: Write, database: DatabaseDep
+):
+    from ponte.orders.live import pay_reservation
+
+    def handler(uow):  # type: ignore[no-untyped-def]
+        order = pay_reservation(uow, caller.tenant_id, reservation_id, body.model_dump(), now())
+        return 201, OrderOut.model_validate(order).model_dump()
+
+    return await run_idempotent(request, caller, database, handler)
+
+
+@router.post("/reservations/{reservation_id}/cancel", summary="Give a held reservation's units back")
+def cancel(reservation_id: str, caller: Write, database: DatabaseDep) -> dict[str, int]:
+    with database.unit_of_work() as uow:
+        LiveRepository(uow.session, caller.tenant_id).reservation(reservation_id)
+    return {"released": release(database, now(), caller.tenant_id, reservation_id, "cancelled")}
+
+
+@router.post("/reservations/expire", summary="Return the stock of this seller's overdue reservations")
+def expire(caller: Write, database: DatabaseDep) -> dict[str, int]:
+    return {"released": release(database, now(), caller.tenant_id)}
+
+
+@router.get("/offers/{offer_id}/reconciliation", summary="Prove buckets + held + paid == cap")
+def reconciliation(offer_id: str, caller: Read, database: DatabaseDep) -> dict[str, Any]:
+    report = reconcile(database, caller.tenant_id, offer_id)
+    return {**report.__dict__, "balanced": report.balanced}
