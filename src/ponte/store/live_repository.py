@@ -88,6 +88,16 @@ class LiveRepository(TenantScoped):
             raise NotFoundError("session", session_id)
         return row
 
+    def sessions(self, limit: int = 100) -> list[LiveSession]:
+        return list(
+            self.session.scalars(
+                select(LiveSession)
+                .where(LiveSession.tenant_id == self.tenant_id)
+                .order_by(LiveSession.starts_at.desc())
+                .limit(limit)
+            )
+        )
+
     def set_status(self, session_id: str, status: str) -> LiveSession:
         row = self.get_session(session_id)
         row.status = core.move(row.status, status)

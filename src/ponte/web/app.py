@@ -22,6 +22,7 @@ PAGES = [
     "ponte.web.pages.home",
     "ponte.web.pages.catalogue",
     "ponte.web.pages.orders",
+    "ponte.web.pages.live",
 ]
 
 LANG_COOKIE_AGE = 365 * 24 * 3600
