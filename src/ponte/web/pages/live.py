@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
@@ -28,7 +28,7 @@ def sessions(request: Request, viewer: Annotated[Viewer, Depends(require_viewer)
     return render(request, "live.html", rows=rows)
 
 
-def _wall(request: Request, viewer: Viewer, session_id: str) -> dict[str, object]:
+def _wall(request: Request, viewer: Viewer, session_id: str) -> dict[str, Any]:
     database: Database = request.app.state.database
     with database.unit_of_work() as uow:
         repo = LiveRepository(uow.session, viewer.tenant_id)
