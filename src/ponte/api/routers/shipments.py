@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -172,6 +173,8 @@ def _store_plan(uow: Any, tenant: str, body: ConsolidationIn) -> dict[str, Any]:
     ships = ShipmentRepository(uow.session, tenant)
     index = {f.key: fi for fi, f in enumerate(plan.flights)}
     stored = []
+    bags_in = Counter(int(u) for u in plan.bag_uld)
+    overall = {k: summary[k] for k in ("parcels", "placed", "bags", "ulds", "flights", "lower_bound", "gap")}
     for entry in summary["flight_loads"]:
         fi = index[entry["flight"]]
         flight = plan.flights[fi]
@@ -179,7 +182,15 @@ def _store_plan(uow: Any, tenant: str, body: ConsolidationIn) -> dict[str, Any]:
         members = [i for i in range(len(parcels)) if int(plan.parcel_uld[i]) in ulds]
         shippers = sorted({parcels[i].shipper or "-" for i in members})
         hawb_of = dict(zip(shippers, entry["hawbs"], strict=True))
-        snapshot = {**entry, "ulds": [u for u in summary["uld_list"] if u["flight"] == entry["flight"]]}
+        snapshot = {
+            **entry,
+            "ulds": [
+                {**u, "bags": bags_in.get(u["uld"], 0)}
+                for u in summary["uld_list"]
+                if u["flight"] == entry["flight"]
+            ],
+            "consolidation": overall,
+        }
         shipment = Shipment(
             id=new_id("shp"),
             consolidation_id=cid,
