@@ -27,4 +27,5 @@ def serve(
         workers=workers,
         reload=reload,
         log_level=settings.log_level.lower(),
+        access_log=False,  # Ponte writes its own access lines, structured and masked
     )
