@@ -112,12 +112,13 @@ class Reason:
     blocking: bool
 
     def as_dict(self, locale: str) -> dict[str, Any]:
+        message, texts = messages.texts(self.code, locale, self.params)
         return {
             "code": self.code,
             "field": self.field,
             "blocking": self.blocking,
-            "message": messages.text(self.code, locale, **self.params),
-            "messages": messages.all_locales(self.code, **self.params),
+            "message": message,
+            "messages": texts,
         }
 
 
@@ -193,8 +194,11 @@ class Ctx:
     fx_used: dict[str, FxUse] = field(default_factory=dict)
     rounding: str = ROUND_HALF_UP
     _quantum: Decimal = Decimal("0.01")
+    _in_force: dict[str, Resolved] = field(default_factory=dict)
+    _open_noted: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
+        self._in_force = self.rules.in_force(self.jurisdiction, self.req.date)
         self.currency = self.req.tax_currency or self.req.currency
         self._quantum = Decimal(1).scaleb(-minor_units(self.currency))
         mode = self.p("general.rounding")
@@ -209,8 +213,11 @@ class Ctx:
         return short if short.count(".") >= 2 else f"{self.jurisdiction.lower()}.{short}"
 
     def p(self, short: str) -> Resolved:
-        resolved = self.rules.at(self.name(short), self.on)
-        if resolved.open and not any(r.params.get("rule") == resolved.name for r in self.reasons):
+        resolved = self._in_force.get(short)
+        if resolved is None:
+            resolved = self._in_force[short] = self.rules.at(self.name(short), self.on)
+        if resolved.open and resolved.name not in self._open_noted:
+            self._open_noted.add(resolved.name)
             self.reasons.append(Reason("open-point", resolved.name, {"rule": resolved.name}, False))
         return resolved
 

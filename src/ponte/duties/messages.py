@@ -102,3 +102,20 @@ def text(key: str, locale: str = "en", **params: Any) -> str:
 
 def all_locales(key: str, **params: Any) -> dict[str, str]:
     return {loc: text(key, loc, **params) for loc in LOCALES}
+
+
+_CACHE: dict[tuple[Any, ...], tuple[str, dict[str, str]]] = {}
+
+
+def texts(key: str, locale: str, params: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """(text in `locale`, texts in every locale), remembered: quotes repeat the same reasons."""
+    try:
+        cache_key: tuple[Any, ...] = (key, locale, *sorted(params.items()))
+        hit = _CACHE.get(cache_key)
+    except TypeError:  # an unhashable parameter
+        return text(key, locale, **params), all_locales(key, **params)
+    if hit is None:
+        if len(_CACHE) > 10_000:
+            _CACHE.clear()
+        hit = _CACHE[cache_key] = (text(key, locale, **params), all_locales(key, **params))
+    return hit[0], dict(hit[1])

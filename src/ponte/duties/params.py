@@ -106,6 +106,9 @@ class Reference:
         return out
 
 
+_AS_DICT: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class Resolved:
     """One parameter value in force on a date, with where it comes from."""
@@ -118,6 +121,15 @@ class Resolved:
     open: bool = False
 
     def as_dict(self) -> dict[str, Any]:
+        key = (self.name, self.start, self.end, self.reference, self.open)
+        hit = _AS_DICT.get(key)
+        if hit is None:
+            if len(_AS_DICT) > 10_000:
+                _AS_DICT.clear()
+            hit = _AS_DICT[key] = self._as_dict()
+        return {**hit, "reference": dict(hit["reference"])}
+
+    def _as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "rule": self.name,
             "in_force_from": self.start.isoformat(),
@@ -158,6 +170,7 @@ class Rules:
     parameters: dict[str, Parameter] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     _cache: dict[tuple[str, date], Resolved] = field(default_factory=dict, repr=False)
+    _in_force: dict[tuple[str, date], dict[str, Resolved]] = field(default_factory=dict, repr=False)
 
     def __contains__(self, name: str) -> bool:
         return name in self.parameters
@@ -169,6 +182,17 @@ class Rules:
             raise PonteError(
                 f"rule {name} is not defined", field="rules", rule="rule-defined", status=500
             ) from None
+
+    def in_force(self, jurisdiction: str, on: date) -> dict[str, Resolved]:
+        """A memo of the parameters of one jurisdiction in force on a date, filled as they are
+        asked for (by the short names the regimes use); shared by every quote of that day."""
+        key = (jurisdiction, on)
+        memo = self._in_force.get(key)
+        if memo is None:
+            if len(self._in_force) > 20_000:
+                self._in_force.clear()
+            memo = self._in_force[key] = {}
+        return memo
 
     def at(self, name: str, on: date) -> Resolved:
         key = (name, on)
