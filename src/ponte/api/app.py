@@ -21,6 +21,7 @@ log = logging.getLogger("ponte.http")
 
 # Each capability contributes one router module exposing `router`.
 ROUTERS = [
+    "ponte.api.routers.quotes",  # first: routes are matched in order, quotes are the hot path
     "ponte.api.routers.live_buy",
     "ponte.api.routers.live",
     "ponte.api.routers.catalog_io",
@@ -30,7 +31,6 @@ ROUTERS = [
     "ponte.api.routers.catalog",
     "ponte.api.routers.orders",
     "ponte.api.routers.reference",
-    "ponte.api.routers.quotes",
     "ponte.api.routers.shipments",
     "ponte.api.routers.declarations",
 ]
