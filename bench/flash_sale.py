@@ -242,7 +242,7 @@ def main() -> None:
     server = os.environ.get("PONTE_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     name, url = fresh_database(server)
     try:
-        upgrade(url)
+        upgrade(url, "live@head")  # the foundation and the live tables only
         key, offer_id, tenant_id = seed(url, args.stock, 1, args.buckets)
         ceiling = bare_decrement(url, min(args.seconds, 5), args.baseline_clients)
         port = free_port()

@@ -171,47 +171,58 @@ class PurchaseBatcher:
 
 
 class AsyncPurchaseBatcher:
-    """The same group commit for an asyncio server: a task and an async connection per event loop.
+    """The same group commit for an asyncio server: tasks and async connections per event loop.
 
     Nothing runs in another thread, so request handling never waits on a
-    batcher thread for the GIL.
+    batcher thread for the GIL. `lanes` batches may be in flight at once, each
+    on its own connection: while one waits for its commit to reach the disk,
+    the next takes the purchases that arrived meanwhile (SKIP LOCKED keeps the
+    lanes on different buckets).
     """
 
-    def __init__(self, dsn: str, max_batch: int = 128) -> None:
+    def __init__(self, dsn: str, max_batch: int = 128, lanes: int = 3) -> None:
         self.dsn = dsn.replace("postgresql+psycopg://", "postgresql://", 1)
         self.max_batch = max_batch
+        self.lanes = lanes
         self._queue: asyncio.Queue[tuple[dict[str, Any], asyncio.Future[Outcome]]] = asyncio.Queue()
-        self._conn: psycopg.AsyncConnection[Any] | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._conns: dict[int, psycopg.AsyncConnection[Any]] = {}
+        self._tasks: list[asyncio.Task[None]] = []
         self.batches = 0
         self.purchases = 0
 
     async def submit(self, params: dict[str, Any]) -> Outcome:
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run())
-        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        if len(self._tasks) < self.lanes or any(t.done() for t in self._tasks):
+            self._tasks = [t for t in self._tasks if not t.done()]
+            used = {getattr(t, "lane", -1) for t in self._tasks}
+            for lane in range(self.lanes):
+                if lane not in used:
+                    task = loop.create_task(self._run(lane))
+                    task.lane = lane  # type: ignore[attr-defined]
+                    self._tasks.append(task)
+        future: asyncio.Future[Outcome] = loop.create_future()
         self._queue.put_nowait((params, future))
         return await future
 
-    async def _connection(self) -> psycopg.AsyncConnection[Any]:
-        if self._conn is None or self._conn.closed:
-            self._conn = await psycopg.AsyncConnection.connect(
-                self.dsn, autocommit=False, prepare_threshold=0
-            )
-        return self._conn
+    async def _connection(self, lane: int) -> psycopg.AsyncConnection[Any]:
+        conn = self._conns.get(lane)
+        if conn is None or conn.closed:
+            conn = await psycopg.AsyncConnection.connect(self.dsn, autocommit=False, prepare_threshold=0)
+            self._conns[lane] = conn
+        return conn
 
-    async def _run(self) -> None:
+    async def _run(self, lane: int) -> None:
         while True:
             jobs = [await self._queue.get()]
             while len(jobs) < self.max_batch and not self._queue.empty():
                 jobs.append(self._queue.get_nowait())
             try:
-                await self._batch(jobs)
+                await self._batch(lane, jobs)
             except Exception:
-                await self._alone(jobs)
+                await self._alone(lane, jobs)
 
-    async def _batch(self, jobs: list[tuple[dict[str, Any], asyncio.Future[Outcome]]]) -> None:
-        conn = await self._connection()
+    async def _batch(self, lane: int, jobs: list[tuple[dict[str, Any], asyncio.Future[Outcome]]]) -> None:
+        conn = await self._connection(lane)
         try:
             async with conn.pipeline():
                 cursors = []
@@ -231,10 +242,11 @@ class AsyncPurchaseBatcher:
                 assert row is not None
                 future.set_result(outcome(row))
 
-    async def _alone(self, jobs: list[tuple[dict[str, Any], asyncio.Future[Outcome]]]) -> None:
+    async def _alone(self, lane: int, jobs: list[tuple[dict[str, Any], asyncio.Future[Outcome]]]) -> None:
         for params, future in jobs:
+            conn = None
             try:
-                conn = await self._connection()
+                conn = await self._connection(lane)
                 async with conn.cursor() as cur:
                     await cur.execute(PURCHASE_SKIP, params)
                     row = await cur.fetchone()
@@ -243,8 +255,8 @@ class AsyncPurchaseBatcher:
                 if not future.done():
                     future.set_result(outcome(row))
             except Exception as exc:
-                if self._conn is not None and not self._conn.closed:
-                    await self._conn.rollback()
+                if conn is not None and not conn.closed:
+                    await conn.rollback()
                 if not future.done():
                     future.set_exception(exc)
 
