@@ -136,16 +136,56 @@ def timeline_from_database(ref: str, tenant: str) -> dict[str, Any]:
         database.dispose()
 
 
+def deliver_webhooks(max_attempts: int) -> dict[str, Any]:
+    """Send the webhook deliveries that are due (every tenant), once; run it from a timer or loop."""
+    from ponte.settings import get_settings
+    from ponte.store.db import Database
+    from ponte.store.logistics_webhooks import RetryPolicy, deliver_due
+
+    if max_attempts < 1:
+        raise ValidationError("at least one attempt", field="max_attempts", rule="min 1")
+    database = Database(get_settings().database_url)
+    try:
+        return deliver_due(
+            database, datetime.now(UTC), policy=RetryPolicy(max_attempts=max_attempts)
+        ).as_dict()
+    finally:
+        database.dispose()
+
+
 def track(
-    ref: str = typer.Argument(..., help="Air waybill (784-83707805) or parcel reference."),
+    ref: str = typer.Argument("", help="Air waybill (784-83707805) or parcel reference."),
     events: Path | None = typer.Option(
         None, "--events", help="CSV of events: subject, id, code, at, location [, source, flight, detail]."
     ),
     tenant: str = typer.Option("", "--tenant", help="Tenant slug, when reading from the database."),
     as_json: bool = typer.Option(False, "--json", help="Print the timeline as JSON."),
+    deliver: bool = typer.Option(
+        False, "--deliver-webhooks", help="Send due webhook deliveries to sellers (signed, with retries)."
+    ),
+    max_attempts: int = typer.Option(
+        6, "--max-attempts", help="Give a delivery up after this many attempts."
+    ),
 ) -> None:
     """The merged timeline (carrier and customs events) of an AWB or a parcel, with ETA and late flag."""
+    if deliver:
+        try:
+            report = deliver_webhooks(max_attempts)
+        except PonteError as exc:
+            fail(exc)
+            raise typer.Exit(2) from None
+        if as_json:
+            emit_json(report)
+        else:
+            typer.echo(
+                f"delivered {report['delivered']}, retrying {report['retrying']}, failed {report['failed']}"
+            )
+            for line in report["errors"]:  # type: ignore[attr-defined]
+                typer.echo(f"  {line}")
+        return
     try:
+        if not ref:
+            raise ValidationError("give an AWB or a parcel reference", field="ref", rule="required")
         result = timeline_from_csv(ref, events) if events is not None else timeline_from_database(ref, tenant)
     except PonteError as exc:
         fail(exc)

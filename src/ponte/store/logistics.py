@@ -12,18 +12,25 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ponte.errors import NotFoundError
 from ponte.ids import new_id
 from ponte.logistics.awb import AwbNumber, AwbStock, StockRange, is_valid_awb
 from ponte.logistics.routes import Itinerary
-from ponte.logistics.tracking import FINAL, TrackingEvent, estimate_arrival, fsu_codes, merge_timeline
+from ponte.logistics.tracking import (
+    FINAL,
+    TrackingEvent,
+    estimate_arrival,
+    fsu_codes,
+    merge_timeline,
+    webhook_body,
+)
 from ponte.logistics.uld import Flight
 from ponte.store.db import Base
 from ponte.store.repositories import Page, paginate
-from ponte.store.types import Amount, UtcDateTime
+from ponte.store.types import Amount, Encrypted, UtcDateTime
 
 
 class AwbRange(Base):
@@ -118,6 +125,56 @@ class TrackingRecord(Base):
             self.flight,
             self.detail,
         )
+
+
+class WebhookSubscription(Base):
+    """A seller's endpoint for tracking events: its URL, the shared secret that signs each body, and the
+    FSU codes it wants (``["*"]`` for all). Deleting one keeps the row (``deleted_at``) for the outbox."""
+
+    __tablename__ = "logistics_webhook_subscriptions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(Encrypted())
+    kinds: Mapped[str] = mapped_column(Text)  # JSON list of FSU codes, or ["*"]
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+    @property
+    def kind_list(self) -> list[str]:
+        return list(json.loads(self.kinds))
+
+    def wants(self, code: str) -> bool:
+        kinds = self.kind_list
+        return "*" in kinds or code in kinds
+
+
+class WebhookDelivery(Base):
+    """The outbox: one row per (subscription, tracking event), written in the transaction that stores the
+    event; ``pending`` until delivered, ``failed`` after the last attempt, ``cancelled`` when the
+    subscription is deleted first."""
+
+    __tablename__ = "logistics_webhook_deliveries"
+    __table_args__ = (Index("ix_logistics_webhook_deliveries_due", "status", "next_attempt_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    subscription_id: Mapped[str] = mapped_column(
+        ForeignKey("logistics_webhook_subscriptions.id", name="fk_logistics_webhook_deliveries_subscription"),
+        index=True,
+    )
+    event_id: Mapped[str] = mapped_column(String(40))
+    event_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    kind: Mapped[str] = mapped_column(String(8))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class AwbStockRepository:
@@ -273,14 +330,16 @@ class TrackingRepository:
             (e.subject_id, e.code, e.at, e.location) for e in self.events({e.subject_id for e in events})
         }
         added = 0
+        subscriptions = self._subscriptions()
         for e in events:
             key = (e.subject_id, e.code, e.at, e.location)
             if key in existing:
                 continue
             existing.add(key)
+            event_id = new_id("trk")
             self.s.add(
                 TrackingRecord(
-                    id=new_id("trk"),
+                    id=event_id,
                     tenant_id=self.tenant,
                     subject=e.subject,
                     subject_id=e.subject_id,
@@ -293,9 +352,38 @@ class TrackingRepository:
                     received_at=at,
                 )
             )
+            body = webhook_body(e).decode()
+            for sub in subscriptions:
+                if sub.wants(e.code):
+                    self.s.add(
+                        WebhookDelivery(
+                            id=new_id("whd"),
+                            tenant_id=self.tenant,
+                            subscription_id=sub.id,
+                            event_id=event_id,
+                            event_at=e.at,
+                            kind=e.code,
+                            body=body,
+                            status="pending",
+                            attempts=0,
+                            next_attempt_at=at,
+                            last_error="",
+                            created_at=at,
+                        )
+                    )
             added += 1
         self.s.flush()
         return added
+
+    def _subscriptions(self) -> list[WebhookSubscription]:
+        """Live webhook subscriptions: each new event goes into their outbox in this same transaction."""
+        return list(
+            self.s.scalars(
+                select(WebhookSubscription)
+                .where(WebhookSubscription.tenant_id == self.tenant, WebhookSubscription.deleted_at.is_(None))
+                .order_by(WebhookSubscription.id)
+            )
+        )
 
 
 def _itinerary(shipment: Shipment) -> Itinerary:

@@ -358,3 +358,60 @@ async def post_events(body: EventsIn, request: Request, caller: Writer, database
 @router.get("/tracking/{ref}", summary="Merged timeline of an AWB or a parcel with ETA and late flag")
 def get_tracking(ref: str, caller: Reader, uow: UowDep) -> dict[str, Any]:
     return timeline(uow.session, caller.tenant_id, ref, now())
+
+
+class WebhookSubscriptionIn(BaseModel):
+    url: str = Field(max_length=500, description="https URL (http only to 127.0.0.1/localhost)")
+    kinds: list[str] = Field(default_factory=lambda: ["*"], description='FSU codes to send, or ["*"] for all')
+    secret: str | None = Field(
+        None, min_length=16, max_length=200, description="signing secret; one is made when absent"
+    )
+
+
+def _subscription_out(row: Any) -> dict[str, Any]:
+    return {"id": row.id, "url": row.url, "kinds": row.kind_list, "created_at": row.created_at.isoformat()}
+
+
+@router.post(
+    "/webhook-subscriptions",
+    status_code=201,
+    summary="Subscribe a URL to tracking events; the signing secret is shown once (honours Idempotency-Key)",
+)
+async def create_webhook_subscription(
+    body: WebhookSubscriptionIn, request: Request, caller: Writer, database: DatabaseDep
+):  # type: ignore[no-untyped-def]
+    from ponte.store.logistics_webhooks import WebhookRepository
+
+    def handler(uow):  # type: ignore[no-untyped-def]
+        row = WebhookRepository(uow.session, caller.tenant_id).subscribe(
+            body.url, body.kinds, now(), body.secret
+        )
+        return 201, {**_subscription_out(row), "secret": row.secret}
+
+    return await run_idempotent(request, caller, database, handler)
+
+
+@router.get("/webhook-subscriptions", summary="Webhook subscriptions (without their secrets)")
+def list_webhook_subscriptions(caller: Writer, uow: UowDep) -> dict[str, Any]:
+    from ponte.store.logistics_webhooks import WebhookRepository
+
+    repo = WebhookRepository(uow.session, caller.tenant_id)
+    items = []
+    for row in repo.subscriptions():
+        counts: dict[str, int] = {}
+        for d in repo.deliveries(row.id):
+            counts[d.status] = counts.get(d.status, 0) + 1
+        items.append({**_subscription_out(row), "deliveries": counts})
+    return {"items": items}
+
+
+@router.delete(
+    "/webhook-subscriptions/{subscription_id}",
+    summary="Stop a subscription; its pending deliveries are cancelled",
+)
+def delete_webhook_subscription(subscription_id: str, caller: Writer, uow: UowDep) -> dict[str, Any]:
+    from ponte.store.logistics_webhooks import WebhookRepository
+
+    cancelled = WebhookRepository(uow.session, caller.tenant_id).delete(subscription_id, now())
+    uow.commit()
+    return {"id": subscription_id, "deleted": True, "cancelled_deliveries": cancelled}
