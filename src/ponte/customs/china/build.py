@@ -15,6 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ponte.customs.china.compiled import emitter
 from ponte.customs.china.spec import NS, Item, MessageSpec, get_spec
 from ponte.errors import ValidationError
 
@@ -52,30 +53,8 @@ def _attr(s: str) -> str:
 
 
 def _emit(items: list[Item], data: dict[str, Any], out: list[str]) -> None:
-    get = data.get
-    for it in items:
-        v = get(it.name)
-        if v is None:
-            continue
-        f = it.field
-        if f is not None:
-            if f.base == "any":
-                out.append(f"{f.open_tag}{v}{f.close_tag}")
-            else:
-                t = type(v)
-                s = v if t is str else text(v, it.name)
-                if "&" in s or "<" in s or ">" in s:
-                    s = escape(s)
-                out.append(f"{f.open_tag}{s}{f.close_tag}")
-        elif it.block is not None:
-            tag = it.name
-            sub = it.block.items
-            for d in v if type(v) is list else (v,):
-                out.append(f"<ceb:{tag}>")
-                _emit(sub, d, out)
-                out.append(f"</ceb:{tag}>")
-        else:  # ds:Signature, pre-built
-            out.append(v)
+    """Write one block's elements; the per-block function is generated once (see ``compiled``)."""
+    emitter(items)(data, out)
 
 
 def build_with(spec: MessageSpec, data: dict[str, Any]) -> bytes:

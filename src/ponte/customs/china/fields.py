@@ -161,52 +161,13 @@ def _walk(
     out: list[Violation],
     strict_names: bool,
 ) -> None:
-    if strict_names and names is not None and not (data.keys() <= names):
-        for key in data:
-            if key not in names:
-                out.append(Violation(f"{path}/{key}", "unknown-element", "is not an element of this block"))
-    get = data.get
-    for it in items:
-        v = get(it.name)
-        if v is None:
-            if it.min > 0:
-                out.append(Violation(f"{path}/{it.name}", "required", "is required"))
-            continue
-        f = it.field
-        if f is not None:
-            if f.base == "any":
-                continue
-            t = type(v)
-            s = v if t is str else _lexical(v)
-            fast = f.fast
-            if fast is None:
-                fast = f.fast = make_fast(f)
-            if s is not None and fast(s):
-                continue
-            p = f"{path}/{it.name}"
-            if s is None:
-                rule = "no-float" if isinstance(v, float) else "type"
-                out.append(Violation(p, rule, f"must be str, int or Decimal, not {type(v).__name__}"))
-                continue
-            bad = check_value(f, s)
-            if bad is not None and (strict_names or bad[0] != "format:guid"):
-                out.append(Violation(p, bad[0], bad[1]))
-        elif it.block is not None:
-            p = f"{path}/{it.name}"
-            rows = v if type(v) is list else [v]
-            if it.repeated and type(v) is not list:
-                out.append(Violation(p, "type", "must be a list of blocks"))
-                continue
-            if len(rows) < it.min:
-                out.append(Violation(p, "minOccurs", f"needs at least {it.min} element(s)"))
-            if it.max is not None and len(rows) > it.max:
-                out.append(Violation(p, "maxOccurs", f"allows at most {it.max} element(s), got {len(rows)}"))
-            blk = it.block
-            for i, row in enumerate(rows, 1):
-                if type(row) is not dict:
-                    out.append(Violation(p, "type", "must be a block (mapping)"))
-                    continue
-                _walk(blk.items, blk.names, row, f"{p}[{i}]" if it.repeated else p, out, strict_names)
+    """Check one block's data; the per-block function is generated once (see ``compiled``)."""
+    from ponte.customs.china.compiled import checker
+
+    checker(items, names)(data, path, out, strict_names)
+
+
+_ROOT_NAMES: dict[str, frozenset[str]] = {}
 
 
 def validate_fields(spec: MessageSpec, data: dict[str, Any], *, strict: bool = True) -> list[Violation]:
@@ -223,6 +184,8 @@ def validate_fields(spec: MessageSpec, data: dict[str, Any], *, strict: bool = T
     version = _lexical(data.get("version", "1.0")) or ""
     if not 1 <= len(version) <= 10:
         out.append(Violation(f"{root}/@version", "length", "must be 1 to 10 characters"))
-    names = frozenset(i.name for i in spec.items) | {"guid", "version"}
+    names = _ROOT_NAMES.get(spec.code)
+    if names is None:
+        names = _ROOT_NAMES[spec.code] = frozenset(i.name for i in spec.items) | {"guid", "version"}
     _walk(spec.items, names, data, root, out, strict)
     return out
