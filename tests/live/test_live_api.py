@@ -71,6 +71,10 @@ def test_session_offer_buy_pay_and_figures(api, tenants, stage) -> None:  # type
     assert twice.status_code == 409 and twice.json()["errors"][0]["rule"] == "reservation-held"
     figures = api.get(f"/live/sessions/{stage.session_id}/figures", headers=h).json()
     assert figures["units_left"][offer["id"]] == 3 and figures["gmv"] == "119.80"
+    assert [m["orders"] for m in figures["orders_per_minute"]] == [1]
+    assert (
+        figures["orders_per_minute"][0]["minute"].endswith("Z") and figures["top_products"][0]["units"] == 2
+    )
     assert figures["countdown"]["state"] == "open" and figures["booth_now"] == stage.booth_id
     recon = api.get(f"/live/offers/{offer['id']}/reconciliation", headers=h).json()
     assert recon["balanced"] and recon["paid"] == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -192,29 +193,41 @@ class LiveRepository(TenantScoped):
             raise NotFoundError("reservation", reservation_id)
         return row
 
+    def _sales(
+        self, session_id: str, offers: dict[str, Offer], at: datetime, minutes: int = 15
+    ) -> tuple[list[core.OfferTotal], list[tuple[str, int]]]:
+        """Held and paid reservations summed per offer, and counted per minute over the last `minutes`."""
+        live = Reservation.status.in_(("held", "paid"))
+        mine = (Reservation.tenant_id == self.tenant_id, Reservation.session_id == session_id, live)
+        rows = self.session.execute(
+            select(Reservation.offer_id, func.count(), func.sum(Reservation.quantity))
+            .where(*mine)
+            .group_by(Reservation.offer_id)
+        )
+        totals = [
+            core.OfferTotal(o, offers[o].sku, offers[o].price, int(n), int(q or 0))
+            for o, n, q in rows
+            if o in offers
+        ]
+        minute = _minute(self.session.get_bind().dialect.name, Reservation.created_at).label("minute")
+        recent = self.session.execute(
+            select(minute, func.count())
+            .where(
+                *mine, Reservation.created_at > at - timedelta(minutes=minutes), Reservation.created_at <= at
+            )
+            .group_by(minute)
+        )
+        return totals, [(str(m), int(n)) for m, n in recent]
+
     def figures(self, session_id: str, at: datetime) -> tuple[core.Figures, dict[str, object]]:
         """The session's figures and what the wall shows beside them (pinned offer, countdown)."""
         live = self.get_session(session_id)
         offers = {o.id: o for o in self.offers(session_id)}
         left = self.available(list(offers))
-        sales = [
-            core.Sale(
-                r.offer_id,
-                offers[r.offer_id].sku,
-                r.quantity,
-                offers[r.offer_id].price,
-                r.status,
-                r.created_at,
-            )
-            for r in self.session.scalars(
-                select(Reservation).where(
-                    Reservation.tenant_id == self.tenant_id, Reservation.session_id == session_id
-                )
-            )
-        ]
+        totals, per_minute = self._sales(session_id, offers, at)
         stock = [core.OfferStock(o.id, o.sku, o.quantity_cap, left.get(o.id, 0)) for o in offers.values()]
         currency = next(iter(offers.values())).currency if offers else "CNY"
-        result = core.figures(sales, stock, currency, at)
+        result = core.figures_from(totals, per_minute, stock, currency)
         pinned = offers.get(live.pinned_offer_id or "")
         extra: dict[str, object] = {"pinned_offer_id": live.pinned_offer_id, "status": live.status}
         if pinned is not None:
@@ -224,6 +237,12 @@ class LiveRepository(TenantScoped):
         route = [core.Visit(v["booth_id"], datetime.fromisoformat(v["at"])) for v in live.route]
         extra["booth_now"] = core.current_booth(route, at)
         return result, extra
+
+
+def _minute(dialect: str, column: Any) -> Any:
+    if dialect == "postgresql":
+        return func.to_char(func.date_trunc("minute", func.timezone("UTC", column)), 'YYYY-MM-DD"T"HH24:MI"Z"')
+    return func.strftime("%Y-%m-%dT%H:%MZ", column)
 
 
 def terms_of(offer: Offer) -> OfferTerms:
