@@ -3,6 +3,7 @@ outbox, apply receipts. One unit of work per call; adapters (API, CLI) only tran
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime
 from functools import cache
@@ -15,8 +16,9 @@ from ponte.customs.china.orders import CustomsOrder, Transfer
 from ponte.customs.china.receipts import parse_receipt
 from ponte.customs.china.rules import records
 from ponte.customs.china.signer import Signer, SoftwareSigner, demo_credentials
-from ponte.customs.china.validate import ensure_valid
+from ponte.customs.china.validate import ensure_valid, validate_message
 from ponte.customs.transport import Transport
+from ponte.errors import ValidationError
 
 SIGNED_KINDS = {"621", "623", "625", "711", "603", "605", "607", "509", "701"}
 RECEIPT_KEY = {
@@ -62,6 +64,23 @@ def declare(repo: Any, order: CustomsOrder, *, signer: Signer, transfer: Transfe
         _, head, _ = next(records(kind, data))
         rows.append((kind, data["guid"], str(head[RECEIPT_KEY[kind]]), raw))
     return repo.add(order.order_no, order.direction, order.trade_mode, order.model_dump_json(), rows, now)
+
+
+def declare_summary(repo: Any, data: dict[str, Any], *, signer: Signer, now: datetime) -> Any:
+    """Validate, sign and queue a CEB701 summary application (see ``followups.summary_application``)
+    as a declaration of its own, keyed by its copNo; its CEB702 gives the sumNo by which the CEB792
+    summary result is matched back to it."""
+    violations = validate_message("701", data, before_signing=True)
+    if violations:
+        raise ValidationError.of(violations)
+    _, head, rows = next(records("701", data))
+    cop_no = str(head["copNo"])
+    raw = signer.sign(build("701", data))
+    summary = {"copNo": cop_no, "sumNo": head.get("sumNo"), "invtNos": [r.get("invtNo") for r in rows]}
+    decl = repo.add(cop_no, "export", "9610", json.dumps(summary), [("701", data["guid"], cop_no, raw)], now)
+    if head.get("sumNo"):  # a re-application names the summary customs already numbered
+        repo.set_customs_ref(data["guid"], str(head["sumNo"]))
+    return decl
 
 
 def send_outbox(database: Any, repo_factory: Any, transport: Transport, now: datetime) -> int:

@@ -48,6 +48,8 @@ class DeclaredMessage(Base):
     xml: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # the number customs gives the record once it has it (sumNo of a CEB701, from its CEB702)
+    customs_ref: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
 
 
 class Receipt(Base):
@@ -176,6 +178,13 @@ class CustomsRepository:
             decl = self.get(msg.declaration_id)
             decl.state, decl.updated_at = next_state(decl.state, "sent"), at
 
+    def set_customs_ref(self, guid: str, ref: str) -> None:
+        msg = self.s.get(DeclaredMessage, guid)
+        if msg is None or msg.tenant_id != self.tenant:
+            raise NotFoundError("message", guid)
+        msg.customs_ref = ref
+        self.s.flush()
+
     def receipts(self, declaration_id: str) -> list[Receipt]:
         guids = [m.guid for m in self.messages(declaration_id)]
         return list(
@@ -186,8 +195,31 @@ class CustomsRepository:
             )
         )
 
+    def _answered(self, ev: ReceiptEvent) -> DeclaredMessage | None:
+        """The declared message a receipt answers (latest revision first): by the key it echoes
+        (orderNo, copNo, logisticsNo, ...); a CEB792 summary result echoes only the sumNo customs gave
+        in its CEB702, so it is matched by that number, then by a sumNo already in the CEB701."""
+        newest = Declaration.revision.desc(), DeclaredMessage.created_at.desc()
+        base = (
+            select(DeclaredMessage)
+            .join(Declaration)
+            .where(DeclaredMessage.tenant_id == self.tenant, DeclaredMessage.kind == ev.answers)
+            .order_by(*newest)
+            .limit(1)
+        )
+        if ev.receipt != "CEB792Message":
+            return self.s.scalar(base.where(DeclaredMessage.key == ev.key))
+        if not ev.key:
+            return None
+        found = self.s.scalar(base.where(DeclaredMessage.customs_ref == ev.key))
+        if found is None:  # a 701 declared with the sumNo (a re-application), before any 702
+            found = self.s.scalar(base.where(DeclaredMessage.key == ev.key))
+        return found
+
     def record(self, ev: ReceiptEvent, at: datetime) -> Receipt | None:
-        """Store a receipt once (idempotent) and move the message and its declaration forward."""
+        """Store a receipt once (idempotent) and move the message and its declaration forward.
+        A receipt stored before its declaration could be found (a CEB792 ahead of the CEB702 that
+        names its sumNo) is matched when it arrives again or when that CEB702 arrives."""
         dup = self.s.scalar(
             select(Receipt).where(
                 Receipt.tenant_id == self.tenant,
@@ -198,18 +230,16 @@ class CustomsRepository:
             )
         )
         if dup is not None:
-            return None
-        msg = self.s.scalar(
-            select(DeclaredMessage)
-            .join(Declaration)
-            .where(
-                DeclaredMessage.tenant_id == self.tenant,
-                DeclaredMessage.kind == ev.answers,
-                DeclaredMessage.key == ev.key,
-            )
-            .order_by(Declaration.revision.desc())
-            .limit(1)
-        )
+            if dup.message_guid is not None:
+                return None
+            late = self._answered(ev)
+            if late is None:
+                return None
+            dup.message_guid = late.guid
+            self._advance(late, ev.state, at)
+            self.s.flush()
+            return dup
+        msg = self._answered(ev)
         row = Receipt(
             id=f"rcp_{uuid.uuid4().hex[:20]}",
             tenant_id=self.tenant,
@@ -225,12 +255,36 @@ class CustomsRepository:
         )
         self.s.add(row)
         if msg is not None:
-            msg.state = next_state(msg.state, ev.state)
-            decl = self.get(msg.declaration_id)
-            decl.state = _declaration_state({m.kind: m.state for m in self.messages(decl.id)})
-            decl.updated_at = at
+            self._advance(msg, ev.state, at)
+            sum_no = str(ev.fields.get("sumNo") or "").strip()
+            if ev.receipt == "CEB702Message" and sum_no:
+                msg.customs_ref = sum_no
+                self.s.flush()
+                self._match_waiting_results(msg, sum_no, at)
         self.s.flush()
         return row
+
+    def _advance(self, msg: DeclaredMessage, event_state: str | None, at: datetime) -> None:
+        msg.state = next_state(msg.state, event_state)
+        decl = self.get(msg.declaration_id)
+        decl.state = _declaration_state({m.kind: m.state for m in self.messages(decl.id)})
+        decl.updated_at = at
+
+    def _match_waiting_results(self, msg: DeclaredMessage, sum_no: str, at: datetime) -> None:
+        """CEB792 results stored unmatched under ``sum_no`` now belong to ``msg``."""
+        waiting = self.s.scalars(
+            select(Receipt)
+            .where(
+                Receipt.tenant_id == self.tenant,
+                Receipt.receipt == "CEB792Message",
+                Receipt.key == sum_no,
+                Receipt.message_guid.is_(None),
+            )
+            .order_by(Receipt.return_time)
+        )
+        for row in list(waiting):
+            row.message_guid = msg.guid
+            self._advance(msg, row.state, at)
 
 
 def _declaration_state(states: dict[str, str]) -> str:

@@ -142,7 +142,7 @@ def parse_receipt(raw: bytes | str) -> list[ReceiptEvent]:
                 answers=answers,
                 key=str(row.get(key, "") or ""),
                 status=status,
-                state=status_info(status)["state"] if num != "900" else "error",
+                state=_state(num, status),
                 time=str(row.get("returnTime", row.get("opDate", "")) or ""),
                 info=info,
                 guid=str(row.get("guid", "")),
@@ -152,6 +152,17 @@ def parse_receipt(raw: bytes | str) -> list[ReceiptEvent]:
             )
         )
     return events
+
+
+def _state(num: str, status: str) -> str | None:
+    if num == "900":
+        return "error"
+    state = status_info(status)["state"]
+    if num == "792" and state is None:
+        # decState values are set by customs and not listed in the specification: a summary result
+        # means customs has taken the summary application into a declaration.
+        return "accepted"
+    return state  # type: ignore[no-any-return]
 
 
 def next_state(current: str, event_state: str | None) -> str:
