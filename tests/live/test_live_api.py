@@ -121,3 +121,23 @@ def test_other_tenants_see_nothing(api, tenants, stage) -> None:  # type: ignore
     assert buy.status_code == 404
     assert api.get(f"/live/offers/{offer['id']}/reconciliation", headers=hb).status_code == 404
     assert _offer(api, stage, hb).status_code == 404
+
+
+def test_concurrent_posts_with_one_key_reserve_once(api, tenants, stage) -> None:  # type: ignore[no-untyped-def]
+    from concurrent.futures import ThreadPoolExecutor
+
+    h = tenants.headers(tenants.key_a)
+    offer = _offer(api, stage, h, quantity_cap=50, per_buyer_limit=1).json()
+    url = f"/live/offers/{offer['id']}/purchases"
+
+    def post(n: int):  # type: ignore[no-untyped-def]
+        return api.post(
+            url, json={"buyer_ref": "same-viewer", "quantity": 1}, headers={**h, "Idempotency-Key": "k"}
+        )
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(post, range(24)))
+    assert {a.status_code for a in answers} == {201}
+    assert len({a.json()["reservation_id"] for a in answers}) == 1
+    recon = api.get(f"/live/offers/{offer['id']}/reconciliation", headers=h).json()
+    assert recon["held"] == 1 and recon["balanced"]
