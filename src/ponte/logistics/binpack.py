@@ -339,3 +339,43 @@ def pack_two_pointer(
         lo = j
         b += 1
     return out, b
+
+
+def shared_positions_bound(
+    demands: Sequence[tuple[int, int]],
+    types: Sequence[tuple[int, int, int, int]],
+    payload: int | None = None,
+    time_limit: float = 0.5,
+) -> int:
+    """Fewest containers for groups that may not share one (segregation classes on one flight), when
+    the groups draw on one pool of positions. ``demands`` are (weight, volume) per group; ``types`` are
+    (weight capacity, volume capacity, positions, tare) per container type; with ``payload`` the contents
+    plus the tares of the chosen containers must not exceed it. Items are treated as divisible, so any
+    packing of the groups' items needs at least this many containers: a valid lower bound (CP-SAT on a
+    model of groups x types integers; if not proved optimal in ``time_limit``, its proved bound is used).
+    Returns 0 for no demand; if even divisible demand cannot be covered, the sum of all positions + 1."""
+    from ortools.sat.python import cp_model
+
+    groups = [(w, v) for w, v in demands if w > 0 or v > 0]
+    if not groups:
+        return 0
+    model = cp_model.CpModel()
+    x = [[model.new_int_var(0, t[2], f"x{k}_{j}") for j, t in enumerate(types)] for k in range(len(groups))]
+    for k, (w, v) in enumerate(groups):
+        model.add(sum(t[0] * x[k][j] for j, t in enumerate(types)) >= w)
+        model.add(sum(t[1] * x[k][j] for j, t in enumerate(types)) >= v)
+    for j, t in enumerate(types):
+        model.add(sum(x[k][j] for k in range(len(groups))) <= t[2])
+    if payload is not None:
+        tares = sum(t[3] * x[k][j] for k in range(len(groups)) for j, t in enumerate(types))
+        model.add(tares + sum(w for w, _v in groups) <= payload)
+    model.minimize(sum(x[k][j] for k in range(len(groups)) for j in range(len(types))))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 1
+    status = solver.solve(model)
+    if status == cp_model.OPTIMAL:
+        return round(solver.objective_value)
+    if status == cp_model.INFEASIBLE:
+        return sum(t[2] for t in types) + 1
+    return int(np.ceil(solver.best_objective_bound - 1e-9))
