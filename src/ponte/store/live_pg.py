@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
+import random
 import re
 import threading
 from concurrent.futures import Future
@@ -80,6 +81,16 @@ def outcome(row: tuple[Any, ...]) -> Outcome:
     return Outcome(bool(taken and reserved), int(bought or 0), bool(closed), int(stock_left))
 
 
+def _busy(result: Outcome, params: dict[str, Any]) -> bool:
+    q = int(params["q"])
+    return (
+        not result.taken
+        and not result.closed
+        and result.bought + q <= int(params["lim"])
+        and result.stock_left >= q
+    )
+
+
 def refusal(result: Outcome, quantity: int, limit: int) -> Exception:
     """Why a purchase that changed nothing was refused."""
     from ponte.store.live_stock import OverLimit, SoldOut, _Closed
@@ -105,6 +116,7 @@ class PurchaseBatcher:
     def __init__(self, dsn: str, max_batch: int = 128) -> None:
         self.dsn = dsn.replace("postgresql+psycopg://", "postgresql://", 1)
         self.max_batch = max_batch
+        self.shift = random.randrange(1 << 16)  # this batcher's first-choice bucket
         self._queue: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._conn: psycopg.Connection[Any] | None = None
         self._thread = threading.Thread(target=self._run, name="ponte-purchase-batcher", daemon=True)
@@ -142,7 +154,7 @@ class PurchaseBatcher:
                 cursors = []
                 for job in jobs:
                     cur_job = conn.cursor()
-                    cur_job.execute(PURCHASE_SKIP, job.params)
+                    cur_job.execute(PURCHASE_SKIP, {**job.params, "shift": self.shift})
                     cursors.append(cur_job)
             rows = [c.fetchone() for c in cursors]
             conn.commit()
@@ -180,10 +192,14 @@ class AsyncPurchaseBatcher:
     lanes on different buckets).
     """
 
-    def __init__(self, dsn: str, max_batch: int = 128, lanes: int = 3) -> None:
+    def __init__(self, dsn: str, max_batch: int = 16, lanes: int = 3) -> None:
         self.dsn = dsn.replace("postgresql+psycopg://", "postgresql://", 1)
         self.max_batch = max_batch
         self.lanes = lanes
+        # A batch keeps its locks until its commit, so each lane starts at a bucket of its own
+        # and its purchases crowd into that bucket instead of locking every bucket a little.
+        self.shifts = [random.randrange(1 << 16) for _ in range(lanes)]
+        self._retries: dict[int, int] = {}
         self._queue: asyncio.Queue[tuple[dict[str, Any], asyncio.Future[Outcome]]] = asyncio.Queue()
         self._conns: dict[int, psycopg.AsyncConnection[Any]] = {}
         self._tasks: list[asyncio.Task[None]] = []
@@ -228,7 +244,7 @@ class AsyncPurchaseBatcher:
                 cursors = []
                 for params, _ in jobs:
                     cur = conn.cursor()
-                    await cur.execute(PURCHASE_SKIP, params)
+                    await cur.execute(PURCHASE_SKIP, {**params, "shift": self.shifts[lane]})
                     cursors.append(cur)
             rows = [await c.fetchone() for c in cursors]
             await conn.commit()
@@ -237,10 +253,18 @@ class AsyncPurchaseBatcher:
             raise
         self.batches += 1
         self.purchases += len(jobs)
-        for (_, future), row in zip(jobs, rows, strict=True):
-            if not future.done():
-                assert row is not None
-                future.set_result(outcome(row))
+        for (params, future), row in zip(jobs, rows, strict=True):
+            if future.done():
+                continue
+            assert row is not None
+            result = outcome(row)
+            if _busy(result, params) and self._retries.get(id(future), 0) < 3:
+                # every bucket with stock was locked by another lane: try again in the next batch
+                self._retries[id(future)] = self._retries.get(id(future), 0) + 1
+                self._queue.put_nowait((params, future))
+                continue
+            self._retries.pop(id(future), None)
+            future.set_result(result)
 
     async def _alone(self, lane: int, jobs: list[tuple[dict[str, Any], asyncio.Future[Outcome]]]) -> None:
         for params, future in jobs:
