@@ -65,7 +65,7 @@ def drop_database(server_url: str, name: str) -> None:
     admin.dispose()
 
 
-def seed(url: str, cap: int, limit: int, buckets: int) -> tuple[str, str, str]:
+def seed(url: str, cap: int, limit: int, buckets: int) -> tuple[str, str, str, str]:
     """A seller, an API key, a product, a session and one open offer; returns (key, offer id, tenant)."""
     db = Database(url)
     at = datetime.now(UTC)
@@ -115,9 +115,10 @@ def seed(url: str, cap: int, limit: int, buckets: int) -> tuple[str, str, str]:
             buckets=buckets,
         )
         offer = repo.add_offer(live.id, "LIP-HOT", terms, at)
+        spare = repo.add_offer(live.id, "LIP-HOT", terms, at)  # for the no-HTTP run
         uow.commit()
     db.dispose()
-    return key, offer.id, tenant.id
+    return key, offer.id, tenant.id, spare.id
 
 
 def bare_decrement(url: str, seconds: float, clients: int) -> float:
@@ -143,6 +144,29 @@ def bare_decrement(url: str, seconds: float, clients: int) -> float:
     for t in threads:
         t.join()
     return sum(done) / seconds
+
+
+async def batched_purchases(url: str, tenant_id: str, offer_id: str, seconds: float, buyers: int) -> float:
+    """The purchase statement through the group-commit batcher, without the web framework."""
+    from ponte.store.live_pg import AsyncPurchaseBatcher
+    from ponte.store.live_stock import load_offer, prepare
+
+    db = Database(url)
+    offer = load_offer(db, tenant_id, offer_id)
+    db.dispose()
+    batcher = AsyncPurchaseBatcher(url)
+    taken = [0]
+    stop = time.monotonic() + seconds
+
+    async def one(i: int) -> None:
+        k = 0
+        while time.monotonic() < stop:
+            k += 1
+            result = await batcher.submit(prepare(offer, f"bench-{i}-{k}", 1, datetime.now(UTC), None))
+            taken[0] += result.taken
+
+    await asyncio.gather(*(one(i) for i in range(buyers)))
+    return taken[0] / seconds
 
 
 async def buyer(port: int, request_for, results: list, stop: float) -> None:  # type: ignore[no-untyped-def]
@@ -243,8 +267,11 @@ def main() -> None:
     name, url = fresh_database(server)
     try:
         upgrade(url, "live@head")  # the foundation and the live tables only
-        key, offer_id, tenant_id = seed(url, args.stock, 1, args.buckets)
+        key, offer_id, tenant_id, spare_id = seed(url, args.stock, 1, args.buckets)
         ceiling = bare_decrement(url, min(args.seconds, 5), args.baseline_clients)
+        no_http = asyncio.run(
+            batched_purchases(url, tenant_id, spare_id, min(args.seconds, 5), args.connections)
+        )
         port = free_port()
         env = {**os.environ, "PONTE_DATABASE_URL": url, "PONTE_LOG_LEVEL": "WARNING"}
         proc = subprocess.Popen(
@@ -318,6 +345,9 @@ def main() -> None:
         )
         print(
             f"  bare atomic decrement  {ceiling:,.0f}/s on one row ({args.baseline_clients} clients, same DB)"
+        )
+        print(
+            f"  same purchases, no HTTP {no_http:,.0f}/s (one process, batcher only, {args.connections} buyers)"
         )
         print(f"  ratio API / bare       {rate / ceiling:.2f}")
     finally:
