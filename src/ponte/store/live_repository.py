@@ -241,7 +241,9 @@ class LiveRepository(TenantScoped):
 
 def _minute(dialect: str, column: Any) -> Any:
     if dialect == "postgresql":
-        return func.to_char(func.date_trunc("minute", func.timezone("UTC", column)), 'YYYY-MM-DD"T"HH24:MI"Z"')
+        return func.to_char(
+            func.date_trunc("minute", func.timezone("UTC", column)), 'YYYY-MM-DD"T"HH24:MI"Z"'
+        )
     return func.strftime("%Y-%m-%dT%H:%MZ", column)
 
 
