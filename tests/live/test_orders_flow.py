@@ -57,3 +57,13 @@ def test_states_move_and_keep_history(api, tenants) -> None:  # type: ignore[no-
     hb = tenants.headers(tenants.key_b)
     assert api.get(f"/orders/{order_id}/events", headers=hb).status_code == 404
     assert api.post(f"/orders/{order_id}/status", json={"status": "cancelled"}, headers=hb).status_code == 404
+
+
+def test_order_gets_its_landed_cost_quote(api, tenants) -> None:  # type: ignore[no-untyped-def]
+    h = tenants.headers(tenants.key_a)
+    api.post("/products", json=product_payload(), headers=h)
+    order_id = api.post("/orders", json=order_payload(), headers=h).json()["id"]
+    quote = api.get(f"/orders/{order_id}/quote", headers=h)
+    assert quote.status_code == 200, quote.text
+    assert quote.json()["version"] == "1" and quote.json()["landed_cost"]["currency"] == "USD"
+    assert api.get(f"/orders/{order_id}/quote", headers=tenants.headers(tenants.key_b)).status_code == 404

@@ -84,3 +84,42 @@ def import_orders(
         },
         status_code=422 if errors else (201 if stored else 200),
     )
+
+
+@router.get(
+    "/orders/{order_id}/quote",
+    summary="The order's landed-cost quote at destination (duties engine)",
+    responses={200: {"description": "a quote, version 1 (see docs/duties.md)"}},
+)
+def order_quote(order_id: str, caller: Read, uow: UowDep) -> dict[str, Any]:
+    from ponte.store.repositories import OrderRepository
+
+    try:
+        from ponte.duties import default_rules, quote_json
+        from ponte.reference.fx import default_converter
+    except ImportError as exc:  # pragma: no cover - the duties engine ships with Ponte
+        raise PonteError(
+            "the duties engine is not installed", field="order", rule="duties-engine", status=501
+        ) from exc
+    order = OrderRepository(uow.session, caller.tenant_id).get(order_id)
+    request = {
+        "destination": order.destination,
+        "destination_region": order.destination_region,
+        "date": order.placed_at.date().isoformat(),
+        "currency": order.currency,
+        "freight": str(order.freight),
+        "insurance": str(order.insurance),
+        "items": [
+            {
+                "description": line.description,
+                "hs_code": line.hs_code,
+                "quantity": line.quantity,
+                "unit_price": str(line.unit_price),
+                "origin": line.origin_country,
+            }
+            for line in order.lines
+        ],
+    }
+    if order.trade_mode in ("9610", "1210") and order.destination == "CN":
+        request["channel"] = order.trade_mode
+    return quote_json(request, default_rules(), default_converter())
