@@ -122,4 +122,5 @@ def order_quote(order_id: str, caller: Read, uow: UowDep) -> dict[str, Any]:
     }
     if order.trade_mode in ("9610", "1210") and order.destination == "CN":
         request["channel"] = order.trade_mode
-    return quote_json(request, default_rules(), default_converter())
+    fx: Any = default_converter()  # the duties engine reads it through its own FxSource protocol
+    return quote_json(request, default_rules(), fx)
