@@ -224,15 +224,23 @@ def _issue_key(env: dict[str, str]) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
+ALL_MARKETS = ("BR", "MX", "CL", "CO", "PE", "ES", "PT", "CN")
+FAST_MARKETS = ("BR", "MX")  # the markets of the vectorised path (ponte.duties.fastbatch)
+
+
 def batch_baseline(rows: int) -> float:
     """Same-run baseline for the batch: the bare Decimal arithmetic per row (no rules, no verdict)."""
     return baseline_loop(rows)
 
 
-def batch(rows: int) -> tuple[float, float, int]:
-    # a day's orders: 300 catalogue products (price) sold into 8 markets on 2 dates, 1-3 pieces
+def batch(
+    rows: int, unique: bool = False, fast: bool = True, markets: tuple[str, ...] = ALL_MARKETS
+) -> tuple[float, float, int]:
+    # a day's orders: 300 catalogue products (price) sold into 8 markets on 2 dates, 1-3 pieces;
+    # `unique`: every row has its own price (no repeated inputs to share)
     rng = np.random.default_rng(7)
-    prices = np.array([f"{p / 100:.2f}" for p in rng.integers(100, 40000, 300)])
+    n_prices = rows if unique else 300
+    prices = np.array([f"{p / 100:.2f}" for p in rng.integers(100, 40000, n_prices).tolist()])
     markets = np.array(["BR", "MX", "CL", "CO", "PE", "ES", "PT", "CN"])
     dates = np.array(["2025-09-01", "2026-07-01"])
     dest = markets[rng.integers(0, len(markets), rows)]
@@ -242,7 +250,7 @@ def batch(rows: int) -> tuple[float, float, int]:
             "destination_region": np.where(dest == "BR", "SP", ""),
             "date": dates[rng.integers(0, len(dates), rows)],
             "currency": np.where(dest == "CN", "CNY", "USD"),
-            "unit_price": prices[rng.integers(0, len(prices), rows)],
+            "unit_price": prices if unique else prices[rng.integers(0, len(prices), rows)],
             "quantity": np.array(["1", "2", "3"])[rng.integers(0, 3, rows)],
             "remessa_conforme": np.where(dest == "BR", "true", ""),
             "ioss": np.where((dest == "ES") | (dest == "PT"), "true", ""),
@@ -252,7 +260,7 @@ def batch(rows: int) -> tuple[float, float, int]:
     )
     tracemalloc.start()
     start = time.perf_counter()
-    out = quote_table(table)
+    out = quote_table(table, fast=fast)
     elapsed = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -289,11 +297,22 @@ def main() -> None:
             f"  p99 {pct(hlat, 99):.2f} ms  errors {errors}"
             f"  (uvicorn --workers {args.workers} {' '.join(SERVER_FLAGS)}, PONTE_LOG_LEVEL=WARNING)"
         )
-    rps, peak, distinct = batch(args.rows)
-    print(
-        f"batch     {args.rows:,} rows ({distinct:,} distinct inputs): {rps:,.0f} quotes/s  peak {peak:,.0f} MiB"
-        f"  ({rps / base:.2f}× baseline)"
-    )
+    for unique in (False, True):
+        for fast in (True, False):
+            # the scalar engine alone on distinct rows: a sample is enough
+            rows = min(args.rows, 50_000) if unique and not fast else args.rows
+            rps, peak, distinct = batch(rows, unique, fast)
+            print(
+                f"batch     {rows:,} rows, 8 markets ({distinct:,} distinct inputs, "
+                f"{'fast path' if fast else 'scalar only'}): {rps:,.0f} quotes/s  peak {peak:,.0f} MiB"
+                f"  ({rps / base:.2f}× baseline)"
+            )
+    for unique in (False, True):
+        rps, peak, distinct = batch(args.rows, unique, True, FAST_MARKETS)
+        print(
+            f"batch     {args.rows:,} rows, BR+MX only ({distinct:,} distinct inputs, fast path): {rps:,.0f} quotes/s"
+            f"  peak {peak:,.0f} MiB  ({rps / base:.2f}× baseline)"
+        )
 
 
 if __name__ == "__main__":
