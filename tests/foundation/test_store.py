@@ -110,3 +110,18 @@ def test_bad_tax_id_and_postal_code_are_named(database: Database, tenants) -> No
     fields = {v.field: v.rule for v in err.value.violations}
     assert fields["buyer.tax_id"].startswith("br.cpf:")
     assert fields["buyer.address.postal_code"].startswith("postal-rules:")
+
+
+def test_a_nested_transaction_rolls_back_alone_on_sqlite(sqlite_database: Database) -> None:
+    from ponte.store.repositories import TenantRepository
+
+    with sqlite_database.unit_of_work() as uow:
+        repo = TenantRepository(uow.session)
+        repo.add("Kept", "kept", "seller", "CN")
+        savepoint = uow.session.begin_nested()
+        repo.add("Dropped", "dropped", "seller", "CN")
+        savepoint.rollback()
+        uow.commit()
+    with sqlite_database.unit_of_work() as uow:
+        slugs = {t.slug for t in TenantRepository(uow.session).list()}
+    assert "kept" in slugs and "dropped" not in slugs
