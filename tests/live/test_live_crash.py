@@ -52,9 +52,8 @@ CHILD = textwrap.dedent(
 )
 
 
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)  # the PostgreSQL hot path
 def test_sigkill_mid_burst_loses_nothing(stage) -> None:  # type: ignore[no-untyped-def]
-    if stage.database.engine.dialect.name != "postgresql":
-        pytest.skip("the crash test drives the PostgreSQL hot path in a child process")
     cap = 5_000
     offer = stage.offer(cap=cap, limit=1, buckets=8)
     child = subprocess.Popen(

@@ -129,9 +129,8 @@ def test_concurrent_repeats_of_one_key_create_one_reservation(stage) -> None:  #
     assert reconcile(stage.database, stage.tenant_id, offer.id).held == 1
 
 
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)  # the PostgreSQL hot path
 def test_batched_purchases_on_postgresql_take_exactly_the_stock(stage) -> None:  # type: ignore[no-untyped-def]
-    if stage.database.engine.dialect.name != "postgresql":
-        pytest.skip("group commit is the PostgreSQL hot path")
     from ponte.store.live_pg import PurchaseBatcher
     from ponte.store.live_stock import finish, prepare
 
