@@ -55,3 +55,15 @@ def test_bad_input_exits_2_naming_the_field(tmp_path: Path) -> None:
     assert ponte(tmp_path, "keys", "tenant", "beleza", "--name", "Beleza").returncode == 0
     bad_scope = ponte(tmp_path, "keys", "issue", "beleza", "--scope", "orders:everything")
     assert bad_scope.returncode == 2 and "scopes" in bad_scope.stderr and "known-scope" in bad_scope.stderr
+
+
+def test_simulate_into_the_database_is_all_or_nothing(tmp_path: Path) -> None:
+    first = ponte(tmp_path, "simulate", "--orders", "200", "--seed", "5", "--db", "--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["database"]["counts"]["orders"] == 200
+    again = ponte(tmp_path, "simulate", "--orders", "200", "--seed", "5", "--db")
+    assert again.returncode == 2 and "sim5-park" in again.stderr
+    db = Database(f"sqlite:///{tmp_path / 'cli.db'}")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM orders")).scalar() == 200
+    assert ponte(tmp_path, "simulate", "--orders", "5").returncode == 2

@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from ponte.cli.output import emit_json, emit_table
 from ponte.errors import ValidationError
+from ponte.simulate.core import Tables
 
 
 def simulate(
@@ -20,8 +22,11 @@ def simulate(
     sellers: int | None = typer.Option(
         None, "--sellers", help="Sellers in the park (default grows with size)."
     ),
-    out: Path = typer.Option(
-        ..., "--out", help="orders file: FILE.parquet or FILE.csv; other tables beside it."
+    out: Path | None = typer.Option(
+        None, "--out", help="orders file: FILE.parquet or FILE.csv; other tables beside it."
+    ),
+    db: bool = typer.Option(
+        False, "--db", help="Also load the corpus into the database (PONTE_DATABASE_URL), in one transaction."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
@@ -33,9 +38,13 @@ def simulate(
         first = date.fromisoformat(start)
     except ValueError as exc:
         raise ValidationError(f"{start!r} is not a date YYYY-MM-DD", field="start", rule="iso-date") from exc
+    if out is None and not db:
+        raise ValidationError(
+            "say where the corpus goes: --out FILE, --db, or both", field="out", rule="required"
+        )
     t0 = time.perf_counter()
     tables = run(seed, orders, first, days, sellers)
-    paths = write(tables, out)
+    paths = write(tables, out) if out is not None else {}
     elapsed = time.perf_counter() - t0
     result = summary(tables) | {
         "seed": seed,
@@ -43,11 +52,34 @@ def simulate(
         "orders_per_second": round(orders / elapsed) if elapsed else None,
         "files": {k: str(v) for k, v in paths.items()},
     }
+    if db:
+        result["database"] = _load(tables, seed)
     if as_json:
         emit_json(result)
         return
     emit_table(
         f"Simulated corpus (seed {seed}) in {elapsed:.2f} s",
         ["table", "rows", "file"],
-        [(name, rows, paths[name]) for name, rows in result["tables"].items()],
+        [(name, rows, paths.get(name, "")) for name, rows in result["tables"].items()],
     )
+    if db:
+        emit_table(
+            "Loaded into the database", ["records", "count"], sorted(result["database"]["counts"].items())
+        )
+
+
+def _load(tables: Tables, seed: int) -> dict[str, Any]:
+    """Load as tenants `sim<seed>-NNN`; keys are not issued (use `ponte keys issue`)."""
+    from ponte.settings import get_settings
+    from ponte.store import migrate
+    from ponte.store.db import Database
+    from ponte.store.loader import load_corpus
+
+    url = get_settings().database_url
+    migrate.upgrade(url)
+    database = Database(url)
+    try:
+        loaded = load_corpus(database, tables, slug_prefix=f"sim{seed}", issue_keys=False)
+    finally:
+        database.dispose()
+    return {"counts": loaded.counts, "tenant_prefix": f"sim{seed}-"}
