@@ -7,6 +7,7 @@ import sys
 import typer
 
 from ponte.cli import db, demo, serve, simulate, track
+from ponte.cli import process as process_cmd
 from ponte.cli.output import fail
 from ponte.errors import PonteError
 
@@ -25,6 +26,7 @@ app.command("declare")(__import__("ponte.cli.declare", fromlist=["declare"]).dec
 app.command("quote")(__import__("ponte.cli.quote", fromlist=["quote"]).quote)
 app.command("consolidate")(__import__("ponte.cli.consolidate", fromlist=["consolidate"]).consolidate)
 app.command("track")(track.track)
+app.command("process")(process_cmd.process)
 
 
 def main() -> None:
