@@ -112,6 +112,8 @@ def quote_orders(orders: list[dict[str, Any]], fx: dict[str, str] | None = None)
     from ponte.duties.engine import quote
     from ponte.duties.model import parse_request
     from ponte.duties.params import default_rules
+    from ponte.reference.fx import default_converter
+    from ponte.settings import get_settings
 
     if not orders:
         return {}
@@ -121,7 +123,9 @@ def quote_orders(orders: list[dict[str, Any]], fx: dict[str, str] | None = None)
             r["fx_" + pair.replace("/", "_")] = rate
     names = list(rows[0])
     table = pa.table({n: pa.array([r[n] for r in rows], pa.string()) for n in names})
-    got = quote_table(table, default_rules()).to_pylist()
+    # Explicit rates win; otherwise the rate tables (official files first, then ECB, then HMRC).
+    rates = default_converter(get_settings().fx_official_files)
+    got = quote_table(table, default_rules(), fx=rates).to_pylist()
     reasons_of: dict[tuple[Any, ...], list[str]] = {}
     out = {}
     for o, row, q in zip(orders, rows, got, strict=True):
@@ -137,6 +141,7 @@ def quote_orders(orders: list[dict[str, Any]], fx: dict[str, str] | None = None)
                     res = quote(
                         parse_request(row_request({k: v for k, v in row.items() if v is not None})),
                         default_rules(),
+                        rates,
                     )
                     reasons_of[key] = [f"{r.code}:{r.field}" for r in res.reasons if r.blocking]
                 except PonteError as exc:
