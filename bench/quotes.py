@@ -241,9 +241,8 @@ def batch(
     rng = np.random.default_rng(7)
     n_prices = rows if unique else 300
     prices = np.array([f"{p / 100:.2f}" for p in rng.integers(100, 40000, n_prices).tolist()])
-    markets = np.array(["BR", "MX", "CL", "CO", "PE", "ES", "PT", "CN"])
     dates = np.array(["2025-09-01", "2026-07-01"])
-    dest = markets[rng.integers(0, len(markets), rows)]
+    dest = np.array(markets)[rng.integers(0, len(markets), rows)]
     table = pa.table(
         {
             "destination": dest,

@@ -36,6 +36,7 @@ row = st.fixed_dictionaries(
         "buyer_kind": st.sampled_from(["individual", "individual", "business", ""]),
         "category": st.sampled_from(["", "general", "general", "medicines"]),
         "fx_USD_EUR": st.just("0.92"),
+        "fx_USD_BRL": st.sampled_from(["5.52", ""]),
     }
 )
 

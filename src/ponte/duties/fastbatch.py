@@ -95,7 +95,9 @@ def _request(context: dict[str, str]) -> dict[str, Any]:
 
 
 def plan_for(context: dict[str, str], rules: Rules) -> Plan | None:
-    """The plan of one context, or None when the scalar engine must quote its rows."""
+    """The plan of one context, or None when the scalar engine must quote its rows.
+
+    Prices, limits and lines are all in USD here, so explicit `fx_*` columns change nothing."""
     dest = context.get("destination", "")
     if dest not in ("BR", "MX") or context.get("currency") != "USD":
         return None
@@ -105,8 +107,6 @@ def plan_for(context: dict[str, str], rules: Rules) -> Plan | None:
         "",
         "individual",
     ):
-        return None
-    if any(k.startswith("fx_") for k in context):
         return None
     try:
         req = parse_request(_request(context))
