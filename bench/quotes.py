@@ -225,7 +225,7 @@ def _issue_key(env: dict[str, str]) -> str:
 
 
 ALL_MARKETS = ("BR", "MX", "CL", "CO", "PE", "ES", "PT", "CN")
-FAST_MARKETS = ("BR", "MX")  # the markets of the vectorised path (ponte.duties.fastbatch)
+FAST_MARKETS = ("BR", "MX", "PE")  # the markets of the vectorised path (ponte.duties.fastbatch)
 
 
 def batch_baseline(rows: int) -> float:
@@ -309,7 +309,7 @@ def main() -> None:
     for unique in (False, True):
         rps, peak, distinct = batch(args.rows, unique, True, FAST_MARKETS)
         print(
-            f"batch     {args.rows:,} rows, BR+MX only ({distinct:,} distinct inputs, fast path): {rps:,.0f} quotes/s"
+            f"batch     {args.rows:,} rows, BR+MX+PE only ({distinct:,} distinct inputs, fast path): {rps:,.0f} quotes/s"
             f"  peak {peak:,.0f} MiB  ({rps / base:.2f}× baseline)"
         )
 

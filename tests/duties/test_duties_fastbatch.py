@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ponte.duties import default_rules, parse_request, quote
 from ponte.duties.batch import quote_table, row_request
-from ponte.duties.fastbatch import TREATMENTS, fast_quote
+from ponte.duties.fastbatch import REGIMES, TREATMENTS, fast_quote
 
 RULES = default_rules()
 
@@ -25,7 +25,7 @@ def _money(cents: int, places: int) -> str:
 
 row = st.fixed_dictionaries(
     {
-        "destination": st.sampled_from(["BR", "MX"]),
+        "destination": st.sampled_from(["BR", "MX", "PE"]),
         "destination_region": st.sampled_from(["SP", "BR-RJ", "RR", "AP", "AM", "", "XX"]),
         "date": st.dates(date(2024, 6, 1), date(2026, 12, 31)).map(date.isoformat),
         "currency": st.sampled_from(["USD", "USD", "USD", "EUR"]),
@@ -54,6 +54,7 @@ def test_fast_path_equals_the_scalar_engine_line_by_line(rows: list[dict[str, st
         fast_lines = {k: Decimal(int(a[i])).scaleb(-2) for k, a in got.lines.items() if a[i] >= 0}
         assert fast_lines == lines, (r, q.as_dict()["lines"])
         assert TREATMENTS[got.treatment[i]] == q.treatment
+        assert REGIMES[got.kind[i]] == q.regime
         assert bool(got.allowed[i]) == q.allowed and q.complete
         assert Decimal(int(got.value[i] + got.total_tax[i])).scaleb(-2) == q.landed_cost
 

@@ -177,7 +177,7 @@ def quote_table(
         idx = np.flatnonzero(got.covered)
         if len(idx):
             kinds = got.treatment[idx]
-            out["regime"][idx] = np.where(kinds <= 2, "br.rts", "mx.courier")
+            out["regime"][idx] = np.array(fastbatch.REGIMES, dtype=object)[got.kind[idx]]
             out["treatment"][idx] = np.array(fastbatch.TREATMENTS, dtype=object)[kinds]
             out["tax_currency"][idx] = "USD"
             total = got.total_tax[idx]

@@ -1,4 +1,4 @@
-"""Exact vectorised quoting of the main ad valorem regimes (Brazil RTS, Mexico courier).
+"""Exact vectorised quoting of the main ad valorem regimes (Brazil RTS, Mexico courier, Peru EER).
 
 Rows whose quoting context (market, region, date, currencies, flags ...)
 selects one of these regimes with plain goods are computed over whole numpy
@@ -52,13 +52,15 @@ CONTEXT = (
 _PLAIN = re.compile(r"^[0-9]{1,15}(\.[0-9]{1,15})?$")
 SCALE = 1_000_000  # rates in millionths
 MAX_CENTS = 100_000_000_000  # USD 1e9: keeps every product below 2**63
-KINDS = ("", "br", "mx")
+KINDS = ("", "br", "mx", "pe")
+REGIMES = ("", "br.rts", "mx.courier", "pe.eer")
 TREATMENTS = (
     "rts_remessa_conforme_low_band",
     "rts_remessa_conforme_high_band",
     "rts_general",
     "exempt",
     "global_rate",
+    "simplified",
 )
 
 
@@ -75,7 +77,9 @@ class Plan:
     deduction: int = 0  # BR: USD deduction above the band, cents
     general: int = 0  # BR: general duty rate; MX: global rate
     icms: int = 0  # BR: ICMS rate
-    exempt: int = -1  # MX: exempt up to, cents (-1: none)
+    exempt: int = -1  # MX: exempt up to (CIF), PE: exempt up to (FOB), cents (-1: none)
+    igv: int = 0  # PE: IGV rate
+    ipm: int = 0  # PE: IPM rate
 
 
 def _millionths(value: Decimal) -> int | None:
@@ -99,7 +103,7 @@ def plan_for(context: dict[str, str], rules: Rules) -> Plan | None:
 
     Prices, limits and lines are all in USD here, so explicit `fx_*` columns change nothing."""
     dest = context.get("destination", "")
-    if dest not in ("BR", "MX") or context.get("currency") != "USD":
+    if dest not in ("BR", "MX", "PE") or context.get("currency") != "USD":
         return None
     if context.get("tax_currency", "") not in ("", "USD") or context.get("origin", "") not in ("", "CN"):
         return None
@@ -115,6 +119,8 @@ def plan_for(context: dict[str, str], rules: Rules) -> Plan | None:
             return None
         if dest == "BR":
             return _plan_br(ctx, context)
+        if dest == "PE":
+            return _plan_pe(ctx, context)
         return _plan_mx(ctx, context)
     except Exception:  # anything unusual: the scalar engine gives the answer or the error
         return None
@@ -162,6 +168,18 @@ def _plan_mx(ctx: Ctx, context: dict[str, str]) -> Plan | None:
     return Plan(2, cap, general=rate, exempt=exempt if exempt > 0 else -1)
 
 
+def _plan_pe(ctx: Ctx, context: dict[str, str]) -> Plan | None:
+    if context.get("regime", "") not in ("", "pe.eer"):
+        return None
+    exempt = _cents(ctx.p("eer.exempt_fob_up_to").value)
+    cap = _cents(ctx.p("eer.value_limit").value)
+    rates = [_millionths(ctx.p(f"eer.{r}_rate").value) for r in ("ad_valorem", "igv", "ipm")]
+    if exempt is None or cap is None or any(r is None for r in rates):
+        return None
+    av, igv, ipm = (int(r or 0) for r in rates)
+    return Plan(3, cap, general=av, exempt=exempt, igv=igv, ipm=ipm)
+
+
 def _half_up(num: np.ndarray, den: np.ndarray | int) -> np.ndarray:
     """Round num/den half up to an integer (num >= 0, den > 0)."""
     return (2 * num + den) // (2 * den)
@@ -170,6 +188,7 @@ def _half_up(num: np.ndarray, den: np.ndarray | int) -> np.ndarray:
 @dataclass
 class FastResult:
     covered: np.ndarray  # bool per row
+    kind: np.ndarray  # index in KINDS / REGIMES
     treatment: np.ndarray  # index in TREATMENTS (-1: not covered)
     lines: dict[str, np.ndarray]  # kind -> amount in cents (-1: no such line)
     value: np.ndarray  # goods + freight + insurance, cents
@@ -216,7 +235,20 @@ def fast_quote(table: pa.Table, rules: Rules) -> FastResult:
         plan_for(dict(zip(cols, key.split("\x1f"), strict=True)), rules)
         for key in encoded.dictionary.to_pylist()
     ]
-    fields = ("kind", "cap", "conforme", "band", "low", "high", "deduction", "general", "icms", "exempt")
+    fields = (
+        "kind",
+        "cap",
+        "conforme",
+        "band",
+        "low",
+        "high",
+        "deduction",
+        "general",
+        "icms",
+        "exempt",
+        "igv",
+        "ipm",
+    )
     per_group = {
         f: np.array([getattr(p, f) if p else 0 for p in plans], dtype=np.int64)[group] for f in fields
     }
@@ -234,6 +266,7 @@ def fast_quote(table: pa.Table, rules: Rules) -> FastResult:
     v = np.where(ok, safe_price * safe_qty + np.where(ok, extra[0] + extra[1], 0), 0)
     ok &= v < MAX_CENTS
     v = np.where(ok, v, 0)
+    goods = np.where(ok, safe_price * safe_qty, 0)
     treatment = np.full(n, -1, dtype=np.int64)
     duty = np.full(n, -1, dtype=np.int64)
     icms = np.full(n, -1, dtype=np.int64)
@@ -257,8 +290,18 @@ def fast_quote(table: pa.Table, rules: Rules) -> FastResult:
     exempt = mx & (g["exempt"] > 0) & (v <= g["exempt"])
     glob = np.where(exempt, 0, np.where(mx, _half_up(v * g["general"], SCALE), glob))
     treatment = np.where(exempt, 3, np.where(mx & ~exempt, 4, treatment))
-    allowed = v <= g["cap"]
-    return FastResult(ok, treatment, {"duty": duty, "icms": icms, "global_rate": glob}, v, allowed)
+    # Peru EER: exempt up to the FOB limit, else duty, then IGV and IPM on CIF + rounded duty
+    pe = ok & (g["kind"] == 3)
+    pe_exempt = pe & (goods <= g["exempt"])
+    pe_taxed = pe & ~pe_exempt
+    duty = np.where(pe_exempt, 0, np.where(pe_taxed, _half_up(v * g["general"], SCALE), duty))
+    after_duty = v + np.maximum(duty, 0)
+    igv = np.where(pe_exempt, 0, np.where(pe_taxed, _half_up(after_duty * g["igv"], SCALE), -1))
+    ipm = np.where(pe_taxed, _half_up(after_duty * g["ipm"], SCALE), -1)
+    treatment = np.where(pe_exempt, 3, np.where(pe_taxed, 5, treatment))
+    allowed = np.where(pe, goods <= g["cap"], v <= g["cap"])
+    lines = {"duty": duty, "icms": icms, "global_rate": glob, "igv": igv, "ipm": ipm}
+    return FastResult(ok, g["kind"], treatment, lines, v, allowed)
 
 
 def cents_text(cents: np.ndarray) -> list[str]:
