@@ -19,7 +19,6 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="sqlite:///ponte.db", description="SQLAlchemy URL; PostgreSQL in production"
     )
-    redis_url: str | None = Field(default=None, description="Optional Redis for flash-sale hot spots")
     data_key: SecretStr = Field(
         default=SecretStr(DEV_DATA_KEY),
         description="Secret from which the key that encrypts personal data at rest is derived",
