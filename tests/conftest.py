@@ -136,9 +136,10 @@ def api(database: Database):  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
     from ponte.api.app import attach, create_api
+    from ponte.api.deps import KeyCache
     from ponte.settings import Settings
 
     app = create_api()
-    attach(app, Settings(database_url=database.url), database, {})
+    attach(app, Settings(database_url=database.url), database, KeyCache())
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client

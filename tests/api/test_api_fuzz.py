@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from ponte.api.app import attach, create_api
+from ponte.api.deps import KeyCache
 from ponte.settings import Settings
 from ponte.store.db import Database
 
@@ -30,7 +31,7 @@ def _seeded_api():  # type: ignore[no-untyped-def]
     database.create_all()
     tenants = seed_tenants(database)
     app = create_api()
-    attach(app, Settings(database_url=database.url), database, {})
+    attach(app, Settings(database_url=database.url), database, KeyCache())
     with TestClient(app) as client:
         h = tenants.headers(tenants.key_a)
         client.post("/products", json=product_payload(), headers=h)

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ponte import __version__
 from ponte import logging as ponte_logging
 from ponte.api import problems
+from ponte.api.deps import KeyCache
 from ponte.settings import Settings, get_settings
 from ponte.store.db import Database
 
@@ -103,7 +104,7 @@ class RequestContext:
                 )
 
 
-def attach(target: FastAPI, settings: Settings, database: Database, key_cache: dict[str, object]) -> None:
+def attach(target: FastAPI, settings: Settings, database: Database, key_cache: KeyCache) -> None:
     """Give an app (or a bare API in tests) its settings, database and key cache."""
     target.state.settings = settings
     target.state.database = database
@@ -116,7 +117,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     database = database or Database(settings.database_url)
     app = FastAPI(title="Ponte", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
     api = create_api()
-    key_cache: dict[str, object] = {}  # per process; revoking a key through the API clears it
+    key_cache = KeyCache()  # per process; revoking a key through the API clears it
     for target in (app, api):
         attach(target, settings, database, key_cache)
 

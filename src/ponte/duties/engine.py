@@ -28,9 +28,12 @@ _ROUNDING = {"ROUND_HALF_UP": ROUND_HALF_UP, "ROUND_HALF_EVEN": ROUND_HALF_EVEN}
 
 
 class FxRate(Protocol):
-    rate: Decimal
-    table: str
-    rate_date: date
+    @property
+    def rate(self) -> Decimal: ...
+    @property
+    def table(self) -> str: ...
+    @property
+    def rate_date(self) -> date: ...
 
 
 class FxSource(Protocol):

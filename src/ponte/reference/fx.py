@@ -275,8 +275,13 @@ class FxConverter:
 
 
 def default_converter(official_files: Sequence[Path] = ()) -> FxConverter:
-    """Official files first, then ECB daily, then HMRC monthly."""
-    official: list[RateTable] = [OfficialRateTable.from_csv(Path(p)) for p in official_files]
+    """Official files first, then ECB daily, then HMRC monthly (read once per process)."""
+    return _converter(tuple(Path(p) for p in official_files))
+
+
+@lru_cache(maxsize=16)
+def _converter(official_files: tuple[Path, ...]) -> FxConverter:
+    official: list[RateTable] = [OfficialRateTable.from_csv(p) for p in official_files]
     return FxConverter([*official, _ecb(), _hmrc()])
 
 

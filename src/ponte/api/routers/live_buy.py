@@ -8,15 +8,15 @@ import time
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticError
 
-from ponte.api.deps import DatabaseDep, get_principal, require_scope
+from ponte.api.deps import DatabaseDep, authorise, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.schemas import OrderOut
-from ponte.errors import PermissionDenied, ValidationError, Violation
+from ponte.errors import ValidationError, Violation
 from ponte.security import Principal
 from ponte.store.db import Database
 from ponte.store.live_ledger import reconcile, release
@@ -29,28 +29,6 @@ router = APIRouter(prefix="/live", tags=["live"])
 log = logging.getLogger("ponte.live")
 Read = Annotated[Principal, Depends(require_scope("live:read"))]
 Write = Annotated[Principal, Depends(require_scope("live:write"))]
-
-
-async def _buyer_principal(
-    request: Request,
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
-) -> Principal:
-    """`live:write` for the purchase hot path: a cached key is checked without leaving the event loop."""
-    key = x_api_key
-    if authorization and authorization.lower().startswith("bearer "):
-        key = authorization[7:].strip()
-    principal: Principal | None = request.app.state.key_cache.get(key) if key else None
-    if principal is None:
-        database = request.app.state.database
-        principal = await asyncio.to_thread(get_principal, request, database, authorization, x_api_key)
-    request.state.tenant_id = principal.tenant_id
-    if not principal.has("live:write"):
-        raise PermissionDenied("this API key lacks the scope 'live:write'", rule="live:write")
-    return principal
-
-
-Buyer = Annotated[Principal, Depends(_buyer_principal)]
 
 
 class PurchaseIn(BaseModel):
@@ -163,7 +141,7 @@ def _purchase_body(raw: bytes) -> PurchaseIn:
 async def buy(offer_id: str, request: Request) -> Response:
     """The hot path: parsed and authorised by hand, so a purchase costs as little as it can."""
     headers = request.headers
-    caller = await _buyer_principal(request, headers.get("authorization"), headers.get("x-api-key"))
+    caller = await authorise(request, "live:write")
     body = _purchase_body(await request.body())
     idempotency_key = headers.get("idempotency-key")
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:

@@ -11,41 +11,18 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Request, Response
-from starlette.concurrency import run_in_threadpool
 
-from ponte.api.deps import get_principal
+from ponte.api.deps import require_scope
 from ponte.duties import default_rules, quote_json
-from ponte.errors import PermissionDenied, ValidationError
+from ponte.errors import ValidationError
+from ponte.reference.fx import default_converter
 from ponte.security import Principal
 
 router = APIRouter(prefix="/quotes", tags=["quotes"])
 SCOPE = "quotes:read"
 
 
-async def caller(request: Request) -> Principal:
-    """The caller holding quotes:read. A key already checked by this process is taken from
-    the key cache on the event loop; any other goes through `get_principal` (database) in
-    the thread pool. (Sync dependencies with Header parameters cost three thread hops and a
-    pydantic validation per quote.)"""
-    authorization = request.headers.get("authorization")
-    x_api_key = request.headers.get("x-api-key")
-    key = x_api_key
-    if authorization and authorization.lower().startswith("bearer "):
-        key = authorization[7:].strip()
-    cached = request.app.state.key_cache.get(key) if key else None
-    if isinstance(cached, Principal):
-        principal = cached
-        request.state.tenant_id = principal.tenant_id
-    else:
-        principal = await run_in_threadpool(
-            get_principal, request, request.app.state.database, authorization, x_api_key
-        )
-    if not principal.has(SCOPE):
-        raise PermissionDenied(f"this API key lacks the scope {SCOPE!r}", rule=SCOPE)
-    return principal
-
-
-Caller = Annotated[Principal, Depends(caller)]
+Caller = Annotated[Principal, Depends(require_scope(SCOPE))]
 
 _REQUEST_SCHEMA: dict[str, Any] = {
     "required": True,
@@ -55,16 +32,6 @@ _REQUEST_SCHEMA: dict[str, Any] = {
         }
     },
 }
-_FX: Any = None
-
-
-def _fx() -> Any:
-    global _FX
-    if _FX is None:
-        from ponte.reference.fx import default_converter
-
-        _FX = default_converter()
-    return _FX
 
 
 @router.post(
@@ -80,4 +47,5 @@ async def create_quote(caller: Caller, request: Request) -> Response:
         data = orjson.loads(body)
     except orjson.JSONDecodeError:
         raise ValidationError("the body is not valid JSON", field="/", rule="json") from None
-    return Response(orjson.dumps(quote_json(data, default_rules(), _fx())), media_type="application/json")
+    rates = default_converter(request.app.state.settings.fx_official_files)
+    return Response(orjson.dumps(quote_json(data, default_rules(), rates)), media_type="application/json")
