@@ -6,8 +6,7 @@ import sys
 
 import typer
 
-from ponte.cli import db, demo, serve, simulate, track
-from ponte.cli import process as process_cmd
+from ponte.cli import consolidate, db, declare, demo, process, quote, serve, simulate, track
 from ponte.cli.output import fail
 from ponte.errors import PonteError
 
@@ -22,11 +21,11 @@ app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.add_typer(demo.keys_app, name="keys")
 app.command("simulate")(simulate.simulate)
-app.command("declare")(__import__("ponte.cli.declare", fromlist=["declare"]).declare)
-app.command("quote")(__import__("ponte.cli.quote", fromlist=["quote"]).quote)
-app.command("consolidate")(__import__("ponte.cli.consolidate", fromlist=["consolidate"]).consolidate)
+app.command("declare")(declare.declare)
+app.command("quote")(quote.quote)
+app.command("consolidate")(consolidate.consolidate)
 app.command("track")(track.track)
-app.command("process")(process_cmd.process)
+app.command("process")(process.process)
 
 
 def main() -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from ponte.cli.output import emit_json, emit_table
 from ponte.errors import ValidationError
-from ponte.simulate.core import Tables
+
+if TYPE_CHECKING:
+    from ponte.simulate.core import Tables
 
 
 def simulate(
