@@ -85,7 +85,7 @@ def events_from_csv(path: Path) -> list[Any]:
 
 def timeline_from_csv(ref: str, path: Path) -> dict[str, Any]:
     from ponte.logistics.awb import AwbNumber, is_valid_awb
-    from ponte.logistics.tracking import FINAL, fsu_codes, merge_timeline
+    from ponte.logistics.tracking import merge_timeline, timeline_view
 
     events = events_from_csv(path)
     if is_valid_awb(ref):
@@ -93,28 +93,7 @@ def timeline_from_csv(ref: str, path: Path) -> dict[str, Any]:
     merged = merge_timeline([e for e in events if e.subject_id == ref])
     if not merged:
         raise NotFoundError("tracking", ref)
-    return {
-        "ref": ref,
-        "kind": merged[0].subject,
-        "shipments": [],
-        "events": [
-            {
-                "subject": e.subject,
-                "id": e.subject_id,
-                "code": e.code,
-                "description": fsu_codes()[e.code],
-                "at": e.at.isoformat(),
-                "location": e.location,
-                "source": e.source,
-                "flight": e.flight,
-            }
-            for e in merged
-        ],
-        "eta": None,
-        "late": False,
-        "delivered": any(e.code in FINAL for e in merged),
-        "reasons": [],
-    }
+    return timeline_view(ref, merged[0].subject, merged)
 
 
 def timeline_from_database(ref: str, tenant: str) -> dict[str, Any]:

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from ponte import package_data
 
 
-def _text(name: str) -> str:
-    return resources.files("ponte.logistics").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-
-
-@cache
 def load_yaml(name: str) -> dict[str, Any]:
-    data = yaml.safe_load(_text(name))
-    assert isinstance(data, dict)
-    return data
+    return package_data.load_yaml("ponte.logistics", name)
 
 
-@cache
 def load_csv(name: str) -> tuple[dict[str, str], ...]:
-    lines = [ln for ln in _text(name).splitlines() if not ln.startswith("#")]
-    return tuple(csv.DictReader(io.StringIO("\n".join(lines))))
+    return package_data.load_csv("ponte.logistics", name)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from ponte.errors import ValidationError, Violation
 from ponte.logistics._data import load_csv
@@ -145,6 +146,32 @@ class Eta:
     late: bool
     delivered: bool
     reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def timeline_view(ref: str, kind: str, merged: Sequence[TrackingEvent]) -> dict[str, Any]:
+    """The JSON shape of a merged timeline (CLI, API and console), before ETA and shipments."""
+    return {
+        "ref": ref,
+        "kind": kind,
+        "shipments": [],
+        "events": [
+            {
+                "subject": e.subject,
+                "id": e.subject_id,
+                "code": e.code,
+                "description": fsu_codes()[e.code],
+                "at": e.at.isoformat(),
+                "location": e.location,
+                "source": e.source,
+                "flight": e.flight,
+            }
+            for e in merged
+        ],
+        "eta": None,
+        "late": False,
+        "delivered": any(e.code in FINAL for e in merged),
+        "reasons": [],
+    }
 
 
 def estimate_arrival(

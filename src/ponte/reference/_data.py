@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from ponte import package_data
 
 #: Ponte's interface languages and the CLDR locale used for each.
 LANGUAGES: dict[str, str] = {"zh-CN": "zh_Hans_CN", "en": "en", "pt-BR": "pt_BR", "es": "es"}
@@ -26,18 +23,9 @@ def check_language(lang: str, field: str = "lang") -> str:
     return tag
 
 
-def _text(name: str) -> str:
-    return resources.files("ponte.reference").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-
-
-@cache
 def load_yaml(name: str) -> dict[str, Any]:
-    data = yaml.safe_load(_text(name))
-    assert isinstance(data, dict)
-    return data
+    return package_data.load_yaml("ponte.reference", name)
 
 
-@cache
 def load_csv(name: str) -> tuple[dict[str, str], ...]:
-    lines = [line for line in _text(name).splitlines() if line and not line.startswith("#")]
-    return tuple(csv.DictReader(lines))
+    return package_data.load_csv("ponte.reference", name)

@@ -20,11 +20,10 @@ from ponte.ids import new_id
 from ponte.logistics.awb import AwbNumber, AwbStock, StockRange, is_valid_awb
 from ponte.logistics.routes import Itinerary
 from ponte.logistics.tracking import (
-    FINAL,
     TrackingEvent,
     estimate_arrival,
-    fsu_codes,
     merge_timeline,
+    timeline_view,
     webhook_body,
 )
 from ponte.logistics.uld import Flight
@@ -419,28 +418,8 @@ def timeline(session: Session, tenant_id: str, ref: str, now: datetime) -> dict[
         raise NotFoundError("tracking", ref)
     if not shipments:
         kind = merged[0].subject
-    out: dict[str, Any] = {
-        "ref": ref,
-        "kind": kind,
-        "shipments": [{"id": s.id, "mawb": s.mawb, "flight": s.flight} for s in shipments],
-        "events": [
-            {
-                "subject": e.subject,
-                "id": e.subject_id,
-                "code": e.code,
-                "description": fsu_codes()[e.code],
-                "at": e.at.isoformat(),
-                "location": e.location,
-                "source": e.source,
-                "flight": e.flight,
-            }
-            for e in merged
-        ],
-        "eta": None,
-        "late": False,
-        "delivered": any(e.code in FINAL for e in merged),
-        "reasons": [],
-    }
+    out = timeline_view(ref, kind, merged)
+    out["shipments"] = [{"id": s.id, "mawb": s.mawb, "flight": s.flight} for s in shipments]
     if shipments:
         last = max(shipments, key=lambda s: s.departs)
         eta = estimate_arrival(_itinerary(last), merged, now)
