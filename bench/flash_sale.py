@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import random
 import signal
@@ -30,8 +31,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-import orjson
 import psycopg
+import uvloop
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -177,10 +178,8 @@ async def buyer(port: int, request_for, results: list, stop: float) -> None:  # 
         writer.write(payload)
         head = await reader.readuntil(b"\r\n\r\n")
         status = int(head[9:12])
-        length = 0
-        for line in head.split(b"\r\n"):
-            if line[:15].lower() == b"content-length:":
-                length = int(line[15:])
+        at = head.lower().find(b"content-length:")
+        length = int(head[at + 15 : head.index(b"\r\n", at)]) if at >= 0 else 0
         await reader.readexactly(length)
         results.append((status, time.perf_counter() - started))
         if status == 409:  # sold out: this buyer stops
@@ -192,13 +191,23 @@ async def drive(port: int, key: str, offer_id: str, connections: int, seconds: f
     results: list[tuple[int, float]] = []
     path = f"/api/v1/live/offers/{offer_id}/purchases"
 
+    run = f"{random.getrandbits(40):010x}"
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\n".encode()
+    counter = itertools.count()
+
     def request_for() -> bytes:
-        body = orjson.dumps({"buyer_ref": f"viewer-{random.getrandbits(48)}", "quantity": 1})
+        n = next(counter)
+        body = b'{"buyer_ref":"viewer-%s-%d","quantity":1}' % (run.encode(), n)
         return (
-            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\n"
-            f"Idempotency-Key: {uuid.uuid4().hex}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
-        ).encode() + body
+            b"%sIdempotency-Key: %s-%d\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+            % (
+                head,
+                run.encode(),
+                n,
+                len(body),
+                body,
+            )
+        )
 
     stop = time.monotonic() + seconds
     await asyncio.gather(*(buyer(port, request_for, results, stop) for _ in range(connections)))
@@ -262,6 +271,10 @@ def main() -> None:
     parser.add_argument("--stock", type=int, default=40_000, help="units of the hot SKU")
     parser.add_argument("--buckets", type=int, default=16)
     parser.add_argument("--baseline-clients", type=int, default=8)
+    parser.add_argument("--loop", default="uvloop", choices=["uvloop", "asyncio"], help="uvicorn event loop")
+    parser.add_argument(
+        "--http", default="httptools", choices=["httptools", "h11"], help="uvicorn HTTP parser"
+    )
     args = parser.parse_args()
     server = os.environ.get("PONTE_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     name, url = fresh_database(server)
@@ -286,6 +299,10 @@ def main() -> None:
                 "--workers",
                 str(args.workers),
                 "--no-access-log",
+                "--loop",
+                args.loop,
+                "--http",
+                args.http,
                 "--log-level",
                 "warning",
             ],
@@ -293,11 +310,11 @@ def main() -> None:
         )
         try:
             wait_up(port)
-            asyncio.run(drive(port, key, offer_id, 4, 1.0))  # warm the workers (buys a few units)
+            uvloop.run(drive(port, key, offer_id, 4, 1.0))  # warm the workers (buys a few units)
             app0, db0 = cpu_seconds(proc.pid, url, name)
             own0 = time.process_time()
             started = time.perf_counter()
-            results = asyncio.run(drive(port, key, offer_id, args.connections, args.seconds))
+            results = uvloop.run(drive(port, key, offer_id, args.connections, args.seconds))
             elapsed = time.perf_counter() - started
             own = time.process_time() - own0
             app1, db1 = cpu_seconds(proc.pid, url, name)
@@ -320,6 +337,10 @@ def main() -> None:
         print(
             f"flash sale, one hot SKU, {args.stock} units in {args.buckets} buckets, "
             f"{args.connections} connections, {args.workers} uvicorn workers, PostgreSQL, synchronous_commit=on"
+        )
+        print(
+            f"  server                 uvicorn --loop {args.loop} --http {args.http} --no-access-log, "
+            "PONTE_LOG_LEVEL=WARNING; load generator: one asyncio process, keep-alive HTTP/1.1"
         )
         print(f"  responses by status    {dict(sorted(statuses.items()))}")
         print(f"  accepted orders/s      {rate:,.0f}  ({len(accepted)} in {elapsed:.2f} s)")

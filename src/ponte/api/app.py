@@ -15,6 +15,7 @@ from ponte import __version__
 from ponte import logging as ponte_logging
 from ponte.api import problems
 from ponte.api.deps import KeyCache
+from ponte.api.routers.live_buy import FastPurchases
 from ponte.settings import Settings, get_settings
 from ponte.store.db import Database
 
@@ -64,8 +65,9 @@ class RequestContext:
     this costs a dict lookup and a header.)
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, fast: FastPurchases | None = None) -> None:
         self.app = app
+        self.fast = fast  # the flash-sale purchase route, answered before any routing
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -86,7 +88,11 @@ class RequestContext:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            offer_id = self.fast.match(scope) if self.fast is not None else None
+            if offer_id is not None:
+                await self.fast(offer_id, scope, headers, receive, send_with_id)  # type: ignore[misc]
+            else:
+                await self.app(scope, receive, send_with_id)
         finally:
             if log.isEnabledFor(logging.INFO):
                 log.info(
@@ -121,7 +127,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     for target in (app, api):
         attach(target, settings, database, key_cache)
 
-    app.add_middleware(RequestContext)
+    app.add_middleware(RequestContext, fast=FastPurchases(api.state))
     app.mount("/api/v1", api)
     from ponte.web.app import mount_console
 

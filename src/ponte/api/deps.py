@@ -100,16 +100,21 @@ def _check_scope(principal: Principal, scope: str) -> None:
 
 
 async def _principal_for(request: Request, key: str | None) -> Principal:
+    principal = await principal_for(request.app.state.key_cache, request.app.state.database, key)
+    request.state.tenant_id = principal.tenant_id
+    return principal
+
+
+async def principal_for(cache: KeyCache, database: Database, key: str | None) -> Principal:
+    """The caller behind an API key: from this process's cache, else from the database."""
     if not key:
         raise Unauthenticated()
-    cache: KeyCache = request.app.state.key_cache
     principal = cache.get(key)
     if principal is None:
-        principal = await run_in_threadpool(_authenticate, request.app.state.database, key)
+        principal = await run_in_threadpool(_authenticate, database, key)
         if principal is None:
             raise Unauthenticated()
         cache.put(key, principal)
-    request.state.tenant_id = principal.tenant_id
     return principal
 
 

@@ -41,19 +41,41 @@ def pointer(path: str | tuple[Any, ...] | list[Any]) -> str:
     return "/" + "/".join(escaped) if escaped else ""
 
 
-def problem(
-    request: Request, status: int, detail: str, errors: list[dict[str, str]] | None = None, kind: str = ""
-) -> JSONResponse:
+def document(
+    status: int,
+    detail: str,
+    instance: str,
+    request_id: str,
+    errors: list[dict[str, str]] | None = None,
+    kind: str = "",
+) -> dict[str, Any]:
+    """The problem document itself (also written by hand-routed hot paths)."""
     body: dict[str, Any] = {
         "type": f"https://ponte.dev/problems/{kind or status}",
         "title": TITLES.get(status, "Error"),
         "status": status,
         "detail": detail,
-        "instance": request.url.path,
-        "request_id": getattr(request.state, "request_id", ""),
+        "instance": instance,
+        "request_id": request_id,
     }
     if errors:
         body["errors"] = errors
+    return body
+
+
+def of_error(exc: PonteError, instance: str, request_id: str) -> dict[str, Any]:
+    """The problem document of a `PonteError`: each violation with its JSON pointer, field and rule."""
+    errors = [
+        {"pointer": pointer(v.field), "field": v.field, "rule": v.rule, "detail": v.message}
+        for v in exc.violations
+    ]
+    return document(exc.status, exc.message, instance, request_id, errors, kind=exc.rule or str(exc.status))
+
+
+def problem(
+    request: Request, status: int, detail: str, errors: list[dict[str, str]] | None = None, kind: str = ""
+) -> JSONResponse:
+    body = document(status, detail, request.url.path, getattr(request.state, "request_id", ""), errors, kind)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
@@ -61,11 +83,9 @@ def problem(
 def install(app: FastAPI) -> None:
     @app.exception_handler(PonteError)
     async def _ponte_error(request: Request, exc: PonteError) -> JSONResponse:
-        errors = [
-            {"pointer": pointer(v.field), "field": v.field, "rule": v.rule, "detail": v.message}
-            for v in exc.violations
-        ]
-        return problem(request, exc.status, exc.message, errors, kind=exc.rule or str(exc.status))
+        body = of_error(exc, request.url.path, getattr(request.state, "request_id", ""))
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(body, status_code=exc.status, media_type=PROBLEM, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
