@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from ponte.duties import default_rules, parse_request, quote
 from ponte.duties.batch import quote_table, row_request
 from ponte.duties.fastbatch import REGIMES, TREATMENTS, fast_quote
+from ponte.errors import PonteError
 
 RULES = default_rules()
 
@@ -25,38 +26,81 @@ def _money(cents: int, places: int) -> str:
 
 row = st.fixed_dictionaries(
     {
-        "destination": st.sampled_from(["BR", "MX", "PE"]),
-        "destination_region": st.sampled_from(["SP", "BR-RJ", "RR", "AP", "AM", "", "XX"]),
+        "destination": st.sampled_from(["BR", "MX", "PE", "CL", "CO", "PT", "ES"]),
+        "destination_region": st.sampled_from(
+            ["SP", "BR-RJ", "RR", "AP", "", "XX", "PT-30", "PT-20", "ES-CN"]
+        ),
         "date": st.dates(date(2024, 6, 1), date(2026, 12, 31)).map(date.isoformat),
-        "currency": st.sampled_from(["USD", "USD", "USD", "EUR"]),
+        "currency": st.sampled_from(["USD", "USD", "USD", "EUR", "CNY", "JPY"]),
         "unit_price": st.tuples(st.integers(0, 400_000), st.sampled_from([0, 2])).map(lambda t: _money(*t)),
         "quantity": st.integers(1, 4).map(str),
         "freight": st.integers(0, 9_999).map(lambda c: _money(c, 2)),
         "remessa_conforme": st.sampled_from(["true", "false", ""]),
         "buyer_kind": st.sampled_from(["individual", "individual", "business", ""]),
-        "category": st.sampled_from(["", "general", "general", "medicines"]),
-        "fx_USD_EUR": st.just("0.92"),
+        "category": st.sampled_from(["", "general", "general", "medicines", "books", "perfumes"]),
+        "sii_registered": st.sampled_from(["true", "false", ""]),
+        "ioss": st.sampled_from(["true", "false", ""]),
+        "origin": st.sampled_from(["", "CN", "US"]),
+        "hs_code": st.sampled_from(["", "6206", "620610"]),
+        "regime": st.sampled_from(["", "", "", "", "eu.import", "cl.import"]),
+        "fx_USD_EUR": st.sampled_from(["0.92", "0.9137", ""]),
+        "fx_USD_CNY": st.sampled_from(["7.10", ""]),
         "fx_USD_BRL": st.sampled_from(["5.52", ""]),
     }
 )
 
 
-@settings(max_examples=60, deadline=None)
+class _Rate:
+    def __init__(self, rate: Decimal, on: date) -> None:
+        self.rate, self.table, self.rate_date = rate, "test", on
+
+
+class DayRates:
+    """A rate table whose rates change by day, with gaps (a missing rate is an error)."""
+
+    BASE = {"USD": Decimal(1), "EUR": Decimal("0.9213"), "CNY": Decimal("7.1234"), "JPY": Decimal(150)}
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str, date]] = []
+
+    def rate(self, base: str, quote: str, on: date, /) -> _Rate:
+        self.asked.append((base, quote, on))
+        if on.day == 13:
+            raise PonteError(f"no {base}/{quote} on {on}", field="fx", rule="rate-available")
+        bump = Decimal(on.toordinal() % 7) / 1000
+        return _Rate((self.BASE[quote] + bump) / (self.BASE[base] + bump), on)
+
+
+@settings(max_examples=40, deadline=None)
 @given(st.lists(row, min_size=1, max_size=40))
 def test_fast_path_equals_the_scalar_engine_line_by_line(rows: list[dict[str, str]]) -> None:
     table = pa.Table.from_pylist(rows)
-    got = fast_quote(table, RULES)
-    for i, r in enumerate(rows):
-        if not got.covered[i]:
-            continue
-        q = quote(parse_request(row_request(r)), RULES)
-        lines = {ln.kind: ln.amount for ln in q.lines}
-        fast_lines = {k: Decimal(int(a[i])).scaleb(-2) for k, a in got.lines.items() if a[i] >= 0}
-        assert fast_lines == lines, (r, q.as_dict()["lines"])
-        assert TREATMENTS[got.treatment[i]] == q.treatment
-        assert REGIMES[got.kind[i]] == q.regime
-        assert bool(got.allowed[i]) == q.allowed and q.complete
-        assert Decimal(int(got.value[i] + got.total_tax[i])).scaleb(-2) == q.landed_cost
+    for fx in (None, DayRates()):
+        got = fast_quote(table, RULES, fx)
+        if isinstance(fx, DayRates):  # the fast path asks each (pair, date) once
+            assert len(fx.asked) == len(set(fx.asked))
+        for i, r in enumerate(rows):
+            if not got.covered[i]:
+                continue
+            q = quote(parse_request(row_request(r)), RULES, fx)
+            assert q.currency == r["currency"]
+            lines = {ln.kind: ln.amount for ln in q.lines}
+            assert len(lines) == len(q.lines)
+            fast_lines = {k: Decimal(int(a[i])).scaleb(-2) for k, a in got.lines.items() if a[i] >= 0}
+            assert fast_lines == lines, (r, q.as_dict()["lines"])
+            assert TREATMENTS[got.treatment[i]] == q.treatment
+            assert REGIMES[got.regime[i]] == q.regime
+            assert bool(got.allowed[i]) == q.allowed
+            assert bool(got.complete[i]) == q.complete
+            assert Decimal(int(got.value[i] + got.total_tax[i])).scaleb(-2) == q.landed_cost
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(row, min_size=1, max_size=30))
+def test_whole_table_is_the_same_with_and_without_the_fast_path(rows: list[dict[str, str]]) -> None:
+    table = pa.Table.from_pylist(rows)
+    fx = DayRates()
+    assert quote_table(table, RULES, fx).equals(quote_table(table, RULES, fx, fast=False))
 
 
 def _day_of_orders(n: int) -> pa.Table:

@@ -173,18 +173,19 @@ def quote_table(
     if fast and n:
         from ponte.duties import fastbatch
 
-        got = fastbatch.fast_quote(table, rules)
+        got = fastbatch.fast_quote(table, rules, fx)
         idx = np.flatnonzero(got.covered)
         if len(idx):
             kinds = got.treatment[idx]
-            out["regime"][idx] = np.array(fastbatch.REGIMES, dtype=object)[got.kind[idx]]
+            out["regime"][idx] = np.array(fastbatch.REGIMES, dtype=object)[got.regime[idx]]
             out["treatment"][idx] = np.array(fastbatch.TREATMENTS, dtype=object)[kinds]
-            out["tax_currency"][idx] = "USD"
+            # covered rows are computed in their price currency (no other tax currency)
+            out["tax_currency"][idx] = table["currency"].take(pa.array(idx)).to_numpy(zero_copy_only=False)
             total = got.total_tax[idx]
             out["total_tax"][idx] = fastbatch.cents_text(total)
             out["landed_cost"][idx] = fastbatch.cents_text(got.value[idx] + total)
             out["allowed"][idx] = got.allowed[idx]
-            out["complete"][idx] = True
+            out["complete"][idx] = got.complete[idx]
         rest = np.flatnonzero(~got.covered)
     if len(rest):
         part = table if len(rest) == n else table.take(pa.array(rest))

@@ -23,9 +23,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ponte.duties.engine import Ctx
+from ponte.duties import fastregimes as xr
+from ponte.duties.engine import Ctx, FxSource
 from ponte.duties.model import parse_request
 from ponte.duties.params import Rules
+from ponte.money import minor_units
 
 __all__ = ["CONTEXT", "FastResult", "Plan", "fast_quote", "plan_for"]
 
@@ -52,8 +54,8 @@ CONTEXT = (
 _PLAIN = re.compile(r"^[0-9]{1,15}(\.[0-9]{1,15})?$")
 SCALE = 1_000_000  # rates in millionths
 MAX_CENTS = 100_000_000_000  # USD 1e9: keeps every product below 2**63
-KINDS = ("", "br", "mx", "pe")
-REGIMES = ("", "br.rts", "mx.courier", "pe.eer")
+KINDS = ("", "br", "mx", "pe", "cl", "co", "eu")
+REGIMES = ("", "br.rts", "mx.courier", "pe.eer", *xr.REGIMES)
 TREATMENTS = (
     "rts_remessa_conforme_low_band",
     "rts_remessa_conforme_high_band",
@@ -61,7 +63,9 @@ TREATMENTS = (
     "exempt",
     "global_rate",
     "simplified",
+    *xr.TREATMENTS,
 )
+_XPLANS = {"CL": xr.plan_cl, "CO": xr.plan_co, "PT": xr.plan_eu, "ES": xr.plan_eu}
 
 
 @dataclass(frozen=True)
@@ -98,11 +102,14 @@ def _request(context: dict[str, str]) -> dict[str, Any]:
     return row_request({**context, "unit_price": "0", "quantity": "1"})
 
 
-def plan_for(context: dict[str, str], rules: Rules) -> Plan | None:
+def plan_for(context: dict[str, str], rules: Rules, fx: FxSource | None = None) -> Plan | xr.XPlan | None:
     """The plan of one context, or None when the scalar engine must quote its rows.
 
-    Prices, limits and lines are all in USD here, so explicit `fx_*` columns change nothing."""
+    BR, MX, PE: prices, limits and lines are all in USD, so explicit `fx_*` columns change nothing.
+    CL, CO, PT, ES: lines in the price currency; limits through the engine's rates (`fx`)."""
     dest = context.get("destination", "")
+    if dest in _XPLANS:
+        return _xplan(context, rules, fx)
     if dest not in ("BR", "MX", "PE") or context.get("currency") != "USD":
         return None
     if context.get("tax_currency", "") not in ("", "USD") or context.get("origin", "") not in ("", "CN"):
@@ -122,6 +129,22 @@ def plan_for(context: dict[str, str], rules: Rules) -> Plan | None:
         if dest == "PE":
             return _plan_pe(ctx, context)
         return _plan_mx(ctx, context)
+    except Exception:  # anything unusual: the scalar engine gives the answer or the error
+        return None
+
+
+def _xplan(context: dict[str, str], rules: Rules, fx: FxSource | None) -> xr.XPlan | None:
+    cur = context.get("currency", "")
+    if context.get("tax_currency", "") not in ("", cur) or context.get("regime", ""):
+        return None
+    try:
+        if minor_units(cur) != 2:
+            return None
+        dest = context["destination"]
+        ctx = Ctx(parse_request(_request(context)), rules, fx, dest)
+        if ctx.rounding != "ROUND_HALF_UP":
+            return None
+        return _XPLANS[dest](ctx)
     except Exception:  # anything unusual: the scalar engine gives the answer or the error
         return None
 
@@ -188,11 +211,13 @@ def _half_up(num: np.ndarray, den: np.ndarray | int) -> np.ndarray:
 @dataclass
 class FastResult:
     covered: np.ndarray  # bool per row
-    kind: np.ndarray  # index in KINDS / REGIMES
+    kind: np.ndarray  # index in KINDS
+    regime: np.ndarray  # index in REGIMES
     treatment: np.ndarray  # index in TREATMENTS (-1: not covered)
     lines: dict[str, np.ndarray]  # kind -> amount in cents (-1: no such line)
     value: np.ndarray  # goods + freight + insurance, cents
     allowed: np.ndarray  # bool
+    complete: np.ndarray  # bool
 
     @property
     def total_tax(self) -> np.ndarray:
@@ -221,8 +246,10 @@ def _parse_cents(column: pa.ChunkedArray | pa.Array, places: int) -> np.ndarray:
     return parsed[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
-def fast_quote(table: pa.Table, rules: Rules) -> FastResult:
-    """Quote the rows the fast path covers; `covered` marks them."""
+def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> FastResult:
+    """Quote the rows the fast path covers; `covered` marks them.
+
+    `fx` is the scalar engine's rate source; each (pair, date) is asked once."""
     n = table.num_rows
     cols = [c for c in CONTEXT if c in table.column_names] + sorted(
         c for c in table.column_names if c.startswith("fx_")
@@ -231,8 +258,9 @@ def fast_quote(table: pa.Table, rules: Rules) -> FastResult:
     joined = pc.binary_join_element_wise(*filled, "\x1f") if filled else pa.array([""] * n)
     encoded = pc.dictionary_encode(joined).combine_chunks()
     group = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    cached = xr.CachedFx(fx) if fx is not None else None
     plans = [
-        plan_for(dict(zip(cols, key.split("\x1f"), strict=True)), rules)
+        plan_for(dict(zip(cols, key.split("\x1f"), strict=True)), rules, cached)
         for key in encoded.dictionary.to_pylist()
     ]
     fields = (
@@ -248,9 +276,10 @@ def fast_quote(table: pa.Table, rules: Rules) -> FastResult:
         "exempt",
         "igv",
         "ipm",
+        *xr.FIELDS,
     )
     per_group = {
-        f: np.array([getattr(p, f) if p else 0 for p in plans], dtype=np.int64)[group] for f in fields
+        f: np.array([getattr(p, f, 0) if p else 0 for p in plans], dtype=np.int64)[group] for f in fields
     }
     price = _parse_cents(table["unit_price"], 2)
     qty = _parse_cents(table["quantity"], 0)
@@ -301,7 +330,22 @@ def fast_quote(table: pa.Table, rules: Rules) -> FastResult:
     treatment = np.where(pe_exempt, 3, np.where(pe_taxed, 5, treatment))
     allowed = np.where(pe, goods <= g["cap"], v <= g["cap"])
     lines = {"duty": duty, "icms": icms, "global_rate": glob, "igv": igv, "ipm": ipm}
-    return FastResult(ok, g["kind"], treatment, lines, v, allowed)
+    lines["vat"] = np.full(n, -1, dtype=np.int64)
+    lines["flat_duty"] = np.full(n, -1, dtype=np.int64)
+    regime = np.where(g["kind"] <= 3, g["kind"], 0)
+    allowed = np.where(g["kind"] <= 3, allowed, True)
+    out: dict[str, Any] = {
+        "regime": regime,
+        "treatment": treatment,
+        "allowed": allowed,
+        "complete": np.ones(n, dtype=bool),
+        "lines": lines,
+        "regime_base": 4,
+        "treatment_base": 6,
+        "exempt_treatment": TREATMENTS.index("exempt"),
+    }
+    xr.compute(g, ok, v, goods, out)
+    return FastResult(ok, g["kind"], out["regime"], treatment, lines, v, out["allowed"], out["complete"])
 
 
 def cents_text(cents: np.ndarray) -> list[str]:

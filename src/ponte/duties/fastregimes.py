@@ -1,0 +1,274 @@
+"""Plans and vectorised lines for Chile, Colombia and the EU (Portugal, Spain) in the batch fast path.
+
+Each plan is built from the scalar engine's own context for one quoting
+context (market, date, currency, flags, explicit rates ...): the regime
+functions' parameters are read with ``Ctx.p``/``Ctx.maybe`` at the row's date,
+and every value limit in another currency is turned into the largest amount in
+cents that passes the engine's own test (``Ctx.in_cur(value, cur) <= limit``,
+found by bisection; that test is monotone in the value). Exchange rates come
+from the same source as the engine's, once per (pair, date). Lines are then
+integer cents rounded half up, in the engine's order (later bases use the
+rounded earlier lines).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+from ponte.duties.engine import Ctx, FxRate, FxSource
+
+__all__ = ["CachedFx", "XPlan", "compute", "plan_cl", "plan_co", "plan_eu"]
+
+SCALE = 1_000_000
+MAX_CENTS = 100_000_000_000
+CL, CO, EU = 4, 5, 6
+REGIMES = (
+    "cl.remote_sale_vat",
+    "cl.import",
+    "cl.low_value",
+    "co.postal",
+    "eu.ioss",
+    "eu.import_low_value",
+    "eu.import",
+)
+TREATMENTS = (
+    "vat_at_checkout",
+    "unregistered_platform_low_value",
+    "duty_and_vat",
+    "iva_exempt_fta",
+    "duty_and_iva",
+    "iva_only",
+    "ioss",
+    "import_vat_low_value",
+    "duty_and_import_vat",
+)
+
+
+class CachedFx:
+    """The engine's rate source, asked once per (base, quote, date); failures are remembered too."""
+
+    def __init__(self, source: FxSource | None) -> None:
+        self.source = source
+        self._got: dict[tuple[str, str, date], FxRate | Exception] = {}
+
+    def rate(self, base: str, quote: str, on: date, /) -> FxRate:
+        assert self.source is not None
+        key = (base, quote, on)
+        if key not in self._got:
+            try:
+                self._got[key] = self.source.rate(base, quote, on)
+            except Exception as exc:  # replayed below, as the source raised it
+                self._got[key] = exc
+        got = self._got[key]
+        if isinstance(got, Exception):
+            raise got
+        return got
+
+
+@dataclass(frozen=True)
+class XPlan:
+    """Integer parameters of one context (cents, millionths); the meaning of each field is per kind.
+
+    CL: t1 remote-sale limit, t2 low-value exemption limit (-1: none), b1 SII-registered,
+        b2 duty on unregistered low-value parcels, r1 remote IVA, r2 duty, r3 import IVA.
+    CO: t1 postal limit (CIF), t2 duty-free limit (FOB), t3 IVA exemption limit (FOB, -1: not
+        eligible), r1 duty, r2 IVA.
+    EU: t1 IOSS intrinsic-value limit, b1 flat duty applies, c1 flat duty, b2 flat duty in the VAT
+        base, b3 IOSS seller, r1 VAT, low_complete (False when a flat duty needs a 6-digit hs_code).
+    """
+
+    kind: int
+    t1: int = -1
+    t2: int = -1
+    t3: int = -1
+    b1: bool = False
+    b2: bool = False
+    b3: bool = False
+    r1: int = 0
+    r2: int = 0
+    r3: int = 0
+    c1: int = 0
+    low_complete: bool = True
+
+
+FIELDS = ("t1", "t2", "t3", "b1", "b2", "b3", "r1", "r2", "r3", "c1", "low_complete")
+
+
+class NotCovered(Exception):
+    """A parameter the integer path cannot carry exactly."""
+
+
+def millionths(value: Any) -> int:
+    value = Decimal(value)
+    scaled = value * SCALE
+    if scaled != scaled.to_integral_value() or not 0 <= value < 1:
+        raise NotCovered(str(value))
+    return int(scaled)
+
+
+def cents(value: Decimal) -> int:
+    scaled = value * 100
+    if scaled != scaled.to_integral_value() or scaled < 0:
+        raise NotCovered(str(value))
+    return int(scaled)
+
+
+def threshold(ctx: Ctx, limit: Decimal, cur: str) -> int:
+    """The largest value in cents of the computation currency with ctx.in_cur(value, cur) <= limit."""
+
+    def passes(c: int) -> bool:
+        return ctx.in_cur(Decimal(c).scaleb(-2), cur) <= limit
+
+    if not passes(0):
+        return -1
+    lo, hi = 0, MAX_CENTS
+    if passes(hi):
+        return hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if passes(mid) else (lo, mid)
+    return lo
+
+
+def plan_cl(ctx: Ctx) -> XPlan:
+    remote = ctx.maybe("remote_sale.value_limit")
+    t_remote = threshold(ctx, remote.value, "USD") if remote is not None else -1
+    r_remote, applies = 0, False
+    if remote is not None:
+        r_remote = millionths(ctx.p("remote_sale.iva_rate").value)
+        applies = bool(ctx.p("remote_sale.unregistered_duty_applies").value)
+    exempt = ctx.maybe("low_value.exempt_up_to")
+    t_exempt = -1
+    if exempt is not None and ctx.req.flags.occasional_non_commercial:
+        t_exempt = threshold(ctx, exempt.value, "USD")
+    return XPlan(
+        CL,
+        t1=t_remote,
+        t2=t_exempt,
+        b1=ctx.req.seller.sii_registered,
+        b2=applies,
+        r1=r_remote,
+        r2=millionths(ctx.p("import.duty_rate").value),
+        r3=millionths(ctx.p("import.iva_rate").value),
+    )
+
+
+def plan_co(ctx: Ctx) -> XPlan:
+    req = ctx.req
+    cap = threshold(ctx, ctx.p("postal.value_limit").value, "USD")
+    free = threshold(ctx, ctx.p("postal.duty_free_fob_up_to").value, "USD")
+    ctx.p("postal.duty_base")
+    origins = {it.origin or req.origin for it in req.items}
+    iva_ex = -1
+    if origins <= ctx.p("postal.iva_exempt_origins").value:
+        iva_ex = threshold(ctx, ctx.p("postal.iva_exempt_up_to").value, "USD")
+    duty = millionths(ctx.p("postal.duty_rate").value)
+    return XPlan(CO, t1=cap, t2=free, t3=iva_ex, r1=duty, r2=millionths(ctx.p("postal.iva_rate").value))
+
+
+def plan_eu(ctx: Ctx) -> XPlan:
+    from ponte.duties.regimes import eu
+
+    req = ctx.req
+    region = eu._region(ctx)
+    if region in ("canarias", "ceuta", "melilla"):
+        raise NotCovered(region)
+    item = req.items[0]
+    limit = threshold(ctx, ctx.p("eu.customs.ioss_intrinsic_value_limit").value, "EUR")
+    blocked = set(ctx.p("eu.customs.excise_categories").value) | set(
+        ctx.p("eu.customs.relief_excluded_categories").value
+    )
+    if item.category in blocked:
+        raise NotCovered(item.category)
+    flat = ctx.maybe("eu.customs.flat_duty_per_subheading")
+    ioss = req.seller.ioss
+    rate, _ = eu._vat_rate(ctx, 0, region)
+    if flat is not None and ioss:
+        amount = ctx.rnd(max(ctx.to_cur(flat.value, "EUR"), Decimal(0)))
+        in_base = bool(ctx.p("eu.customs.flat_duty_in_vat_base").value)
+        return XPlan(
+            EU,
+            t1=limit,
+            b1=True,
+            c1=cents(amount),
+            b2=in_base,
+            b3=True,
+            r1=millionths(rate),
+            low_complete=len(item.hs_code) >= 6,
+        )
+    ctx.p("eu.customs.duty_relief_up_to")
+    return XPlan(EU, t1=limit, b3=ioss, r1=millionths(rate))
+
+
+def _half_up(num: np.ndarray, den: int) -> np.ndarray:
+    return (2 * num + den) // (2 * den)
+
+
+def compute(
+    g: dict[str, np.ndarray], ok: np.ndarray, v: np.ndarray, goods: np.ndarray, out: dict[str, Any]
+) -> None:
+    """Fill regime, treatment, lines, allowed and complete of the CL, CO and EU rows (in place).
+
+    `out` holds int64 arrays: kind (regime index + 1 offset by the caller), treatment, allowed,
+    complete and the lines by kind (-1: no line); regimes and treatments index REGIMES/TREATMENTS
+    offset by out["regime_base"] / out["treatment_base"]."""
+    rb, tb = out["regime_base"], out["treatment_base"]
+    lines = out["lines"]
+    regime, treatment = out["regime"], out["treatment"]
+
+    def put(mask: np.ndarray, reg: int, tr: int) -> None:
+        regime[mask] = rb + reg
+        treatment[mask] = tb + tr
+
+    # Chile
+    cl = ok & (g["kind"] == CL)
+    low = cl & (g["t1"] >= 0) & (v <= g["t1"])
+    checkout = low & (g["b1"] == 1)
+    unreg = low & ~checkout
+    exempt = cl & ~low & (g["t2"] >= 0) & (v <= g["t2"])
+    ordinary = cl & ~low & ~exempt
+    lines["vat"][checkout] = _half_up(v * g["r1"], SCALE)[checkout]
+    put(checkout, 0, 0)
+    duty = np.where((unreg & (g["b2"] == 1)) | ordinary, _half_up(v * g["r2"], SCALE), -1)
+    taxed = unreg | ordinary
+    lines["duty"][taxed & (duty >= 0)] = duty[taxed & (duty >= 0)]
+    vat = _half_up((v + np.maximum(duty, 0)) * g["r3"], SCALE)
+    lines["vat"][taxed] = vat[taxed]
+    put(unreg, 1, 1)
+    put(ordinary, 1, 2)
+    lines["duty"][exempt] = 0
+    lines["vat"][exempt] = 0
+    put(exempt, 2, -tb + out["exempt_treatment"])
+    # Colombia
+    co = ok & (g["kind"] == CO)
+    free = goods <= g["t2"]
+    co_duty = np.where(free, 0, _half_up(v * g["r1"], SCALE))
+    lines["duty"][co] = co_duty[co]
+    fta = co & (g["t3"] >= 0) & (goods <= g["t3"])
+    co_vat = np.where(fta, 0, _half_up((v + co_duty) * g["r2"], SCALE))
+    lines["vat"][co] = co_vat[co]
+    put(fta, 3, 3)
+    put(co & ~fta & (co_duty > 0), 3, 4)
+    put(co & ~fta & (co_duty == 0), 3, 5)
+    out["allowed"][co] = (v <= g["t1"])[co]
+    # EU (Portugal, Spain)
+    eu = ok & (g["kind"] == EU)
+    eu_low = eu & (goods <= g["t1"])
+    flat = eu_low & (g["b1"] == 1)
+    relief = eu_low & ~flat
+    lines["flat_duty"][flat] = g["c1"][flat]
+    lines["duty"][relief] = 0
+    base = v + np.where(flat & (g["b2"] == 1), g["c1"], 0)
+    eu_vat = _half_up(base * g["r1"], SCALE)
+    lines["vat"][eu] = eu_vat[eu]
+    put(eu_low & (g["b3"] == 1), 4, 6)
+    put(relief & (g["b3"] == 0), 5, 7)
+    high = eu & ~eu_low
+    put(high, 6, 8)
+    out["complete"][high] = False
+    out["complete"][flat] = (g["low_complete"] == 1)[flat]
