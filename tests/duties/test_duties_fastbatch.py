@@ -26,7 +26,7 @@ def _money(cents: int, places: int) -> str:
 
 row = st.fixed_dictionaries(
     {
-        "destination": st.sampled_from(["BR", "MX", "PE", "CL", "CO", "PT", "ES"]),
+        "destination": st.sampled_from(["BR", "MX", "PE", "CL", "CO", "PT", "ES", "CN"]),
         "destination_region": st.sampled_from(
             ["SP", "BR-RJ", "RR", "AP", "", "XX", "PT-30", "PT-20", "ES-CN"]
         ),
@@ -37,7 +37,10 @@ row = st.fixed_dictionaries(
         "freight": st.integers(0, 9_999).map(lambda c: _money(c, 2)),
         "remessa_conforme": st.sampled_from(["true", "false", ""]),
         "buyer_kind": st.sampled_from(["individual", "individual", "business", ""]),
-        "category": st.sampled_from(["", "general", "general", "medicines", "books", "perfumes"]),
+        "category": st.sampled_from(
+            ["", "general", "general", "medicines", "books", "perfumes", "cosmetics"]
+        ),
+        "annual_cbec_used": st.sampled_from(["", "0", "25000", "25999.99"]),
         "sii_registered": st.sampled_from(["true", "false", ""]),
         "ioss": st.sampled_from(["true", "false", ""]),
         "origin": st.sampled_from(["", "CN", "US"]),

@@ -54,7 +54,7 @@ CONTEXT = (
 _PLAIN = re.compile(r"^[0-9]{1,15}(\.[0-9]{1,15})?$")
 SCALE = 1_000_000  # rates in millionths
 MAX_CENTS = 100_000_000_000  # USD 1e9: keeps every product below 2**63
-KINDS = ("", "br", "mx", "pe", "cl", "co", "eu")
+KINDS = ("", "br", "mx", "pe", "cl", "co", "eu", "cn")
 REGIMES = ("", "br.rts", "mx.courier", "pe.eer", *xr.REGIMES)
 TREATMENTS = (
     "rts_remessa_conforme_low_band",
@@ -65,7 +65,7 @@ TREATMENTS = (
     "simplified",
     *xr.TREATMENTS,
 )
-_XPLANS = {"CL": xr.plan_cl, "CO": xr.plan_co, "PT": xr.plan_eu, "ES": xr.plan_eu}
+_XPLANS = {"CL": xr.plan_cl, "CO": xr.plan_co, "PT": xr.plan_eu, "ES": xr.plan_eu, "CN": xr.plan_cn}
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def plan_for(context: dict[str, str], rules: Rules, fx: FxSource | None = None) 
     """The plan of one context, or None when the scalar engine must quote its rows.
 
     BR, MX, PE: prices, limits and lines are all in USD, so explicit `fx_*` columns change nothing.
-    CL, CO, PT, ES: lines in the price currency; limits through the engine's rates (`fx`)."""
+    CL, CO, PT, ES, CN: lines in the price currency; limits through the engine's rates (`fx`)."""
     dest = context.get("destination", "")
     if dest in _XPLANS:
         return _xplan(context, rules, fx)
@@ -344,7 +344,7 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
         "treatment_base": 6,
         "exempt_treatment": TREATMENTS.index("exempt"),
     }
-    xr.compute(g, ok, v, goods, out)
+    xr.compute(g, ok, v, goods, safe_qty, out)
     return FastResult(ok, g["kind"], out["regime"], treatment, lines, v, out["allowed"], out["complete"])
 
 

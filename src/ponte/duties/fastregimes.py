@@ -22,11 +22,11 @@ import numpy as np
 
 from ponte.duties.engine import Ctx, FxRate, FxSource
 
-__all__ = ["CachedFx", "XPlan", "compute", "plan_cl", "plan_co", "plan_eu"]
+__all__ = ["CachedFx", "XPlan", "compute", "plan_cl", "plan_cn", "plan_co", "plan_eu"]
 
 SCALE = 1_000_000
 MAX_CENTS = 100_000_000_000
-CL, CO, EU = 4, 5, 6
+CL, CO, EU, CN = 4, 5, 6, 7
 REGIMES = (
     "cl.remote_sale_vat",
     "cl.import",
@@ -35,6 +35,8 @@ REGIMES = (
     "eu.ioss",
     "eu.import_low_value",
     "eu.import",
+    "cn.cbec",
+    "cn.general_trade",
 )
 TREATMENTS = (
     "vat_at_checkout",
@@ -46,6 +48,9 @@ TREATMENTS = (
     "ioss",
     "import_vat_low_value",
     "duty_and_import_vat",
+    "cbec_within_limits",
+    "cbec_full_tax_single_item",
+    "general_trade",
 )
 
 
@@ -80,6 +85,8 @@ class XPlan:
         eligible), r1 duty, r2 IVA.
     EU: t1 IOSS intrinsic-value limit, b1 flat duty applies, c1 flat duty, b2 flat duty in the VAT
         base, b3 IOSS seller, r1 VAT, low_complete (False when a flat duty needs a 6-digit hs_code).
+    CN: t1 transaction limit, t2 annual limit left (with the buyer's annual use), b1 buyer may use
+        CBEC, r1 VAT × tax share (within the limits), r2 VAT (full tax).
     """
 
     kind: int
@@ -118,11 +125,13 @@ def cents(value: Decimal) -> int:
     return int(scaled)
 
 
-def threshold(ctx: Ctx, limit: Decimal, cur: str) -> int:
-    """The largest value in cents of the computation currency with ctx.in_cur(value, cur) <= limit."""
+def threshold(ctx: Ctx, limit: Decimal, cur: str, used: Decimal | None = None) -> int:
+    """The largest value in cents of the computation currency with ctx.in_cur(value, cur) <= limit
+    (or used + ctx.in_cur(value, cur) <= limit); -1 when none passes."""
 
     def passes(c: int) -> bool:
-        return ctx.in_cur(Decimal(c).scaleb(-2), cur) <= limit
+        value = ctx.in_cur(Decimal(c).scaleb(-2), cur)
+        return (value if used is None else used + value) <= limit
 
     if not passes(0):
         return -1
@@ -205,14 +214,42 @@ def plan_eu(ctx: Ctx) -> XPlan:
     return XPlan(EU, t1=limit, b3=ioss, r1=millionths(rate))
 
 
+def plan_cn(ctx: Ctx) -> XPlan:
+    req = ctx.req
+    item = req.items[0]
+    if not req.flags.three_documents or item.rates is not None:
+        raise NotCovered("postal or item rates")
+    hec = ctx.p("cbec.hec_categories").value
+    need = ctx.p("cbec.ct_rate_required_categories").value
+    if item.category in hec or item.category in need:
+        raise NotCovered(item.category)
+    share = ctx.p("cbec.tax_share").value
+    ctx.p("cbec.duty_rate_within_limits")
+    reduced = ctx.p("cbec.vat_reduced_categories").value
+    vat = ctx.p("cbec.vat_rate_reduced" if item.category in reduced else "cbec.vat_rate_standard").value
+    return XPlan(
+        CN,
+        t1=threshold(ctx, ctx.p("cbec.transaction_limit").value, "CNY"),
+        t2=threshold(ctx, ctx.p("cbec.annual_limit").value, "CNY", req.buyer.annual_cbec_used),
+        b1=req.buyer.kind == "individual",
+        r1=millionths(vat * share),
+        r2=millionths(vat),
+    )
+
+
 def _half_up(num: np.ndarray, den: int) -> np.ndarray:
     return (2 * num + den) // (2 * den)
 
 
 def compute(
-    g: dict[str, np.ndarray], ok: np.ndarray, v: np.ndarray, goods: np.ndarray, out: dict[str, Any]
+    g: dict[str, np.ndarray],
+    ok: np.ndarray,
+    v: np.ndarray,
+    goods: np.ndarray,
+    qty: np.ndarray,
+    out: dict[str, Any],
 ) -> None:
-    """Fill regime, treatment, lines, allowed and complete of the CL, CO and EU rows (in place).
+    """Fill regime, treatment, lines, allowed and complete of the CL, CO, EU and CN rows (in place).
 
     `out` holds int64 arrays: kind (regime index + 1 offset by the caller), treatment, allowed,
     complete and the lines by kind (-1: no line); regimes and treatments index REGIMES/TREATMENTS
@@ -272,3 +309,19 @@ def compute(
     put(high, 6, 8)
     out["complete"][high] = False
     out["complete"][flat] = (g["low_complete"] == 1)[flat]
+    # China CBEC (9610/1210): within the limits 70% of VAT; above them full tax (duty rate missing)
+    cn = ok & (g["kind"] == CN)
+    annual = cn & ~(v <= g["t2"])
+    over = cn & ~annual & ~(v <= g["t1"])
+    single = over & (qty == 1)
+    general = annual | (over & ~single)
+    within = cn & ~annual & ~over
+    lines["vat"][within] = _half_up(v * g["r1"], SCALE)[within]
+    full = annual | over
+    lines["duty"][full] = 0
+    lines["vat"][full] = _half_up(v * g["r2"], SCALE)[full]
+    put(within, 7, 9)
+    put(single, 7, 10)
+    put(general, 8, 11)
+    out["allowed"][cn] = ((g["b1"] == 1) & ~general)[cn]
+    out["complete"][full] = False
