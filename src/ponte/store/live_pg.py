@@ -192,7 +192,7 @@ class AsyncPurchaseBatcher:
     lanes on different buckets).
     """
 
-    def __init__(self, dsn: str, max_batch: int = 16, lanes: int = 3) -> None:
+    def __init__(self, dsn: str, max_batch: int = 32, lanes: int = 2) -> None:
         self.dsn = dsn.replace("postgresql+psycopg://", "postgresql://", 1)
         self.max_batch = max_batch
         self.lanes = lanes

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import random
 import time
+from base64 import b32encode
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -134,7 +135,15 @@ def fast_id(prefix: str) -> str:
     seeded generator is enough; a hot path then never blocks on the kernel.
     """
     millis = int(time.time() * 1000)
-    return f"{prefix}_{_encode(millis, 10)}{_encode(_RANDOM.getrandbits(80), 16)}"
+    if millis != _MILLIS[0]:
+        _MILLIS[0], _MILLIS[1] = millis, _encode(millis, 10)
+    # 80 random bits as 16 Crockford base32 characters: the same text `_encode` gives, at C speed
+    tail = b32encode(_RANDOM.getrandbits(80).to_bytes(10, "big")).translate(_CROCKFORD).decode()
+    return f"{prefix}_{_MILLIS[1]}{tail}"
+
+
+_MILLIS: list[Any] = [-1, ""]
+_CROCKFORD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", b"0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
 
 def prepare(
