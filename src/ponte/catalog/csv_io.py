@@ -115,7 +115,7 @@ def parse_row(raw: dict[str, str]) -> dict[str, Any]:
 
 def read_products(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
     """Every good row (with its line number) and every error of the bad ones."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     header = reader.fieldnames or []
     unknown = [c for c in header if c not in COLUMNS]
     missing = [c for c in REQUIRED if c not in header]

@@ -98,7 +98,7 @@ def _order_dict(ref: str, first: dict[str, str], lines: list[dict[str, str]]) ->
 
 
 def read_orders(text: str, max_rows: int = 50_000) -> tuple[list[ParsedOrder], list[RowError]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
