@@ -225,7 +225,7 @@ def _issue_key(env: dict[str, str]) -> str:
 
 
 ALL_MARKETS = ("BR", "MX", "CL", "CO", "PE", "ES", "PT", "CN")
-FAST_MARKETS = ("BR", "MX", "PE")  # the markets of the vectorised path (ponte.duties.fastbatch)
+FAST_MARKETS = ("BR", "MX", "PE")  # the first markets of the vectorised path (ponte.duties.fastbatch)
 
 
 def batch_baseline(rows: int) -> float:

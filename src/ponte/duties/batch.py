@@ -180,7 +180,9 @@ def quote_table(
             out["regime"][idx] = np.array(fastbatch.REGIMES, dtype=object)[got.regime[idx]]
             out["treatment"][idx] = np.array(fastbatch.TREATMENTS, dtype=object)[kinds]
             # covered rows are computed in their price currency (no other tax currency)
-            out["tax_currency"][idx] = table["currency"].take(pa.array(idx)).to_numpy(zero_copy_only=False)
+            cur = pc.dictionary_encode(table["currency"].take(pa.array(idx))).combine_chunks()
+            codes = np.array(cur.dictionary.to_pylist(), dtype=object)
+            out["tax_currency"][idx] = codes[cur.indices.to_numpy(zero_copy_only=False)]
             total = got.total_tax[idx]
             out["total_tax"][idx] = fastbatch.cents_text(total)
             out["landed_cost"][idx] = fastbatch.cents_text(got.value[idx] + total)

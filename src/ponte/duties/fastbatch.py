@@ -278,9 +278,11 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
         "ipm",
         *xr.FIELDS,
     )
-    per_group = {
-        f: np.array([getattr(p, f, 0) if p else 0 for p in plans], dtype=np.int64)[group] for f in fields
-    }
+    per_group = {}
+    for f in fields:
+        values = np.array([getattr(p, f, 0) if p else 0 for p in plans], dtype=np.int64)
+        # a field no context uses costs nothing per row
+        per_group[f] = values[group] if values.any() else np.broadcast_to(np.int64(0), (n,))
     price = _parse_cents(table["unit_price"], 2)
     qty = _parse_cents(table["quantity"], 0)
     extra = [

@@ -262,66 +262,72 @@ def compute(
         regime[mask] = rb + reg
         treatment[mask] = tb + tr
 
+    counts = np.bincount(g["kind"][ok], minlength=CN + 1)
+    present = {k for k in (CL, CO, EU, CN) if counts[k]}
     # Chile
-    cl = ok & (g["kind"] == CL)
-    low = cl & (g["t1"] >= 0) & (v <= g["t1"])
-    checkout = low & (g["b1"] == 1)
-    unreg = low & ~checkout
-    exempt = cl & ~low & (g["t2"] >= 0) & (v <= g["t2"])
-    ordinary = cl & ~low & ~exempt
-    lines["vat"][checkout] = _half_up(v * g["r1"], SCALE)[checkout]
-    put(checkout, 0, 0)
-    duty = np.where((unreg & (g["b2"] == 1)) | ordinary, _half_up(v * g["r2"], SCALE), -1)
-    taxed = unreg | ordinary
-    lines["duty"][taxed & (duty >= 0)] = duty[taxed & (duty >= 0)]
-    vat = _half_up((v + np.maximum(duty, 0)) * g["r3"], SCALE)
-    lines["vat"][taxed] = vat[taxed]
-    put(unreg, 1, 1)
-    put(ordinary, 1, 2)
-    lines["duty"][exempt] = 0
-    lines["vat"][exempt] = 0
-    put(exempt, 2, -tb + out["exempt_treatment"])
+    if CL in present:
+        cl = ok & (g["kind"] == CL)
+        low = cl & (g["t1"] >= 0) & (v <= g["t1"])
+        checkout = low & (g["b1"] == 1)
+        unreg = low & ~checkout
+        exempt = cl & ~low & (g["t2"] >= 0) & (v <= g["t2"])
+        ordinary = cl & ~low & ~exempt
+        lines["vat"][checkout] = _half_up(v * g["r1"], SCALE)[checkout]
+        put(checkout, 0, 0)
+        duty = np.where((unreg & (g["b2"] == 1)) | ordinary, _half_up(v * g["r2"], SCALE), -1)
+        taxed = unreg | ordinary
+        lines["duty"][taxed & (duty >= 0)] = duty[taxed & (duty >= 0)]
+        vat = _half_up((v + np.maximum(duty, 0)) * g["r3"], SCALE)
+        lines["vat"][taxed] = vat[taxed]
+        put(unreg, 1, 1)
+        put(ordinary, 1, 2)
+        lines["duty"][exempt] = 0
+        lines["vat"][exempt] = 0
+        put(exempt, 2, -tb + out["exempt_treatment"])
     # Colombia
-    co = ok & (g["kind"] == CO)
-    free = goods <= g["t2"]
-    co_duty = np.where(free, 0, _half_up(v * g["r1"], SCALE))
-    lines["duty"][co] = co_duty[co]
-    fta = co & (g["t3"] >= 0) & (goods <= g["t3"])
-    co_vat = np.where(fta, 0, _half_up((v + co_duty) * g["r2"], SCALE))
-    lines["vat"][co] = co_vat[co]
-    put(fta, 3, 3)
-    put(co & ~fta & (co_duty > 0), 3, 4)
-    put(co & ~fta & (co_duty == 0), 3, 5)
-    out["allowed"][co] = (v <= g["t1"])[co]
+    if CO in present:
+        co = ok & (g["kind"] == CO)
+        free = goods <= g["t2"]
+        co_duty = np.where(free, 0, _half_up(v * g["r1"], SCALE))
+        lines["duty"][co] = co_duty[co]
+        fta = co & (g["t3"] >= 0) & (goods <= g["t3"])
+        co_vat = np.where(fta, 0, _half_up((v + co_duty) * g["r2"], SCALE))
+        lines["vat"][co] = co_vat[co]
+        put(fta, 3, 3)
+        put(co & ~fta & (co_duty > 0), 3, 4)
+        put(co & ~fta & (co_duty == 0), 3, 5)
+        out["allowed"][co] = (v <= g["t1"])[co]
     # EU (Portugal, Spain)
-    eu = ok & (g["kind"] == EU)
-    eu_low = eu & (goods <= g["t1"])
-    flat = eu_low & (g["b1"] == 1)
-    relief = eu_low & ~flat
-    lines["flat_duty"][flat] = g["c1"][flat]
-    lines["duty"][relief] = 0
-    base = v + np.where(flat & (g["b2"] == 1), g["c1"], 0)
-    eu_vat = _half_up(base * g["r1"], SCALE)
-    lines["vat"][eu] = eu_vat[eu]
-    put(eu_low & (g["b3"] == 1), 4, 6)
-    put(relief & (g["b3"] == 0), 5, 7)
-    high = eu & ~eu_low
-    put(high, 6, 8)
-    out["complete"][high] = False
-    out["complete"][flat] = (g["low_complete"] == 1)[flat]
+    if EU in present:
+        eu = ok & (g["kind"] == EU)
+        eu_low = eu & (goods <= g["t1"])
+        flat = eu_low & (g["b1"] == 1)
+        relief = eu_low & ~flat
+        lines["flat_duty"][flat] = g["c1"][flat]
+        lines["duty"][relief] = 0
+        base = v + np.where(flat & (g["b2"] == 1), g["c1"], 0)
+        eu_vat = _half_up(base * g["r1"], SCALE)
+        lines["vat"][eu] = eu_vat[eu]
+        put(eu_low & (g["b3"] == 1), 4, 6)
+        put(relief & (g["b3"] == 0), 5, 7)
+        high = eu & ~eu_low
+        put(high, 6, 8)
+        out["complete"][high] = False
+        out["complete"][flat] = (g["low_complete"] == 1)[flat]
     # China CBEC (9610/1210): within the limits 70% of VAT; above them full tax (duty rate missing)
-    cn = ok & (g["kind"] == CN)
-    annual = cn & ~(v <= g["t2"])
-    over = cn & ~annual & ~(v <= g["t1"])
-    single = over & (qty == 1)
-    general = annual | (over & ~single)
-    within = cn & ~annual & ~over
-    lines["vat"][within] = _half_up(v * g["r1"], SCALE)[within]
-    full = annual | over
-    lines["duty"][full] = 0
-    lines["vat"][full] = _half_up(v * g["r2"], SCALE)[full]
-    put(within, 7, 9)
-    put(single, 7, 10)
-    put(general, 8, 11)
-    out["allowed"][cn] = ((g["b1"] == 1) & ~general)[cn]
-    out["complete"][full] = False
+    if CN in present:
+        cn = ok & (g["kind"] == CN)
+        annual = cn & ~(v <= g["t2"])
+        over = cn & ~annual & ~(v <= g["t1"])
+        single = over & (qty == 1)
+        general = annual | (over & ~single)
+        within = cn & ~annual & ~over
+        lines["vat"][within] = _half_up(v * g["r1"], SCALE)[within]
+        full = annual | over
+        lines["duty"][full] = 0
+        lines["vat"][full] = _half_up(v * g["r2"], SCALE)[full]
+        put(within, 7, 9)
+        put(single, 7, 10)
+        put(general, 8, 11)
+        out["allowed"][cn] = ((g["b1"] == 1) & ~general)[cn]
+        out["complete"][full] = False
