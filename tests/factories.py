@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+from ponte.store.db import Database
 
 
 def product_payload(sku: str = "LIP-001", **overrides: Any) -> dict[str, Any]:
@@ -49,3 +52,34 @@ def order_payload(ref: str = "SO-1", sku: str = "LIP-001", **overrides: Any) -> 
     }
     payload.update(overrides)
     return payload
+
+
+@dataclass
+class Tenants:
+    """Two sellers and the park operator, each with an all-scopes API key."""
+
+    a: str
+    b: str
+    operator: str
+    key_a: str
+    key_b: str
+    key_operator: str
+
+    def headers(self, key: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {key}"}
+
+
+def seed_tenants(database: Database) -> Tenants:
+    from ponte.security import ALL_TENANT_SCOPES
+    from ponte.store.repositories import ApiKeyRepository, TenantRepository
+
+    with database.unit_of_work() as uow:
+        tenants, keys = TenantRepository(uow.session), ApiKeyRepository(uow.session)
+        a = tenants.add("Beleza Shenzhen Ltd", "beleza", "seller", "CN")
+        b = tenants.add("Casa Guangzhou Co", "casa", "seller", "CN")
+        op = tenants.add("Park operator", "park", "operator", "CN")
+        _, key_a = keys.issue(a.id, "test", ALL_TENANT_SCOPES)
+        _, key_b = keys.issue(b.id, "test", ALL_TENANT_SCOPES)
+        _, key_op = keys.issue(op.id, "test", [*ALL_TENANT_SCOPES, "park:operate"])
+        uow.commit()
+    return Tenants(a.id, b.id, op.id, key_a, key_b, key_op)

@@ -23,8 +23,7 @@ from ponte.store.db import Database
 
 def _seeded_api():  # type: ignore[no-untyped-def]
     """The bare API on a throw-away SQLite database with one seller's product and order."""
-    from conftest import seed_tenants
-    from factories import order_payload, product_payload
+    from factories import order_payload, product_payload, seed_tenants
 
     path = Path(tempfile.mkdtemp(prefix="ponte-fuzz-")) / "ponte.db"
     database = Database(f"sqlite:///{path}")
