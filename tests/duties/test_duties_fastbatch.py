@@ -26,26 +26,27 @@ def _money(cents: int, places: int) -> str:
 
 row = st.fixed_dictionaries(
     {
-        "destination": st.sampled_from(["BR", "MX", "PE", "CL", "CO", "PT", "ES", "CN"]),
+        "destination": st.sampled_from(["BR", "MX", "PE", "CL", "CO", "PT", "ES", "CN", "AR", "MO"]),
         "destination_region": st.sampled_from(
             ["SP", "BR-RJ", "RR", "AP", "", "XX", "PT-30", "PT-20", "ES-CN"]
         ),
         "date": st.dates(date(2024, 6, 1), date(2026, 12, 31)).map(date.isoformat),
-        "currency": st.sampled_from(["USD", "USD", "USD", "EUR", "CNY", "JPY"]),
+        "currency": st.sampled_from(["USD", "USD", "USD", "EUR", "CNY", "JPY", "MOP"]),
         "unit_price": st.tuples(st.integers(0, 400_000), st.sampled_from([0, 2])).map(lambda t: _money(*t)),
         "quantity": st.integers(1, 4).map(str),
         "freight": st.integers(0, 9_999).map(lambda c: _money(c, 2)),
         "remessa_conforme": st.sampled_from(["true", "false", ""]),
         "buyer_kind": st.sampled_from(["individual", "individual", "business", ""]),
         "category": st.sampled_from(
-            ["", "general", "general", "medicines", "books", "perfumes", "cosmetics"]
+            ["", "general", "general", "medicines", "books", "perfumes", "cosmetics", "spirits"]
         ),
         "annual_cbec_used": st.sampled_from(["", "0", "25000", "25999.99"]),
+        "shipments_this_year": st.sampled_from(["", "0", "4", "5"]),
         "sii_registered": st.sampled_from(["true", "false", ""]),
         "ioss": st.sampled_from(["true", "false", ""]),
         "origin": st.sampled_from(["", "CN", "US"]),
         "hs_code": st.sampled_from(["", "6206", "620610"]),
-        "regime": st.sampled_from(["", "", "", "", "eu.import", "cl.import"]),
+        "regime": st.sampled_from(["", "", "", "", "eu.import", "cl.import", "ar.puerta_a_puerta"]),
         "fx_USD_EUR": st.sampled_from(["0.92", "0.9137", ""]),
         "fx_USD_CNY": st.sampled_from(["7.10", ""]),
         "fx_USD_BRL": st.sampled_from(["5.52", ""]),
@@ -61,7 +62,13 @@ class _Rate:
 class DayRates:
     """A rate table whose rates change by day, with gaps (a missing rate is an error)."""
 
-    BASE = {"USD": Decimal(1), "EUR": Decimal("0.9213"), "CNY": Decimal("7.1234"), "JPY": Decimal(150)}
+    BASE = {
+        "USD": Decimal(1),
+        "EUR": Decimal("0.9213"),
+        "CNY": Decimal("7.1234"),
+        "JPY": Decimal(150),
+        "MOP": Decimal("8.03"),
+    }
 
     def __init__(self) -> None:
         self.asked: list[tuple[str, str, date]] = []

@@ -54,7 +54,7 @@ CONTEXT = (
 _PLAIN = re.compile(r"^[0-9]{1,15}(\.[0-9]{1,15})?$")
 SCALE = 1_000_000  # rates in millionths
 MAX_CENTS = 100_000_000_000  # USD 1e9: keeps every product below 2**63
-KINDS = ("", "br", "mx", "pe", "cl", "co", "eu", "cn")
+KINDS = ("", "br", "mx", "pe", "cl", "co", "eu", "cn", "ar", "mo")
 REGIMES = ("", "br.rts", "mx.courier", "pe.eer", *xr.REGIMES)
 TREATMENTS = (
     "rts_remessa_conforme_low_band",
@@ -65,7 +65,15 @@ TREATMENTS = (
     "simplified",
     *xr.TREATMENTS,
 )
-_XPLANS = {"CL": xr.plan_cl, "CO": xr.plan_co, "PT": xr.plan_eu, "ES": xr.plan_eu, "CN": xr.plan_cn}
+_XPLANS = {
+    "CL": xr.plan_cl,
+    "CO": xr.plan_co,
+    "PT": xr.plan_eu,
+    "ES": xr.plan_eu,
+    "CN": xr.plan_cn,
+    "AR": xr.plan_ar,
+    "MO": xr.plan_mo,
+}
 
 
 @dataclass(frozen=True)
@@ -106,7 +114,7 @@ def plan_for(context: dict[str, str], rules: Rules, fx: FxSource | None = None) 
     """The plan of one context, or None when the scalar engine must quote its rows.
 
     BR, MX, PE: prices, limits and lines are all in USD, so explicit `fx_*` columns change nothing.
-    CL, CO, PT, ES, CN: lines in the price currency; limits through the engine's rates (`fx`)."""
+    CL, CO, PT, ES, CN, AR, MO: lines in the price currency; limits through the engine's rates (`fx`)."""
     dest = context.get("destination", "")
     if dest in _XPLANS:
         return _xplan(context, rules, fx)

@@ -22,11 +22,11 @@ import numpy as np
 
 from ponte.duties.engine import Ctx, FxRate, FxSource
 
-__all__ = ["CachedFx", "XPlan", "compute", "plan_cl", "plan_cn", "plan_co", "plan_eu"]
+__all__ = ["CachedFx", "XPlan", "compute", "plan_ar", "plan_cl", "plan_cn", "plan_co", "plan_eu", "plan_mo"]
 
 SCALE = 1_000_000
 MAX_CENTS = 100_000_000_000
-CL, CO, EU, CN = 4, 5, 6, 7
+CL, CO, EU, CN, AR, MO = 4, 5, 6, 7, 8, 9
 REGIMES = (
     "cl.remote_sale_vat",
     "cl.import",
@@ -37,6 +37,8 @@ REGIMES = (
     "eu.import",
     "cn.cbec",
     "cn.general_trade",
+    "ar.courier",
+    "mo.import",
 )
 TREATMENTS = (
     "vat_at_checkout",
@@ -51,6 +53,8 @@ TREATMENTS = (
     "cbec_within_limits",
     "cbec_full_tax_single_item",
     "general_trade",
+    "franchise",
+    "no_tax",
 )
 
 
@@ -87,6 +91,9 @@ class XPlan:
         base, b3 IOSS seller, r1 VAT, low_complete (False when a flat duty needs a 6-digit hs_code).
     CN: t1 transaction limit, t2 annual limit left (with the buyer's annual use), b1 buyer may use
         CBEC, r1 VAT × tax share (within the limits), r2 VAT (full tax).
+    AR: t1 courier limit (FOB), t2 franchise (FOB; -1: no franchise shipment left), b1 IVA on CIF
+        (else FOB), r1 IVA.
+    MO: general goods (no field).
     """
 
     kind: int
@@ -237,6 +244,37 @@ def plan_cn(ctx: Ctx) -> XPlan:
     )
 
 
+def plan_ar(ctx: Ctx) -> XPlan:
+    """Courier "pequeños envíos" without item duty rates (the duty line is then missing data)."""
+    req = ctx.req
+    if req.items[0].rates is not None:
+        raise NotCovered("item rates")
+    cap = threshold(ctx, ctx.p("courier.value_limit").value, "USD")
+    franchise = ctx.p("courier.franchise_fob")
+    per_year = ctx.p("courier.franchise_shipments_per_year")
+    has_franchise = req.buyer.shipments_this_year < per_year.value
+    if has_franchise and ctx.p("courier.duty_on_excess_only").value:
+        ctx.to_cur(franchise.value, "USD")  # the engine converts it above the franchise
+    iva_base = ctx.p("courier.iva_base").value
+    if iva_base not in ("CIF", "FOB"):
+        raise NotCovered(str(iva_base))
+    return XPlan(
+        AR,
+        t1=cap,
+        t2=threshold(ctx, franchise.value, "USD") if has_franchise else -1,
+        b1=iva_base == "CIF",
+        r1=millionths(ctx.p("courier.iva_rate").value),
+    )
+
+
+def plan_mo(ctx: Ctx) -> XPlan:
+    """Macao: general goods (no tobacco or spirits) bear no tax."""
+    if ctx.req.items[0].category in ("spirits", "cigarettes", "cigars"):
+        raise NotCovered(ctx.req.items[0].category)
+    ctx.p("import.no_duty_no_vat")
+    return XPlan(MO)
+
+
 def _half_up(num: np.ndarray, den: int) -> np.ndarray:
     return (2 * num + den) // (2 * den)
 
@@ -262,8 +300,8 @@ def compute(
         regime[mask] = rb + reg
         treatment[mask] = tb + tr
 
-    counts = np.bincount(g["kind"][ok], minlength=CN + 1)
-    present = {k for k in (CL, CO, EU, CN) if counts[k]}
+    counts = np.bincount(g["kind"][ok], minlength=MO + 1)
+    present = {k for k in (CL, CO, EU, CN, AR, MO) if counts[k]}
     # Chile
     if CL in present:
         cl = ok & (g["kind"] == CL)
@@ -331,3 +369,19 @@ def compute(
         put(general, 8, 11)
         out["allowed"][cn] = ((g["b1"] == 1) & ~general)[cn]
         out["complete"][full] = False
+    # Argentina courier: franchise up to USD 400 FOB, else duty (rate needed: missing) and IVA
+    if AR in present:
+        ar = ok & (g["kind"] == AR)
+        fr = ar & (g["t2"] >= 0) & (goods <= g["t2"])
+        lines["duty"][fr] = 0
+        iva = _half_up(np.where(g["b1"] == 1, v, goods) * g["r1"], SCALE)
+        lines["vat"][ar] = iva[ar]
+        put(fr, 9, 12)
+        put(ar & ~fr, 9, 4)
+        out["allowed"][ar] = (goods <= g["t1"])[ar]
+        out["complete"][ar & ~fr] = False
+    # Macao: free port
+    if MO in present:
+        mo = ok & (g["kind"] == MO)
+        lines["duty"][mo] = 0
+        put(mo, 10, 13)
