@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ponte.duties import default_rules, parse_request, quote
 from ponte.duties.batch import quote_table, row_request
-from ponte.duties.fastbatch import REGIMES, TREATMENTS, fast_quote
+from ponte.duties.fastbatch import REGIMES, TREATMENTS, fast_quote, plan_for
 from ponte.errors import PonteError
 
 RULES = default_rules()
@@ -81,28 +81,63 @@ class DayRates:
         return _Rate((self.BASE[quote] + bump) / (self.BASE[base] + bump), on)
 
 
+def _assert_same_as_engine(rows: list[dict[str, str]], fx: DayRates | None) -> int:
+    """Every covered row equals the engine line by line; returns how many were covered."""
+    table = pa.Table.from_pylist(rows)
+    got = fast_quote(table, RULES, fx)
+    if fx is not None:  # the fast path asks each (pair, date) once
+        assert len(fx.asked) == len(set(fx.asked))
+    for i, r in enumerate(rows):
+        if not got.covered[i]:
+            continue
+        q = quote(parse_request(row_request(r)), RULES, fx)
+        assert q.currency == r["currency"]
+        lines = {ln.kind: ln.amount for ln in q.lines}
+        assert len(lines) == len(q.lines)
+        fast_lines = {k: Decimal(int(a[i])).scaleb(-2) for k, a in got.lines.items() if a[i] >= 0}
+        assert fast_lines == lines, (r, q.as_dict()["lines"])
+        assert TREATMENTS[got.treatment[i]] == q.treatment, r
+        assert REGIMES[got.regime[i]] == q.regime, r
+        assert bool(got.allowed[i]) == q.allowed, r
+        assert bool(got.complete[i]) == q.complete, r
+        assert Decimal(int(got.value[i] + got.total_tax[i])).scaleb(-2) == q.landed_cost
+    return int(got.covered.sum())
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(row, min_size=1, max_size=40))
 def test_fast_path_equals_the_scalar_engine_line_by_line(rows: list[dict[str, str]]) -> None:
-    table = pa.Table.from_pylist(rows)
     for fx in (None, DayRates()):
-        got = fast_quote(table, RULES, fx)
-        if isinstance(fx, DayRates):  # the fast path asks each (pair, date) once
-            assert len(fx.asked) == len(set(fx.asked))
-        for i, r in enumerate(rows):
-            if not got.covered[i]:
-                continue
-            q = quote(parse_request(row_request(r)), RULES, fx)
-            assert q.currency == r["currency"]
-            lines = {ln.kind: ln.amount for ln in q.lines}
-            assert len(lines) == len(q.lines)
-            fast_lines = {k: Decimal(int(a[i])).scaleb(-2) for k, a in got.lines.items() if a[i] >= 0}
-            assert fast_lines == lines, (r, q.as_dict()["lines"])
-            assert TREATMENTS[got.treatment[i]] == q.treatment
-            assert REGIMES[got.regime[i]] == q.regime
-            assert bool(got.allowed[i]) == q.allowed
-            assert bool(got.complete[i]) == q.complete
-            assert Decimal(int(got.value[i] + got.total_tax[i])).scaleb(-2) == q.landed_cost
+        _assert_same_as_engine(rows, fx)
+
+
+def test_rows_at_each_limit_converted_by_the_engine_rates() -> None:
+    """One cent under, at and over every limit the fast path turned into cents, in several currencies."""
+    contexts = [
+        {
+            "destination": d,
+            "date": day,
+            "currency": cur,
+            "sii_registered": sii,
+            "ioss": "true",
+            "annual_cbec_used": used,
+            "origin": origin,
+            "shipments_this_year": "0",
+        }
+        for d in ("CL", "CO", "PT", "ES", "CN", "AR")
+        for day in ("2025-09-01", "2025-10-25", "2026-01-13", "2026-07-01")
+        for cur in ("USD", "EUR", "CNY")
+        for sii, used, origin in (("true", "0", "US"), ("false", "25000", "CN"))
+    ]
+    rows = []
+    for ctx in contexts:
+        plan = plan_for({k: str(v) for k, v in ctx.items()}, RULES, DayRates())
+        limits = {int(getattr(plan, t, -1)) for t in ("t1", "t2", "t3")} - {-1, 0}
+        for limit in limits:
+            for c in (limit - 1, limit, limit + 1):
+                rows.append({**ctx, "unit_price": f"{c // 100}.{c % 100:02d}", "quantity": "1"})
+    assert len(rows) > 300
+    assert _assert_same_as_engine(rows, DayRates()) > 300
 
 
 @settings(max_examples=15, deadline=None)
