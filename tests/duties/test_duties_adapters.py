@@ -90,3 +90,22 @@ def test_cli_batch_csv(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["quote", "--batch", str(src), "--out", str(dst), "--json"])
     assert result.exit_code == 0, result.output
     assert pq.read_table(dst)["total_tax"].to_pylist() == ["167.50"]
+
+
+def test_batch_counts_in_a_file_may_be_written_2_0_but_not_2_5() -> None:
+    import pyarrow as pa
+
+    from ponte.duties.batch import quote_table
+
+    table = pa.table(
+        {
+            "destination": ["BR", "BR"],
+            "date": ["2025-07-24", "2025-07-24"],
+            "currency": ["USD", "USD"],
+            "unit_price": ["50.00", "50.00"],
+            "quantity": ["2.0", "2.5"],
+        }
+    )
+    whole, fraction = quote_table(table).to_pylist()
+    assert whole["error"] is None and whole["total_tax"] is not None
+    assert "quantity" in fraction["error"] and "integer" in fraction["error"]

@@ -18,6 +18,7 @@ columns for explicit rates (e.g. fx_USD_BRL).
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -93,11 +94,22 @@ def _truthy(value: Any) -> bool:
     return str(value).strip().lower() in ("1", "true", "yes", "y", "t")
 
 
+def _whole(value: Any, field: str) -> int:
+    """A count from a file cell: 2, "2" and "2.0" are 2; "2.5" or "two" name the field and the rule."""
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        number = Decimal("NaN")
+    if not number.is_finite() or number != number.to_integral_value():
+        raise ValidationError(f"{value!r} is not a whole number", field=field, rule="integer")
+    return int(number)
+
+
 def row_request(row: dict[str, Any]) -> dict[str, Any]:
     """The JSON request of one table row."""
     item: dict[str, Any] = {
         "description": row.get("description") or "item",
-        "quantity": int(row["quantity"]),
+        "quantity": _whole(row["quantity"], "quantity"),
         "unit_price": str(row["unit_price"]),
     }
     for key in ("category", "hs_code"):
@@ -126,7 +138,7 @@ def row_request(row: dict[str, Any]) -> dict[str, Any]:
     if row.get("annual_cbec_used") not in (None, ""):
         buyer["annual_cbec_used"] = str(row["annual_cbec_used"])
     if row.get("shipments_this_year") not in (None, ""):
-        buyer["shipments_this_year"] = int(row["shipments_this_year"])
+        buyer["shipments_this_year"] = _whole(row["shipments_this_year"], "shipments_this_year")
     if buyer:
         req["buyer"] = buyer
     fx = {
