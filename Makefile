@@ -23,7 +23,7 @@ run: $(STAMP)
 
 ## make test: set up, then lint, type-check and run every test
 test: $(STAMP) lint typecheck
-	$(BIN)/pytest -q -n 2 --dist loadgroup
+	$(BIN)/pytest -q -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
