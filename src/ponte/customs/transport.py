@@ -41,7 +41,6 @@ def atomic_write(path: Path, data: bytes) -> None:
 class Transport(Protocol):
     def send(self, guid: str, message: bytes) -> bool:
         """Deliver; False when the receiver already holds this guid (nothing sent twice)."""
-        ...
 
 
 class FileOutbox:
