@@ -14,14 +14,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from ponte.customs.china.orders import CustomsOrder
+from ponte.duties.params import default_rules
 from ponte.errors import ValidationError, Violation
 
-H7_RULES = {
-    "threshold_eur": Decimal("150"),
-    "effective": "2021-07-01",
-    "source": "Delegated Regulation (EU) 2015/2446 Art. 143a and Annex B column H7 (as amended by (EU) 2020/877)",
-    "countries": ("PT", "ES"),
-}
+H7_SOURCE = (
+    "Delegated Regulation (EU) 2015/2446 Art. 143a and Annex B column H7 (as amended by (EU) 2020/877)"
+)
+H7_COUNTRIES = ("PT", "ES")  # the EU members of the corridor
+# The EUR 150 intrinsic-value limit is the same dated rule the landed-cost engine applies.
+IOSS_LIMIT_RULE = "eu.customs.ioss_intrinsic_value_limit"
 CENT = Decimal("0.01")
 
 
@@ -35,7 +36,7 @@ def h7_dataset(
     """The H7 data of one parcel; raises ValidationError naming each field that breaks a rule."""
     day = on or order.created_at.date()
     problems: list[Violation] = []
-    if order.country not in H7_RULES["countries"]:  # type: ignore[operator]
+    if order.country not in H7_COUNTRIES:
         problems.append(Violation("country", "h7-country", "H7 is written for parcels to PT and ES"))
     if not (len(ioss_number) == 12 and ioss_number.startswith("IM") and ioss_number[2:].isdigit()):
         problems.append(Violation("ioss_number", "ioss-format", "must be IM followed by 10 digits"))
@@ -54,19 +55,21 @@ def h7_dataset(
                 "country_of_origin": ln.origin_country,
             }
         )
-    if total > H7_RULES["threshold_eur"]:  # type: ignore[operator]
+    limit = default_rules().at(IOSS_LIMIT_RULE, day)
+    if total > limit.value:
         problems.append(
-            Violation(
-                "lines",
-                "h7-threshold",
-                f"intrinsic value EUR {total} exceeds EUR {H7_RULES['threshold_eur']}",
-            )
+            Violation("lines", "h7-threshold", f"intrinsic value EUR {total} exceeds EUR {limit.value}")
         )
     if problems:
         raise ValidationError.of(problems)
     return {
         "dataset": "H7",
-        "rules": {k: str(v) if isinstance(v, Decimal) else v for k, v in H7_RULES.items()},
+        "rules": {
+            "threshold_eur": str(limit.value),
+            "threshold_rule": limit.as_dict(),
+            "source": H7_SOURCE,
+            "countries": list(H7_COUNTRIES),
+        },
         "reference": order.order_no,
         "transport_document": order.logistics_no,
         "additional_fiscal_reference": {"role": "FR5", "vat_identification": ioss_number},
