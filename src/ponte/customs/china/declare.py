@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ponte.customs.china.codes import customs_country, customs_currency
+from ponte.customs.china.codes import china, cny, customs_country, customs_currency
 from ponte.customs.china.orders import CustomsOrder, Transfer
 
 BEIJING = ZoneInfo("Asia/Shanghai")  # CEB times are Beijing local time without a zone designator
@@ -227,7 +227,7 @@ def build_import(
     revision: int = 0,
     app_status: str = "2",
 ) -> dict[str, dict[str, Any]]:
-    """Data of CEB311/411/511/621 for one import order (currency 142, one parcel)."""
+    """Data of CEB311/411/511/621 for one import order (declared in CNY, one parcel)."""
     g = lambda kind: guid_for(scope, order.order_no, kind, revision)  # noqa: E731
     app = {"appType": "1", "appTime": ceb_time(now), "appStatus": app_status}
     goods = order.goods_value
@@ -247,7 +247,7 @@ def build_import(
         "discount": _d(order.discount),
         "taxTotal": _d(order.tax_total),
         "acturalPaid": _d(paid),
-        "currency": "142",
+        "currency": cny(),
         "buyerRegNo": b.reg_no or b.phone,
         "buyerName": b.name,
         "buyerTelephone": b.phone,
@@ -273,7 +273,7 @@ def build_import(
             "qty": _d(ln.qty),
             "price": _d(ln.price),
             "totalPrice": _d(ln.total),
-            "currency": "142",
+            "currency": cny(),
             "country": customs_country(ln.origin_country),
         }
         for i, ln in enumerate(order.lines, 1)
@@ -292,7 +292,7 @@ def build_import(
         "payerName": b.name,
         "telephone": b.phone,
         "amountPaid": _d(paid),
-        "currency": "142",
+        "currency": cny(),
         "payTime": ceb_time(order.paid_at),
     }
     conv = order.conveyance
@@ -307,7 +307,7 @@ def build_import(
         "orderNo": order.order_no,
         "freight": _d(order.freight),
         "insuredFee": _d(order.insured_fee),
-        "currency": "142",
+        "currency": cny(),
         "weight": _d(order.gross_weight),
         "packNo": 1,
         "goodsInfo": "; ".join(ln.name for ln in order.lines)[:200],
@@ -348,10 +348,10 @@ def build_import(
         "voyageNo": None if bonded else conv.voyage_no,
         "billNo": None if bonded else conv.bill_no,
         "loctNo": order.loct_no,
-        "country": "142" if bonded else customs_country(order.country),
+        "country": china() if bonded else customs_country(order.country),
         "freight": _d(order.freight),
         "insuredFee": _d(order.insured_fee),
-        "currency": "142",
+        "currency": cny(),
         "wrapType": order.wrap_type,
         "packNo": 1,
         "grossWeight": _d(order.gross_weight),
@@ -368,7 +368,7 @@ def build_import(
             "gmodel": ln.gmodel,
             "barCode": ln.barcode,
             "country": customs_country(ln.origin_country),
-            "currency": "142",
+            "currency": cny(),
             "qty": _d(ln.qty),
             "unit": ln.unit,
             "qty1": _d(ln.qty1 if ln.qty1 is not None else ln.qty),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ponte.customs.china.codes import return_trade_mode
 from ponte.customs.china.declare import BEIJING, _d, _transfer, ceb_time, guid_for
 from ponte.customs.china.orders import CustomsOrder, Party, Transfer
 
@@ -219,7 +220,7 @@ def export_return(
         "logisticsName": order.logistics.name,
         "coElNo": order.order_no[:30],
         "invtNo": invt_no,
-        "tradeMode": "1261" if order.trade_mode in ("1210", "1239") else "9661",
+        "tradeMode": return_trade_mode(order.trade_mode),
         "agentCode": order.agent.code,
         "agentName": order.agent.name,
         "billNo": c.bill_no or "",

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from ponte.customs.china.codes import china
 from ponte.errors import Violation
 
 ZERO = Decimal(0)
@@ -169,9 +170,13 @@ def message_rules(code: str, data: dict[str, Any]) -> list[Violation]:
                             "for bonded import",
                             out,
                         )
-                    if head.get("country") not in (None, "142"):
+                    if head.get("country") not in (None, china()):
                         out.append(
-                            Violation(f"{path}/country", "bonded-country", "must be 142 for bonded import")
+                            Violation(
+                                f"{path}/country",
+                                "bonded-country",
+                                f"must be {china()} (China) for bonded import",
+                            )
                         )
                 assure = head.get("assureCode")
                 if assure and assure not in (

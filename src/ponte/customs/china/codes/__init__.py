@@ -79,3 +79,31 @@ def iso_country(code: str) -> str | None:
 @cache
 def _load_codes(name: str) -> dict[str, Any]:
     return _load(f"{name}.yaml")["codes"]  # type: ignore[no-any-return]
+
+
+@cache
+def _return_modes() -> dict[str, str]:
+    return {str(k): str(v) for k, v in _load("small.yaml")["returnTradeModeFor"].items()}
+
+
+def return_trade_mode(trade_mode: str, field: str = "tradeMode") -> str:
+    """The export-return trade mode (9661 general, 1261 special area) for an order's trade mode."""
+    found = _return_modes().get(trade_mode)
+    if found is None:
+        raise ValidationError(
+            f"trade mode {trade_mode!r} has no export-return trade mode",
+            field=field,
+            rule="return-trade-mode",
+        )
+    return str(found)
+
+
+@cache
+def china() -> str:
+    """China's own code in the customs country list (also the CNY currency code: both are 142)."""
+    return customs_country("CN")
+
+
+@cache
+def cny() -> str:
+    return customs_currency("CNY")
