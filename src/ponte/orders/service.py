@@ -10,7 +10,6 @@ from ponte.errors import ConflictError, ValidationError
 from ponte.ids import new_id
 from ponte.orders.intake import OrderIn, buyer_tax_id, check_order
 from ponte.store.commerce import Buyer, Order, OrderEvent, OrderLine
-from ponte.store.crypto import cipher
 from ponte.store.db import UnitOfWork
 from ponte.store.repositories import BuyerRepository, OrderRepository, ProductRepository
 
@@ -80,11 +79,11 @@ def _buyer_for(uow: UnitOfWork, tenant_id: str, order_in: OrderIn, at: datetime)
     """The returning buyer with this tax ID, or a new one (found by blind index, not plaintext)."""
     buyers = BuyerRepository(uow.session, tenant_id)
     data = order_in.buyer
-    index = cipher().blind_index(f"{data.address.country.upper()}:{buyer_tax_id(data).number}")
+    checked = buyer_tax_id(data)
+    index = Buyer.index_for(data.address.country, checked.number)
     existing = buyers.by_tax_id_index(index)
     if existing is not None:
         return existing
-    checked = buyer_tax_id(data)
     return buyers.add(
         Buyer(
             id=new_id("byr"),

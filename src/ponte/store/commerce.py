@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ponte.store.crypto import cipher
 from ponte.store.db import Base
 from ponte.store.types import Amount, Encrypted, UtcDateTime
 
@@ -68,6 +69,11 @@ class Buyer(Base):
     address: Mapped[str] = mapped_column(Encrypted())  # JSON document, encrypted whole
     region: Mapped[str | None] = mapped_column(String(10), nullable=True)  # ISO 3166-2, not personal
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    @staticmethod
+    def index_for(country: str, tax_id: str) -> str:
+        """The blind index of a (country, compact tax ID): how a returning buyer is found."""
+        return cipher().blind_index(f"{country.upper()}:{tax_id}")
 
 
 class Order(Base):

@@ -19,7 +19,6 @@ from sqlalchemy import insert
 from ponte.security import ALL_TENANT_SCOPES
 from ponte.simulate.core import Tables
 from ponte.store.commerce import Booth, Buyer, Order, OrderEvent, OrderLine, Product
-from ponte.store.crypto import cipher
 from ponte.store.db import Database
 from ponte.store.repositories import ApiKeyRepository, TenantRepository
 from ponte.store.tenancy import Tenant
@@ -56,7 +55,6 @@ def load_corpus(
 ) -> LoadedCorpus:
     """Load every table; all or nothing."""
     now = datetime.now(UTC)
-    index = cipher().blind_index
     keys: dict[str, str] = {}
     counts: dict[str, int] = {}
     with database.unit_of_work() as uow:
@@ -121,7 +119,7 @@ def load_corpus(
                     "name": r["name"],
                     "tax_id_kind": r["tax_id_kind"],
                     "tax_id": r["tax_id"],
-                    "tax_id_index": index(f"{r['country']}:{r['tax_id']}"),
+                    "tax_id_index": Buyer.index_for(r["country"], r["tax_id"]),
                     "phone": r["phone"],
                     "email": None,
                     "address": json.dumps(
