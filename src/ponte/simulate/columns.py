@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import yaml
+
+from ponte import package_data
 
 DIGITS = np.frombuffer(b"0123456789", dtype=np.uint8)
 
 
-@cache
 def load_data(name: str) -> dict[str, Any]:
-    text = resources.files("ponte.simulate").joinpath("data").joinpath(name).read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
-    assert isinstance(data, dict)
-    return data
+    return package_data.load_yaml("ponte.simulate", name)
 
 
 def ascii_strings(chars: np.ndarray) -> pa.StringArray:
