@@ -36,16 +36,16 @@ import uvloop
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from ponte.ids import new_id
+from ponte.accounts.core import ALL_TENANT_SCOPES
+from ponte.accounts.store import ApiKeyRepository, TenantRepository
+from ponte.catalog.store import Booth, Product
+from ponte.kernel.ids import new_id
 from ponte.live.offers import OfferTerms
 from ponte.live.sessions import Visit
-from ponte.security import ALL_TENANT_SCOPES
-from ponte.store.commerce import Booth, Product
-from ponte.store.db import Database
-from ponte.store.live_ledger import reconcile
-from ponte.store.live_repository import LiveRepository
-from ponte.store.migrate import upgrade
-from ponte.store.repositories import ApiKeyRepository, TenantRepository
+from ponte.live.store.ledger import reconcile
+from ponte.live.store.repository import LiveRepository
+from ponte.platform.db import Database
+from ponte.platform.migrate import upgrade
 
 
 def fresh_database(server_url: str) -> tuple[str, str]:
@@ -149,8 +149,8 @@ def bare_decrement(url: str, seconds: float, clients: int) -> float:
 
 async def batched_purchases(url: str, tenant_id: str, offer_id: str, seconds: float, buyers: int) -> float:
     """The purchase statement through the group-commit batcher, without the web framework."""
-    from ponte.store.live_pg import AsyncPurchaseBatcher
-    from ponte.store.live_stock import load_offer, prepare
+    from ponte.live.store.pg_batcher import AsyncPurchaseBatcher
+    from ponte.live.store.stock_sql import load_offer, prepare
 
     db = Database(url)
     offer = load_offer(db, tenant_id, offer_id)

@@ -17,7 +17,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from ponte import pipeline
+from ponte.batch import pipeline
 from ponte.simulate import simulate, write
 
 

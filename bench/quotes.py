@@ -209,11 +209,11 @@ def http(seconds: float, rate: float, workers: int) -> tuple[float, list[float],
 
 def _issue_key(env: dict[str, str]) -> str:
     code = (
-        "from ponte.settings import get_settings\n"
-        "from ponte.store.db import Database\n"
-        "from ponte.store.repositories import ApiKeyRepository, TenantRepository\n"
+        "from ponte.platform.settings import get_settings\n"
+        "from ponte import schema\nfrom ponte.platform.db import Database\n"
+        "from ponte.accounts.store import ApiKeyRepository, TenantRepository\n"
         "db = Database(get_settings().database_url)\n"
-        "db.create_all()\n"
+        "schema.create_all(db.engine)\n"
         "with db.unit_of_work() as uow:\n"
         "    t = TenantRepository(uow.session).add('Bench', 'bench', 'seller', 'CN')\n"
         "    _, key = ApiKeyRepository(uow.session).issue(t.id, 'bench', ['quotes:read'])\n"

@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from factories import Tenants, seed_tenants
-from ponte.store.crypto import configure as configure_crypto
-from ponte.store.db import Base, Database
+from ponte import schema
+from ponte.platform.crypto import configure as configure_crypto
+from ponte.platform.db import Base, Database
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 POSTGRES_URL = os.environ.get("PONTE_TEST_POSTGRES_URL")
@@ -60,7 +61,7 @@ def postgres_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def _postgres_schema(postgres_url: str) -> str:
-    from ponte.store.migrate import upgrade
+    from ponte.platform.migrate import upgrade
 
     upgrade(postgres_url)
     return postgres_url
@@ -71,7 +72,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     """An empty database with every table, on each backend."""
     if request.param == "sqlite":
         db = Database(f"sqlite:///{tmp_path / 'ponte.db'}")
-        db.create_all()
+        schema.create_all(db.engine)
         yield db
         db.dispose()
         return
@@ -89,7 +90,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 @pytest.fixture
 def sqlite_database(tmp_path: Path) -> Iterator[Database]:
     db = Database(f"sqlite:///{tmp_path / 'ponte.db'}")
-    db.create_all()
+    schema.create_all(db.engine)
     yield db
     db.dispose()
 
@@ -106,7 +107,7 @@ def api(database: Database):  # type: ignore[no-untyped-def]
 
     from ponte.api.app import attach, create_api
     from ponte.api.deps import KeyCache
-    from ponte.settings import Settings
+    from ponte.platform.settings import Settings
 
     app = create_api()
     attach(app, Settings(database_url=database.url), database, KeyCache())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ponte.store.db import Database
+from ponte.platform.db import Database
 
 
 def product_payload(sku: str = "LIP-001", **overrides: Any) -> dict[str, Any]:
@@ -70,8 +70,8 @@ class Tenants:
 
 
 def seed_tenants(database: Database) -> Tenants:
-    from ponte.security import ALL_TENANT_SCOPES
-    from ponte.store.repositories import ApiKeyRepository, TenantRepository
+    from ponte.accounts.core import ALL_TENANT_SCOPES
+    from ponte.accounts.store import ApiKeyRepository, TenantRepository
 
     with database.unit_of_work() as uow:
         tenants, keys = TenantRepository(uow.session), ApiKeyRepository(uow.session)

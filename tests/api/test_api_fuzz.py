@@ -15,10 +15,11 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
+from ponte import schema as ponte_schema
 from ponte.api.app import attach, create_api
 from ponte.api.deps import KeyCache
-from ponte.settings import Settings
-from ponte.store.db import Database
+from ponte.platform.db import Database
+from ponte.platform.settings import Settings
 
 
 def _seeded_api():  # type: ignore[no-untyped-def]
@@ -27,7 +28,7 @@ def _seeded_api():  # type: ignore[no-untyped-def]
 
     path = Path(tempfile.mkdtemp(prefix="ponte-fuzz-")) / "ponte.db"
     database = Database(f"sqlite:///{path}")
-    database.create_all()
+    ponte_schema.create_all(database.engine)
     tenants = seed_tenants(database)
     app = create_api()
     attach(app, Settings(database_url=database.url), database, KeyCache())

@@ -64,8 +64,8 @@ def live_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     import uvicorn
 
     from ponte.api.app import create_app
-    from ponte.settings import Settings
-    from ponte.store.db import Database
+    from ponte.platform.db import Database
+    from ponte.platform.settings import Settings
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'ponte.db'}"
     database = Database(url)

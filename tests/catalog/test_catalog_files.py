@@ -10,7 +10,7 @@ import pytest
 from ponte.catalog import csv_io
 from ponte.catalog.hs_suggest import detect_language, suggest
 from ponte.catalog.translations import localize, missing
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 HERE = Path(__file__).parent
 HEADER = ",".join(csv_io.COLUMNS)

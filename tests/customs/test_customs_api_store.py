@@ -5,9 +5,9 @@ import json
 import sqlalchemy as sa
 from customs_factory import make_order
 
-import ponte.store.customs  # noqa: F401 - registers the customs tables
-from ponte.customs.simulator import Simulator
-from ponte.store.migrate import upgrade
+import ponte.customs.store  # noqa: F401 - registers the customs tables
+from ponte.customs.adapters.eport_simulator import Simulator
+from ponte.platform.migrate import upgrade
 
 
 def _order(seed: int, direction: str = "import", mode: str = "9610") -> dict:

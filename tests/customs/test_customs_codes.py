@@ -1,7 +1,7 @@
 import pytest
 
 from ponte.customs.china.codes import china, cny, code_list, customs_country, return_trade_mode
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 
 def test_every_trade_mode_has_a_return_mode_from_the_return_list() -> None:

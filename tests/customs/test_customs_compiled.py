@@ -13,7 +13,7 @@ from ponte.customs.china.build import XML_DECL, _attr, build, escape, text
 from ponte.customs.china.declare import build_order
 from ponte.customs.china.fields import _lexical, check_value, make_fast, validate_fields
 from ponte.customs.china.spec import NS, Item, MessageSpec, get_spec
-from ponte.errors import Violation
+from ponte.kernel.errors import Violation
 
 
 def _walk(items, names, data, path, out, strict_names) -> None:  # type: ignore[no-untyped-def]

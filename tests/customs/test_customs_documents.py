@@ -7,7 +7,7 @@ from customs_factory import make_order
 
 from ponte.customs.documents.h7 import h7_dataset
 from ponte.customs.documents.pdf import cn23, commercial_invoice, language_for
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 
 def _rate(amount: Decimal, currency: str, day) -> Decimal:

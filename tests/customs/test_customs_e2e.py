@@ -8,18 +8,18 @@ from pathlib import Path
 
 from customs_factory import NOW, TRANSFER, make_order
 
+from ponte.customs.adapters.transport import FileDropTransport, FileOutbox, OutboxEntry, collect, flush
 from ponte.customs.china.build import build
 from ponte.customs.china.declare import build_order
 from ponte.customs.china.receipts import fold
 from ponte.customs.china.rules import records
-from ponte.customs.transport import FileDropTransport, FileOutbox, OutboxEntry, collect, flush
 
 KEYS = {"311": "orderNo", "411": "payTransactionId", "511": "logisticsNo", "621": "copNo"}
 
 
 def _tick(root: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "ponte.customs.simulator", str(root), "--once"],
+        [sys.executable, "-m", "ponte.customs.adapters.eport_simulator", str(root), "--once"],
         check=True,
         capture_output=True,
         timeout=60,

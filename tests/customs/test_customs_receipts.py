@@ -11,7 +11,7 @@ from ponte.customs.china.parse import parse
 from ponte.customs.china.receipts import LANGS, fold, parse_receipt, status_info
 from ponte.customs.china.specgen import generate
 from ponte.customs.china.validate import check_bytes
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 DESCRIPTIONS = Path(__file__).parents[2] / "src" / "ponte" / "customs" / "china" / "descriptions"
 

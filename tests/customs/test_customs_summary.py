@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 from customs_factory import NOW, TRANSFER, make_order
 
+from ponte import schema
+from ponte.accounts.store import TenantRepository
 from ponte.customs import service
 from ponte.customs.china import followups
 from ponte.customs.china.build import build
 from ponte.customs.china.receipts import parse_receipt
 from ponte.customs.china.signer import SoftwareSigner, demo_credentials
-from ponte.store.customs import CustomsRepository
-from ponte.store.db import Database
-from ponte.store.repositories import TenantRepository
+from ponte.customs.store import CustomsRepository
+from ponte.platform.db import Database
 
 GUID = "6F1C2B1E-3D4A-4B5C-8D6E-7F8091A2B3C4"
 
@@ -20,7 +21,7 @@ GUID = "6F1C2B1E-3D4A-4B5C-8D6E-7F8091A2B3C4"
 @pytest.fixture()
 def store(tmp_path):  # type: ignore[no-untyped-def]
     database = Database(f"sqlite:///{tmp_path / 'c.db'}")
-    database.create_all()
+    schema.create_all(database.engine)
     with database.unit_of_work() as uow:
         tenants = TenantRepository(uow.session)
         a = tenants.add("Glow", "glow", "seller", "CN").id

@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from ponte.duties import default_rules, parse_request, quote
-from ponte.errors import PonteError
+from ponte.kernel.errors import PonteError
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Any) -> pytest.Collector | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ponte.store.repositories import ApiKeyRepository
+from ponte.accounts.store import ApiKeyRepository
 
 REQ = {
     "destination": "MX",

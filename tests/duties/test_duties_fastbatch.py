@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from ponte.duties import default_rules, parse_request, quote
 from ponte.duties.batch import quote_table, row_request
 from ponte.duties.fastbatch import REGIMES, TREATMENTS, fast_quote, plan_for
-from ponte.errors import PonteError
+from ponte.kernel.errors import PonteError
 
 RULES = default_rules()
 

@@ -14,7 +14,7 @@ def test_no_key_is_401_and_missing_scope_is_403(api, tenants, database) -> None:
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"][0]["field"] == "authorization"
-    from ponte.store.repositories import ApiKeyRepository
+    from ponte.accounts.store import ApiKeyRepository
 
     with database.unit_of_work() as uow:
         _, read_only = ApiKeyRepository(uow.session).issue(tenants.a, "ro", ["catalog:read"])

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from ponte.store.db import Database
+from ponte.platform.db import Database
 
 
 def ponte(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:

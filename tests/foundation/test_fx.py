@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from ponte.errors import ValidationError
-from ponte.money import Money
+from ponte.kernel.errors import ValidationError
+from ponte.kernel.money import Money
 from ponte.reference.fx import EcbTable, FxConverter, MissingRateError, OfficialRateTable, default_converter
 
 

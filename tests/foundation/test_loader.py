@@ -2,11 +2,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from ponte.accounts.store import ApiKeyRepository
+from ponte.orders.store import Buyer, Order, OrderLine, OrderRepository
+from ponte.platform.db import Database
 from ponte.simulate.core import simulate
-from ponte.store.commerce import Buyer, Order, OrderLine
-from ponte.store.db import Database
-from ponte.store.loader import load_corpus
-from ponte.store.repositories import ApiKeyRepository, OrderRepository
+from ponte.simulate.load import load_corpus
 
 
 def test_corpus_loads_whole_and_every_key_sees_only_its_tenant(database: Database) -> None:

@@ -1,6 +1,6 @@
 import logging
 
-from ponte.logging import MaskingFormatter, mask_text
+from ponte.platform.logging import MaskingFormatter, mask_text
 
 
 def test_personal_data_is_masked_before_it_is_written() -> None:

@@ -4,8 +4,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ponte.errors import ValidationError
-from ponte.money import ROUND_HALF_EVEN, ROUND_HALF_UP, CurrencyMismatch, Money, UnknownCurrency, minor_units
+from ponte.kernel.errors import ValidationError
+from ponte.kernel.money import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    CurrencyMismatch,
+    Money,
+    UnknownCurrency,
+    minor_units,
+)
 
 CURRENCIES = ["CNY", "BRL", "MXN", "CLP", "COP", "PEN", "ARS", "EUR", "USD", "MOP", "KWD", "JPY"]
 amounts = st.decimals(min_value=Decimal("-1e9"), max_value=Decimal("1e9"), allow_nan=False, places=4)

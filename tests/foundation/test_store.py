@@ -8,13 +8,13 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 from factories import order_payload, product_payload
-from ponte.errors import ValidationError
+from ponte.catalog.store import Product, ProductRepository
+from ponte.kernel.errors import ValidationError
 from ponte.orders.intake import OrderIn
 from ponte.orders.service import place_order
-from ponte.store.commerce import Buyer, Product
-from ponte.store.db import Base, Database
-from ponte.store.migrate import upgrade
-from ponte.store.repositories import OrderRepository, ProductRepository
+from ponte.orders.store import Buyer, OrderRepository
+from ponte.platform.db import Base, Database
+from ponte.platform.migrate import upgrade
 
 AT = datetime(2026, 11, 11, 4, 0, tzinfo=UTC)
 
@@ -43,7 +43,7 @@ def test_migrations_build_exactly_the_models(tmp_path) -> None:  # type: ignore[
     url = f"sqlite:///{tmp_path / 'm.db'}"
     upgrade(url)
     db = Database(url)
-    from ponte.store import models  # noqa: F401
+    from ponte import schema as models  # noqa: F401
 
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -113,7 +113,7 @@ def test_bad_tax_id_and_postal_code_are_named(database: Database, tenants) -> No
 
 
 def test_a_nested_transaction_rolls_back_alone_on_sqlite(sqlite_database: Database) -> None:
-    from ponte.store.repositories import TenantRepository
+    from ponte.accounts.store import TenantRepository
 
     with sqlite_database.unit_of_work() as uow:
         repo = TenantRepository(uow.session)

@@ -8,13 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from ponte.ids import new_id
+from ponte.catalog.store import Booth, Product
+from ponte.kernel.ids import new_id
 from ponte.live.offers import OfferTerms
 from ponte.live.sessions import Visit
-from ponte.store.commerce import Booth, Product
-from ponte.store.db import Database
-from ponte.store.live_repository import LiveRepository
-from ponte.store.live_stock import OfferSnapshot, load_offer
+from ponte.live.store.repository import LiveRepository
+from ponte.live.store.stock_sql import OfferSnapshot, load_offer
+from ponte.platform.db import Database
 
 NOW = datetime(2026, 11, 11, 12, 0, tzinfo=UTC)
 

@@ -6,9 +6,9 @@ from fastapi.testclient import TestClient
 
 from conftest import NOW
 from ponte.api.app import create_app
-from ponte.settings import Settings
-from ponte.store.live_repository import LiveRepository
-from ponte.store.live_stock import purchase
+from ponte.live.store.repository import LiveRepository
+from ponte.live.store.stock_sql import purchase
+from ponte.platform.settings import Settings
 
 
 def test_wall_shows_pinned_offer_and_figures(stage, tenants) -> None:  # type: ignore[no-untyped-def]

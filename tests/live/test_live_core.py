@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ponte.errors import ConflictError, ValidationError
+from ponte.kernel.errors import ConflictError, ValidationError
 from ponte.live.offers import OfferTerms, bucket_order, check_purchase, check_terms, countdown, split_stock
 from ponte.live.sessions import (
     OfferStock,

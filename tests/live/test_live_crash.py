@@ -12,16 +12,16 @@ import pytest
 from sqlalchemy import text
 
 from conftest import NOW
-from ponte.store.live_ledger import reconcile, release
-from ponte.store.live_stock import purchase
+from ponte.live.store.ledger import reconcile, release
+from ponte.live.store.stock_sql import purchase
 
 CHILD = textwrap.dedent(
     """
     import sys, threading
     from datetime import datetime
-    from ponte.store.db import Database
-    from ponte.store.live_pg import PurchaseBatcher
-    from ponte.store.live_stock import finish, load_offer, prepare
+    from ponte.platform.db import Database
+    from ponte.live.store.pg_batcher import PurchaseBatcher
+    from ponte.live.store.stock_sql import finish, load_offer, prepare
     url, tenant, offer_id, now = sys.argv[1:5]
     db = Database(url)
     offer = load_offer(db, tenant, offer_id)

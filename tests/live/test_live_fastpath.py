@@ -12,7 +12,7 @@ def app_client(database):  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
     from ponte.api.app import create_app
-    from ponte.settings import Settings
+    from ponte.platform.settings import Settings
 
     app = create_app(Settings(database_url=database.url), database)
     with TestClient(app, raise_server_exceptions=False) as client:

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 
 from conftest import NOW
-from ponte.errors import ConflictError, PonteError, ValidationError
-from ponte.store.live_ledger import reconcile, release
-from ponte.store.live_stock import OverLimit, SoldOut, purchase
+from ponte.kernel.errors import ConflictError, PonteError, ValidationError
+from ponte.live.store.ledger import reconcile, release
+from ponte.live.store.stock_sql import OverLimit, SoldOut, purchase
 
 
 def test_purchase_takes_stock_and_balances(stage) -> None:  # type: ignore[no-untyped-def]
@@ -131,8 +131,8 @@ def test_concurrent_repeats_of_one_key_create_one_reservation(stage) -> None:  #
 
 @pytest.mark.parametrize("database", ["postgresql"], indirect=True)  # the PostgreSQL hot path
 def test_batched_purchases_on_postgresql_take_exactly_the_stock(stage) -> None:  # type: ignore[no-untyped-def]
-    from ponte.store.live_pg import PurchaseBatcher
-    from ponte.store.live_stock import finish, prepare
+    from ponte.live.store.pg_batcher import PurchaseBatcher
+    from ponte.live.store.stock_sql import finish, prepare
 
     offer = stage.offer(cap=150, limit=2, buckets=4)
     batcher = PurchaseBatcher(stage.database.url, max_batch=32)

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ponte.errors import ConflictError, ValidationError
+from ponte.kernel.errors import ConflictError, ValidationError
 from ponte.logistics.awb import AwbNumber, AwbStock, StockRange, airlines, check_digit, check_house_number
 
 

@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 
 from typer.testing import CliRunner
 
+from ponte import schema
 from ponte.cli import app
 
 CSV = """subject,id,code,at,location,source
@@ -41,15 +42,15 @@ def test_track_bad_input_exits_2_naming_the_field(tmp_path):
 
 
 def test_track_from_database(tmp_path, monkeypatch):
+    from ponte.accounts.store import TenantRepository
+    from ponte.logistics.store.shipments import TrackingRepository
     from ponte.logistics.tracking import TrackingEvent
-    from ponte.settings import get_settings
-    from ponte.store.db import Database
-    from ponte.store.logistics import TrackingRepository
-    from ponte.store.repositories import TenantRepository
+    from ponte.platform.db import Database
+    from ponte.platform.settings import get_settings
 
     url = f"sqlite:///{tmp_path / 'p.db'}"
     db = Database(url)
-    db.create_all()
+    schema.create_all(db.engine)
     at = datetime(2026, 3, 3, 2, tzinfo=UTC)
     with db.unit_of_work() as uow:
         t = TenantRepository(uow.session).add("Beleza", "beleza", "seller", "CN")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.logistics.consolidation import check_plan, consolidate
 from ponte.logistics.network import sample_flights
 from ponte.logistics.parcels import Parcel, ParcelBatch

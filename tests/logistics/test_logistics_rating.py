@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.logistics.rating import (
     DIVISOR_EXPRESS,
     Piece,

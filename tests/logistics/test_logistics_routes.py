@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.logistics.network import min_connection, sample_flights
 from ponte.logistics.routes import Demand, allocate, cheapest, earliest_arrival
 

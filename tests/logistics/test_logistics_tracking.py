@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.logistics.awb import AwbNumber
 from ponte.logistics.network import sample_flights
 from ponte.logistics.onerecord import ExportConsolidation, ExportPiece, ExportShipment, export_consolidation

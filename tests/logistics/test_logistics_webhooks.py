@@ -19,10 +19,10 @@ import pytest
 from typer.testing import CliRunner
 
 from ponte.cli import app as cli_app
+from ponte.logistics.store.shipments import TrackingRepository
+from ponte.logistics.store.webhooks import RetryPolicy, WebhookRepository, deliver_due
 from ponte.logistics.tracking import TrackingEvent
-from ponte.store.db import Database
-from ponte.store.logistics import TrackingRepository
-from ponte.store.logistics_webhooks import RetryPolicy, WebhookRepository, deliver_due
+from ponte.platform.db import Database
 
 T0 = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
 
@@ -200,7 +200,7 @@ def test_backoff_grows_geometrically() -> None:
 
 
 def test_ponte_track_deliver_webhooks(database, tenants, receiver, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from ponte.settings import get_settings
+    from ponte.platform.settings import get_settings
 
     sqlite_database = database
     _subscribe(sqlite_database, tenants.a, receiver.url(), ["*"], "x" * 20)

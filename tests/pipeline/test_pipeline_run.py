@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
-from ponte import pipeline
+from ponte.batch import pipeline
 from ponte.cli import app
 from ponte.customs.china.signer import demo_credentials
 from ponte.simulate import simulate, write
@@ -68,7 +68,7 @@ def test_every_order_gets_one_quote_row(corpus: Path, done: Path) -> None:
 
 
 def pipeline_steps_fulfilment() -> dict[str, str]:
-    from ponte.pipeline_steps import FULFILMENT
+    from ponte.batch.steps import FULFILMENT
 
     return FULFILMENT
 

@@ -1,6 +1,6 @@
 import pytest
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.reference import china_codes, hs
 
 

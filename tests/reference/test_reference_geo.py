@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.reference import airports, countries, currencies, markets
 
 

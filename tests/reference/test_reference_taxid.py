@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 from stdnum.br import cpf
 from stdnum.cl import rut
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.reference.taxid import SCHEMES, is_valid, validate_for_country, validate_tax_id
 
 VALID = {

@@ -33,7 +33,7 @@ def test_csv_output(tmp_path):
 
 
 def test_bad_format_is_refused_naming_the_field(tmp_path):
-    from ponte.errors import ValidationError
+    from ponte.kernel.errors import ValidationError
 
     result = CliRunner().invoke(app, ["--orders", "10", "--out", str(tmp_path / "o.xlsx")])
     assert isinstance(result.exception, ValidationError) and result.exception.field == "out"

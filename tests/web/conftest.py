@@ -8,8 +8,8 @@ from console_data import Park, seed
 from fastapi.testclient import TestClient
 
 from ponte.api.app import create_app
-from ponte.settings import Settings
-from ponte.store.db import Database
+from ponte.platform.db import Database
+from ponte.platform.settings import Settings
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ponte.ids import new_id
+from ponte import schema
+from ponte.accounts.core import ALL_TENANT_SCOPES
+from ponte.accounts.store import ApiKeyRepository, TenantRepository
+from ponte.catalog.store import Booth, Product, ProductRepository
+from ponte.kernel.ids import new_id
 from ponte.orders.intake import OrderIn
 from ponte.orders.service import place_order
-from ponte.security import ALL_TENANT_SCOPES
-from ponte.store.commerce import Booth, Product
-from ponte.store.db import Database
-from ponte.store.repositories import ApiKeyRepository, ProductRepository, TenantRepository
+from ponte.platform.db import Database
 
 LANGS = ["zh-CN", "en", "pt-BR", "es"]
 T0 = datetime(2026, 9, 1, 10, 0, tzinfo=UTC)
@@ -83,7 +84,7 @@ def product(sku: str, price: str, category: str) -> Product:
 
 
 def seed(database: Database, orders_per_seller: int = 30) -> Park:
-    database.create_all()
+    schema.create_all(database.engine)
     with database.unit_of_work() as uow:
         tenants = TenantRepository(uow.session)
         operator = tenants.add("Qianhai Park", "demo-park", "operator", "CN")

@@ -6,7 +6,7 @@ from console_data import sign_in
 from fastapi.testclient import TestClient
 
 from ponte.api.app import create_app
-from ponte.settings import Settings
+from ponte.platform.settings import Settings
 
 
 def test_pages_need_a_sign_in(client: TestClient) -> None:

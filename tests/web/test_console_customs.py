@@ -15,14 +15,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "customs"))
 from customs_factory import NOW, TRANSFER, make_order
 
 from ponte.customs import service
+from ponte.customs.adapters.eport_simulator import Simulator
+from ponte.customs.adapters.transport import FileDropTransport
 from ponte.customs.china.build import build
 from ponte.customs.china.declare import build_order
 from ponte.customs.china.receipts import status_info
 from ponte.customs.china.signer import SoftwareSigner, demo_credentials
-from ponte.customs.simulator import Simulator
-from ponte.customs.transport import FileDropTransport
-from ponte.store.customs import CustomsRepository
-from ponte.store.db import Database
+from ponte.customs.store import CustomsRepository
+from ponte.platform.db import Database
 from ponte.web.i18n import Locale
 from ponte.web.pages import customs as customs_pages
 

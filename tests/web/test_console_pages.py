@@ -8,7 +8,7 @@ import pytest
 from console_data import LANGS, sign_in
 from fastapi.testclient import TestClient
 
-from ponte.store.crypto import mask
+from ponte.platform.crypto import mask
 from ponte.web.i18n import Locale
 
 # A word of each page that must appear translated (message id -> the page that shows it).

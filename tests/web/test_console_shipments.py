@@ -188,7 +188,7 @@ def test_cursor_pages(client: TestClient, park, shipped, monkeypatch: pytest.Mon
 
 
 def test_a_key_without_logistics_scope_is_refused(client: TestClient, park, shipped, app_and_park) -> None:  # type: ignore[no-untyped-def]
-    from ponte.store.repositories import ApiKeyRepository
+    from ponte.accounts.store import ApiKeyRepository
 
     app, _ = app_and_park
     with app.state.database.unit_of_work() as uow:

@@ -12,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ponte import __version__
-from ponte import logging as ponte_logging
 from ponte.api import problems
 from ponte.api.deps import KeyCache
 from ponte.api.routers.live_buy import FastPurchases
-from ponte.settings import Settings, get_settings
-from ponte.store.db import Database
+from ponte.platform import logging as ponte_logging
+from ponte.platform.db import Database
+from ponte.platform.settings import Settings, get_settings
 
 log = logging.getLogger("ponte.http")
 

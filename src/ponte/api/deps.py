@@ -16,10 +16,10 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from ponte.errors import PermissionDenied, PonteError
-from ponte.security import Principal
-from ponte.store.db import Database, UnitOfWork
-from ponte.store.repositories import ApiKeyRepository
+from ponte.accounts.core import Principal
+from ponte.accounts.store import ApiKeyRepository
+from ponte.kernel.errors import PermissionDenied, PonteError
+from ponte.platform.db import Database, UnitOfWork
 
 
 class Unauthenticated(PonteError):

@@ -20,11 +20,11 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ponte.errors import ValidationError
-from ponte.security import Principal
-from ponte.store.db import Database, UnitOfWork
-from ponte.store.repositories import now
-from ponte.store.tenancy import IdempotencyRecord
+from ponte.accounts.core import Principal
+from ponte.kernel.clock import now
+from ponte.kernel.errors import ValidationError
+from ponte.platform.db import Database, UnitOfWork
+from ponte.platform.idempotency import IdempotencyRecord
 
 Handler = Callable[[UnitOfWork], tuple[int, Any]]
 

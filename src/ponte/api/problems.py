@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ponte.errors import PonteError
+from ponte.kernel.errors import PonteError
 
 log = logging.getLogger("ponte.api")
 

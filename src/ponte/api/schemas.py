@@ -8,7 +8,7 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer
 
-from ponte.store.crypto import mask
+from ponte.platform.crypto import mask
 
 DecimalStr = Annotated[Decimal, PlainSerializer(lambda d: str(d), return_type=str)]
 T = TypeVar("T")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ponte.errors import ValidationError
-from ponte.money import check_currency
+from ponte.kernel.errors import ValidationError
+from ponte.kernel.money import check_currency
 from ponte.reference import countries, hs
 
 COLUMNS = (

@@ -21,7 +21,7 @@ from importlib import resources
 import yaml
 from rapidfuzz import fuzz
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.reference import hs
 
 _STOP = {

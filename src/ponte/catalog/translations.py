@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 LANGUAGES = ("zh-CN", "en", "pt-BR", "es")
 # Portuguese and Spanish readers are served the sibling language before English.

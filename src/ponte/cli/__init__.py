@@ -8,7 +8,7 @@ import typer
 
 from ponte.cli import consolidate, db, declare, demo, process, quote, serve, simulate, track
 from ponte.cli.output import fail
-from ponte.errors import PonteError
+from ponte.kernel.errors import PonteError
 
 app = typer.Typer(
     name="ponte",

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from ponte.cli.output import emit_json, emit_table
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 COLUMNS = ("id", "weight_kg", "length_cm", "width_cm", "height_cm", "origin", "destination", "ready_at")
 

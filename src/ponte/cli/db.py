@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 
 from ponte.cli.output import console
-from ponte.settings import get_settings
-from ponte.store import migrate
+from ponte.platform import migrate
+from ponte.platform.settings import get_settings
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 

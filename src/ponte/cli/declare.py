@@ -21,7 +21,7 @@ from ponte.customs.china.orders import CustomsOrder, Transfer
 from ponte.customs.china.signer import SoftwareSigner, demo_credentials
 from ponte.customs.china.spec import get_spec
 from ponte.customs.china.validate import check_files, validate_set
-from ponte.errors import PonteError, ValidationError, Violation
+from ponte.kernel.errors import PonteError, ValidationError, Violation
 
 SIGNED_KINDS = {"621", "623", "625", "711", "603", "605", "607", "509", "701"}
 

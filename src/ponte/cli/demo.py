@@ -9,13 +9,13 @@ from typing import Annotated
 
 import typer
 
+from ponte.accounts.core import ALL_TENANT_SCOPES
+from ponte.accounts.store import ApiKeyRepository, TenantRepository
 from ponte.cli.output import console, emit_json, emit_table
-from ponte.errors import ConflictError, NotFoundError
-from ponte.security import ALL_TENANT_SCOPES
-from ponte.settings import get_settings
-from ponte.store import migrate
-from ponte.store.db import Database
-from ponte.store.repositories import ApiKeyRepository, TenantRepository
+from ponte.kernel.errors import ConflictError, NotFoundError
+from ponte.platform import migrate
+from ponte.platform.db import Database
+from ponte.platform.settings import get_settings
 
 keys_app = typer.Typer(help="API keys of tenants.", no_args_is_help=True)
 KEYS_FILE = Path("var/demo-keys.json")
@@ -31,7 +31,7 @@ def demo(
 ) -> None:
     """Load the demo corpus (idempotent: an existing demo is kept)."""
     from ponte.simulate.core import simulate
-    from ponte.store.loader import load_corpus
+    from ponte.simulate.load import load_corpus
 
     url = get_settings().database_url
     migrate.upgrade(url)

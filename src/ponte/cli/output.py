@@ -11,7 +11,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ponte.errors import PonteError
+from ponte.kernel.errors import PonteError
 
 console = Console()
 errors = Console(stderr=True)

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from ponte.cli.output import emit_json, emit_table, fail
-from ponte.errors import PonteError, ValidationError
+from ponte.kernel.errors import PonteError, ValidationError
 
 
 def _days(values: list[str]) -> list[date] | None:
@@ -64,7 +64,7 @@ def process(
     Finished partitions are kept: run again after Ctrl-C and only the rest is done."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from ponte import pipeline
+    from ponte.batch import pipeline
 
     try:
         options = pipeline.Options(

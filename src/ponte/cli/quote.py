@@ -16,7 +16,7 @@ from typing import Any
 import typer
 
 from ponte.cli.output import emit_json, emit_table, fail
-from ponte.errors import PonteError, ValidationError
+from ponte.kernel.errors import PonteError, ValidationError
 
 
 def _fx() -> Any:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ponte.settings import get_settings
+from ponte.platform.settings import get_settings
 
 
 def serve(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from ponte.cli.output import emit_json, emit_table
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 if TYPE_CHECKING:
     from ponte.simulate.core import Tables
@@ -72,10 +72,10 @@ def simulate(
 
 def _load(tables: Tables, seed: int) -> dict[str, Any]:
     """Load as tenants `sim<seed>-NNN`; keys are not issued (use `ponte keys issue`)."""
-    from ponte.settings import get_settings
-    from ponte.store import migrate
-    from ponte.store.db import Database
-    from ponte.store.loader import load_corpus
+    from ponte.platform import migrate
+    from ponte.platform.db import Database
+    from ponte.platform.settings import get_settings
+    from ponte.simulate.load import load_corpus
 
     url = get_settings().database_url
     migrate.upgrade(url)

@@ -11,7 +11,7 @@ from typing import Any
 import typer
 
 from ponte.cli.output import emit_json, emit_table, fail
-from ponte.errors import NotFoundError, PonteError, ValidationError, Violation
+from ponte.kernel.errors import NotFoundError, PonteError, ValidationError, Violation
 
 COLUMNS = ("subject", "id", "code", "at", "location")
 _INDEX = re.compile(r"^events\[(\d+)\]")
@@ -97,10 +97,10 @@ def timeline_from_csv(ref: str, path: Path) -> dict[str, Any]:
 
 
 def timeline_from_database(ref: str, tenant: str) -> dict[str, Any]:
-    from ponte.settings import get_settings
-    from ponte.store.db import Database
-    from ponte.store.logistics import timeline
-    from ponte.store.repositories import TenantRepository
+    from ponte.accounts.store import TenantRepository
+    from ponte.logistics.store.shipments import timeline
+    from ponte.platform.db import Database
+    from ponte.platform.settings import get_settings
 
     if not tenant:
         raise ValidationError("give --tenant SLUG (or --events FILE.csv)", field="tenant", rule="required")
@@ -117,9 +117,9 @@ def timeline_from_database(ref: str, tenant: str) -> dict[str, Any]:
 
 def deliver_webhooks(max_attempts: int) -> dict[str, Any]:
     """Send the webhook deliveries that are due (every tenant), once; run it from a timer or loop."""
-    from ponte.settings import get_settings
-    from ponte.store.db import Database
-    from ponte.store.logistics_webhooks import RetryPolicy, deliver_due
+    from ponte.logistics.store.webhooks import RetryPolicy, deliver_due
+    from ponte.platform.db import Database
+    from ponte.platform.settings import get_settings
 
     if max_attempts < 1:
         raise ValidationError("at least one attempt", field="max_attempts", rule="min 1")

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ponte.customs.adapters.transport import Transport
 from ponte.customs.china.build import build
 from ponte.customs.china.declare import build_order
 from ponte.customs.china.orders import CustomsOrder, Transfer
@@ -17,8 +18,7 @@ from ponte.customs.china.receipts import parse_receipt
 from ponte.customs.china.rules import records
 from ponte.customs.china.signer import Signer, SoftwareSigner, demo_credentials
 from ponte.customs.china.validate import ensure_valid, validate_message
-from ponte.customs.transport import Transport
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 SIGNED_KINDS = {"621", "623", "625", "711", "603", "605", "607", "509", "701"}
 RECEIPT_KEY = {

@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from ponte.duties.engine import FxSource, quote
 from ponte.duties.model import parse_request
 from ponte.duties.params import Rules, default_rules
-from ponte.errors import PonteError, ValidationError
+from ponte.kernel.errors import PonteError, ValidationError
 
 __all__ = ["OUTPUT_COLUMNS", "quote_table", "read_orders", "row_request", "write_results"]
 

@@ -19,8 +19,8 @@ from typing import Any, Protocol
 from ponte.duties import messages
 from ponte.duties.model import QuoteRequest
 from ponte.duties.params import Resolved, RuleNotInForce, Rules
-from ponte.errors import PonteError, ValidationError
-from ponte.money import minor_units
+from ponte.kernel.errors import PonteError, ValidationError
+from ponte.kernel.money import minor_units
 
 __all__ = ["Ctx", "FxSource", "Line", "Quote", "quote"]
 

@@ -27,7 +27,7 @@ from ponte.duties import fastregimes as xr
 from ponte.duties.engine import Ctx, FxSource
 from ponte.duties.model import parse_request
 from ponte.duties.params import Rules
-from ponte.money import minor_units
+from ponte.kernel.money import minor_units
 
 __all__ = ["CONTEXT", "FastResult", "Plan", "fast_quote", "plan_for"]
 

@@ -14,8 +14,8 @@ from typing import Any, Literal
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ponte.errors import ValidationError, Violation
-from ponte.money import check_currency, to_decimal
+from ponte.kernel.errors import ValidationError, Violation
+from ponte.kernel.money import check_currency, to_decimal
 
 __all__ = ["Buyer", "Item", "QuoteRequest", "Seller", "parse_request"]
 

@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from ponte.errors import PonteError
+from ponte.kernel.errors import PonteError
 
 __all__ = ["Parameter", "Reference", "Resolved", "RuleFileError", "RuleNotInForce", "Rules", "load_rules"]
 

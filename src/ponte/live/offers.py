@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from ponte.errors import ConflictError, ValidationError, Violation
+from ponte.kernel.errors import ConflictError, ValidationError, Violation
 
 MAX_QUANTITY_CAP = 1_000_000
 MAX_PER_BUYER = 1_000

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from ponte.errors import ValidationError, Violation
+from ponte.kernel.errors import ValidationError, Violation
 
 SESSION_STATES = ("scheduled", "live", "ended")
 _MOVES = {"scheduled": {"live", "ended"}, "live": {"ended"}, "ended": set()}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ponte import package_data
+from ponte.kernel import package_data
 
 
 def load_yaml(name: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ponte.errors import ConflictError, ValidationError
+from ponte.kernel.errors import ConflictError, ValidationError
 from ponte.logistics._data import load_yaml
 
 _AWB_RE = re.compile(r"^\s*(\d{3})[\s-]?(\d{7})(\d)\s*$")

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.logistics._data import load_yaml
 from ponte.logistics.uld import Flight, airport_timezone
 

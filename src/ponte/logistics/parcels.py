@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from ponte.errors import ValidationError, Violation
+from ponte.kernel.errors import ValidationError, Violation
 from ponte.logistics.uld import check_airport, segregation_classes, uld_types
 
 

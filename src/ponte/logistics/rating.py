@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
+from ponte.kernel.money import Money, check_currency, to_decimal
 from ponte.logistics._data import load_yaml
-from ponte.money import Money, check_currency, to_decimal
 
 DIVISOR_CARGO = 6000
 DIVISOR_EXPRESS = 5000

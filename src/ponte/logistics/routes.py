@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.logistics.network import min_connection
 from ponte.logistics.uld import Flight, check_airport, check_utc
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from ponte.errors import ValidationError, Violation
+from ponte.kernel.errors import ValidationError, Violation
 from ponte.logistics._data import load_csv
 from ponte.logistics.routes import Itinerary
 from ponte.logistics.uld import check_airport, check_utc

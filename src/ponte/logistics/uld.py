@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import airportsdata
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.logistics._data import load_yaml
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError as PydanticError
 
-from ponte.errors import ValidationError, Violation
+from ponte.kernel.errors import ValidationError, Violation
 from ponte.orders.intake import OrderIn
 
 COLUMNS = (

@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ponte.errors import ValidationError, Violation
-from ponte.money import check_currency
+from ponte.kernel.errors import ValidationError, Violation
+from ponte.kernel.money import check_currency
 from ponte.reference import countries, taxid
 
 Amount = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]

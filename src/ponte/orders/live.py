@@ -8,14 +8,14 @@ from typing import Any
 from pydantic import ValidationError as PydanticError
 from sqlalchemy import update
 
-from ponte.errors import ConflictError, ValidationError, Violation
+from ponte.kernel.errors import ConflictError, ValidationError, Violation
+from ponte.live.store.repository import LiveRepository
+from ponte.live.store.tables import Reservation
 from ponte.orders.intake import OrderIn
 from ponte.orders.service import place_order
 from ponte.orders.states import move
-from ponte.store.commerce import Order
-from ponte.store.db import UnitOfWork
-from ponte.store.live import Reservation
-from ponte.store.live_repository import LiveRepository
+from ponte.orders.store import Order
+from ponte.platform.db import UnitOfWork
 
 
 def pay_reservation(

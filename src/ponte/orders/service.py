@@ -6,12 +6,12 @@ import json
 from datetime import datetime
 from decimal import Decimal
 
-from ponte.errors import ConflictError, ValidationError
-from ponte.ids import new_id
+from ponte.catalog.store import ProductRepository
+from ponte.kernel.errors import ConflictError, ValidationError
+from ponte.kernel.ids import new_id
 from ponte.orders.intake import OrderIn, buyer_tax_id, check_order
-from ponte.store.commerce import Buyer, Order, OrderEvent, OrderLine
-from ponte.store.db import UnitOfWork
-from ponte.store.repositories import BuyerRepository, OrderRepository, ProductRepository
+from ponte.orders.store import Buyer, BuyerRepository, Order, OrderEvent, OrderLine, OrderRepository
+from ponte.platform.db import UnitOfWork
 
 ORDER_STATES = ("placed", "paid", "cancelled", "fulfilled", "returned")
 

@@ -11,10 +11,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ponte.errors import ConflictError, ValidationError
-from ponte.store.commerce import Order, OrderEvent
-from ponte.store.db import UnitOfWork
-from ponte.store.repositories import OrderRepository
+from ponte.kernel.errors import ConflictError, ValidationError
+from ponte.orders.store import Order, OrderEvent, OrderRepository
+from ponte.platform.db import UnitOfWork
 
 STATES = ("placed", "paid", "cancelled", "fulfilled", "returned")
 MOVES: dict[str, tuple[str, ...]] = {

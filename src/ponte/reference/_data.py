@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ponte import package_data
+from ponte.kernel import package_data
 
 #: Ponte's interface languages and the CLDR locale used for each.
 LANGUAGES: dict[str, str] = {"zh-CN": "zh_Hans_CN", "en": "en", "pt-BR": "pt_BR", "es": "es"}
@@ -12,7 +12,7 @@ LANGUAGES: dict[str, str] = {"zh-CN": "zh_Hans_CN", "en": "en", "pt-BR": "pt_BR"
 
 def check_language(lang: str, field: str = "lang") -> str:
     """Return a Ponte language tag (accepting ``zh``/``pt``/``zh_CN`` forms) or raise naming the field."""
-    from ponte.errors import ValidationError
+    from ponte.kernel.errors import ValidationError
 
     aliases = {"zh": "zh-CN", "zh_CN": "zh-CN", "zh-Hans": "zh-CN", "pt": "pt-BR", "pt_BR": "pt-BR"}
     tag = aliases.get(lang, lang)

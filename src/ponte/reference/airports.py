@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import airportsdata
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 __all__ = ["Airport", "airport", "airports_in", "distance_km", "local_time"]
 

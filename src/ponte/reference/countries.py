@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 import pycountry
 from babel import Locale
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.reference._data import LANGUAGES, check_language
 
 __all__ = [

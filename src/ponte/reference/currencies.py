@@ -1,6 +1,6 @@
 """Currencies: ISO 4217 codes, minor units, names in four languages, display.
 
-Minor units follow ISO 4217 (the ledger's precision, see :func:`ponte.money.minor_units`);
+Minor units follow ISO 4217 (the ledger's precision, see :func:`ponte.kernel.money.minor_units`);
 display follows CLDR through Babel, which for a few currencies (COP, for one) shows
 fewer decimals than ISO keeps.
 """
@@ -15,7 +15,7 @@ import pycountry
 from babel import Locale
 from babel.numbers import format_currency
 
-from ponte.money import Money, check_currency, minor_units
+from ponte.kernel.money import Money, check_currency, minor_units
 from ponte.reference._data import LANGUAGES, check_language
 
 __all__ = ["Currency", "currency", "format_money"]

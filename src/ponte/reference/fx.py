@@ -23,8 +23,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
-from ponte.errors import PonteError, ValidationError
-from ponte.money import Money, check_currency, to_decimal
+from ponte.kernel.errors import PonteError, ValidationError
+from ponte.kernel.money import Money, check_currency, to_decimal
 
 __all__ = [
     "Conversion",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.reference._data import load_yaml
 
 __all__ = ["Market", "market", "markets"]

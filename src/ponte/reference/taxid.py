@@ -3,7 +3,7 @@
 Each scheme has a name ``<country>.<id>`` (``br.cpf``, ``mx.rfc`` ...). A check
 verifies format, length and check digits (and, for the Chinese resident ID, the
 birth date and place); it cannot say whether a number is registered. An invalid
-number raises :class:`~ponte.errors.ValidationError` naming the field and the rule
+number raises :class:`~ponte.kernel.errors.ValidationError` naming the field and the rule
 (``br.cpf:checksum``, ``cl.rut:length`` ...).
 
 Macao's resident identity card (BIR) has no published check-digit algorithm;
@@ -20,7 +20,7 @@ from types import ModuleType
 
 from stdnum import exceptions as stdnum_errors
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 __all__ = ["SCHEMES", "TaxId", "TaxScheme", "is_valid", "validate_for_country", "validate_tax_id"]
 

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ponte import package_data
+from ponte.kernel import package_data
 
 DIGITS = np.frombuffer(b"0123456789", dtype=np.uint8)
 

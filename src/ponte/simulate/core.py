@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.simulate.catalog import build_park
 from ponte.simulate.orders import build_orders
 from ponte.simulate.people import build_buyers

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.simulate.core import Tables
 
 FORMATS = {".parquet": "parquet", ".csv": "csv"}

@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from ponte.errors import PonteError
-from ponte.settings import Settings
+from ponte.kernel.errors import PonteError
+from ponte.platform.settings import Settings
 from ponte.web import i18n
 from ponte.web.auth import LoginRequired, current_viewer, session_secret
 from ponte.web.i18n import N_

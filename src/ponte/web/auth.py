@@ -16,10 +16,10 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy import select
 
-from ponte.security import ALL_TENANT_SCOPES, Principal
-from ponte.settings import Settings
-from ponte.store.db import Database
-from ponte.store.tenancy import ApiKey, Tenant
+from ponte.accounts.core import ALL_TENANT_SCOPES, Principal
+from ponte.accounts.store import ApiKey, Tenant
+from ponte.platform.db import Database
+from ponte.platform.settings import Settings
 
 SESSION_KEY = "viewer"
 DEMO_PREFIX = "demo-"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError as PydanticError
 
-from ponte.errors import PonteError, Violation
+from ponte.kernel.errors import PonteError, Violation
 from ponte.orders.intake import OrderIn
 from ponte.web.i18n import N_, Locale
 

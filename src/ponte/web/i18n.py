@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from ponte.money import Money
+from ponte.kernel.money import Money
 from ponte.reference import countries
 from ponte.reference._data import LANGUAGES
 

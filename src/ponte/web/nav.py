@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ponte.security import Principal
+from ponte.accounts.core import Principal
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from ponte.errors import NotFoundError
-from ponte.store.commerce import Booth, Buyer, Order, Product
-from ponte.store.repositories import Page, paginate
-from ponte.store.tenancy import Tenant
+from ponte.accounts.store import Tenant
+from ponte.catalog.store import Booth, Product
+from ponte.kernel.errors import NotFoundError
+from ponte.orders.store import Buyer, Order
+from ponte.platform.pagination import Page, paginate
 from ponte.web.auth import Viewer
 
 

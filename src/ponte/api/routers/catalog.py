@@ -8,16 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.schemas import PageOut, ProductOut
-from ponte.errors import ValidationError
-from ponte.ids import new_id
-from ponte.money import check_currency
+from ponte.catalog.store import Product, ProductRepository
+from ponte.kernel.clock import now
+from ponte.kernel.errors import ValidationError
+from ponte.kernel.ids import new_id
+from ponte.kernel.money import check_currency
 from ponte.reference import countries, hs
-from ponte.security import Principal
-from ponte.store.commerce import Product
-from ponte.store.repositories import ProductRepository, now
 
 router = APIRouter(tags=["catalog"])
 Positive = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=3)]

@@ -7,15 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.catalog import csv_io
 from ponte.catalog.hs_suggest import suggest
+from ponte.catalog.store import Product, ProductRepository
 from ponte.catalog.translations import LANGUAGES, localize, missing
-from ponte.errors import ValidationError
-from ponte.ids import new_id
-from ponte.security import Principal
-from ponte.store.commerce import Product
-from ponte.store.repositories import ProductRepository, now
+from ponte.kernel.clock import now
+from ponte.kernel.errors import ValidationError
+from ponte.kernel.ids import new_id
 
 router = APIRouter(prefix="/catalog", tags=["catalog"])
 Read = Annotated[Principal, Depends(require_scope("catalog:read"))]

@@ -10,16 +10,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Request, Response
 from pydantic import BaseModel
 
+from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.customs import service
+from ponte.customs.adapters.transport import FileDropTransport
 from ponte.customs.china.declare import build_order
 from ponte.customs.china.orders import CustomsOrder
 from ponte.customs.china.receipts import status_info
 from ponte.customs.china.validate import check_bytes, validate_set
-from ponte.customs.transport import FileDropTransport
-from ponte.security import Principal
-from ponte.store.customs import CustomsRepository
+from ponte.customs.store import CustomsRepository
 
 router = APIRouter(prefix="/customs", tags=["customs"])
 Reader = Annotated[Principal, Depends(require_scope("customs:read"))]
@@ -132,7 +132,7 @@ def get_message(declaration_id: str, kind: str, caller: Reader, uow: UowDep) -> 
     for m in repo.messages(repo.get(declaration_id).id):
         if m.kind == kind:
             return Response(m.xml, media_type="application/xml")
-    from ponte.errors import NotFoundError
+    from ponte.kernel.errors import NotFoundError
 
     raise NotFoundError("message", kind)
 

@@ -14,18 +14,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.routers.live_buy import _OFFERS
 from ponte.api.schemas import DecimalStr
+from ponte.kernel.clock import now
+from ponte.kernel.money import Money
 from ponte.live.offers import OfferTerms, countdown
 from ponte.live.sessions import Visit
-from ponte.money import Money
-from ponte.security import Principal
-from ponte.store.db import Database
-from ponte.store.live import LiveSession, Offer, Streamer
-from ponte.store.live_repository import LiveRepository, terms_of
-from ponte.store.repositories import now
+from ponte.live.store.repository import LiveRepository, terms_of
+from ponte.live.store.tables import LiveSession, Offer, Streamer
+from ponte.platform.db import Database
 
 router = APIRouter(prefix="/live", tags=["live"])
 log = logging.getLogger("ponte.live")

@@ -15,18 +15,18 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy.exc import IntegrityError
 from starlette.types import Receive, Scope, Send
 
+from ponte.accounts.core import Principal
 from ponte.api import problems
 from ponte.api.deps import DatabaseDep, principal_for, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.schemas import OrderOut
-from ponte.errors import PermissionDenied, PonteError, ValidationError, Violation
-from ponte.security import Principal
-from ponte.store.db import Database
-from ponte.store.live_ledger import reconcile, release
-from ponte.store.live_pg import AsyncPurchaseBatcher, Outcome
-from ponte.store.live_repository import LiveRepository
-from ponte.store.live_stock import Held, OfferSnapshot, finish, load_offer, prepare, purchase
-from ponte.store.repositories import now
+from ponte.kernel.clock import now
+from ponte.kernel.errors import PermissionDenied, PonteError, ValidationError, Violation
+from ponte.live.store.ledger import reconcile, release
+from ponte.live.store.pg_batcher import AsyncPurchaseBatcher, Outcome
+from ponte.live.store.repository import LiveRepository
+from ponte.live.store.stock_sql import Held, OfferSnapshot, finish, load_offer, prepare, purchase
+from ponte.platform.db import Database
 
 router = APIRouter(prefix="/live", tags=["live"])
 log = logging.getLogger("ponte.live")

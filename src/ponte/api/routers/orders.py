@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
+from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.schemas import BuyerOut, OrderOut, PageOut, masked_buyer
+from ponte.kernel.clock import now
 from ponte.orders.intake import OrderIn
 from ponte.orders.service import place_order
-from ponte.security import Principal
-from ponte.store.repositories import BuyerRepository, OrderRepository, now
+from ponte.orders.store import BuyerRepository, OrderRepository
 
 router = APIRouter(tags=["orders"])
 

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Body, Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.schemas import OrderOut
-from ponte.errors import PonteError, ValidationError
+from ponte.kernel.clock import now
+from ponte.kernel.errors import PonteError, ValidationError
 from ponte.orders import csv_upload, states
 from ponte.orders.service import place_order
-from ponte.security import Principal
-from ponte.store.repositories import now
 
 router = APIRouter(tags=["orders"])
 Read = Annotated[Principal, Depends(require_scope("orders:read"))]
@@ -92,7 +92,7 @@ def import_orders(
     responses={200: {"description": "a quote, version 1 (see docs/duties.md)"}},
 )
 def order_quote(order_id: str, caller: Read, uow: UowDep) -> dict[str, Any]:
-    from ponte.store.repositories import OrderRepository
+    from ponte.orders.store import OrderRepository
 
     try:
         from ponte.duties import default_rules, quote_json

@@ -12,11 +12,11 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Depends, Request, Response
 
+from ponte.accounts.core import Principal
 from ponte.api.deps import require_scope
 from ponte.duties import default_rules, quote_json
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.reference.fx import default_converter
-from ponte.security import Principal
 
 router = APIRouter(prefix="/quotes", tags=["quotes"])
 SCOPE = "quotes:read"

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
+from ponte.accounts.core import Principal
 from ponte.api.deps import get_principal
 from ponte.reference import countries, hs
 from ponte.reference.fx import default_converter
-from ponte.security import Principal
 
 router = APIRouter(prefix="/reference", tags=["reference"])
 Caller = Annotated[Principal, Depends(get_principal)]

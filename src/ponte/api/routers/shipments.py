@@ -13,27 +13,27 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.schemas import PageOut
-from ponte.errors import ValidationError, Violation
-from ponte.ids import new_id
+from ponte.kernel.clock import now
+from ponte.kernel.errors import ValidationError, Violation
+from ponte.kernel.ids import new_id
 from ponte.logistics.awb import AwbNumber, StockRange
 from ponte.logistics.consolidation import consolidate
 from ponte.logistics.network import sample_flights
 from ponte.logistics.onerecord import ExportConsolidation, ExportPiece, ExportShipment, export_consolidation
 from ponte.logistics.parcels import Parcel, ParcelBatch
-from ponte.logistics.summary import plan_summary
-from ponte.logistics.tracking import TrackingEvent, validate_order
-from ponte.security import Principal
-from ponte.store.logistics import (
+from ponte.logistics.store.shipments import (
     AwbStockRepository,
     Shipment,
     ShipmentRepository,
     TrackingRepository,
     timeline,
 )
-from ponte.store.repositories import now
+from ponte.logistics.summary import plan_summary
+from ponte.logistics.tracking import TrackingEvent, validate_order
 
 router = APIRouter(tags=["logistics"])
 Reader = Annotated[Principal, Depends(require_scope("logistics:read"))]
@@ -380,7 +380,7 @@ def _subscription_out(row: Any) -> dict[str, Any]:
 async def create_webhook_subscription(
     body: WebhookSubscriptionIn, request: Request, caller: Writer, database: DatabaseDep
 ):  # type: ignore[no-untyped-def]
-    from ponte.store.logistics_webhooks import WebhookRepository
+    from ponte.logistics.store.webhooks import WebhookRepository
 
     def handler(uow):  # type: ignore[no-untyped-def]
         row = WebhookRepository(uow.session, caller.tenant_id).subscribe(
@@ -393,7 +393,7 @@ async def create_webhook_subscription(
 
 @router.get("/webhook-subscriptions", summary="Webhook subscriptions (without their secrets)")
 def list_webhook_subscriptions(caller: Writer, uow: UowDep) -> dict[str, Any]:
-    from ponte.store.logistics_webhooks import WebhookRepository
+    from ponte.logistics.store.webhooks import WebhookRepository
 
     repo = WebhookRepository(uow.session, caller.tenant_id)
     items = []
@@ -410,7 +410,7 @@ def list_webhook_subscriptions(caller: Writer, uow: UowDep) -> dict[str, Any]:
     summary="Stop a subscription; its pending deliveries are cancelled",
 )
 def delete_webhook_subscription(subscription_id: str, caller: Writer, uow: UowDep) -> dict[str, Any]:
-    from ponte.store.logistics_webhooks import WebhookRepository
+    from ponte.logistics.store.webhooks import WebhookRepository
 
     cancelled = WebhookRepository(uow.session, caller.tenant_id).delete(subscription_id, now())
     uow.commit()

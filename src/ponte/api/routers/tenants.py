@@ -7,12 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
+from ponte.accounts.core import Principal
+from ponte.accounts.store import ApiKeyRepository, TenantRepository
 from ponte.api.deps import DatabaseDep, UowDep, get_principal, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.schemas import TenantOut
-from ponte.errors import PermissionDenied
-from ponte.security import Principal
-from ponte.store.repositories import ApiKeyRepository, TenantRepository
+from ponte.kernel.errors import PermissionDenied
 
 router = APIRouter(tags=["tenants"])
 Caller = Annotated[Principal, Depends(get_principal)]

@@ -17,7 +17,7 @@ from typing import Any
 
 from ponte.customs.china.compiled import emitter
 from ponte.customs.china.spec import NS, Item, MessageSpec, get_spec
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>\n'
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ponte.customs.china.spec import Field, Item
-from ponte.errors import Violation
+from ponte.kernel.errors import Violation
 
 Checker = Callable[[dict[str, Any], str, list[Violation], bool], None]
 Emitter = Callable[[dict[str, Any], list[str]], None]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ponte.customs.china.rules import ZERO, dec, records
-from ponte.errors import Violation
+from ponte.kernel.errors import Violation
 
 
 def _index(

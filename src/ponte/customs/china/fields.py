@@ -11,7 +11,7 @@ from typing import Any
 
 from ponte.customs.china.codes import code_list
 from ponte.customs.china.spec import Field, Item, MessageSpec
-from ponte.errors import Violation
+from ponte.kernel.errors import Violation
 
 _DECIMAL = re.compile(r"^[+-]?(\d*)(?:\.(\d*))?$")
 _INT = re.compile(r"^[+-]?\d+$")

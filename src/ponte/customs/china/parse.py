@@ -16,7 +16,7 @@ from typing import Any
 from lxml import etree
 
 from ponte.customs.china.spec import DS_NS, NS, Item, MessageSpec, all_specs, message_name
-from ponte.errors import ValidationError, Violation
+from ponte.kernel.errors import ValidationError, Violation
 
 DXP_NS = "http://www.chinaport.gov.cn/dxp"
 

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from ponte.customs.china.parse import parse
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 LANGS = ("zh-CN", "en", "pt-BR", "es")
 _CODE_DESC = re.compile(r"\[Code:(-?\d+);Desc:([^\]]*)\]")

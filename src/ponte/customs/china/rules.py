@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from ponte.customs.china.codes import china
-from ponte.errors import Violation
+from ponte.kernel.errors import Violation
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")  # a line total may be qty x price rounded half-up to the fen/cent

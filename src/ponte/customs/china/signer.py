@@ -22,7 +22,7 @@ from lxml import etree
 
 from ponte.customs.china.parse import load_xml
 from ponte.customs.china.spec import DS_NS
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 C14N = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
 ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature"

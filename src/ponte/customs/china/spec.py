@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 NS = "http://www.chinaport.gov.cn/ceb"
 DS_NS = "http://www.w3.org/2000/09/xmldsig#"

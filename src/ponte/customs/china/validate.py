@@ -11,7 +11,7 @@ from ponte.customs.china.fields import validate_fields
 from ponte.customs.china.parse import parse
 from ponte.customs.china.rules import message_rules
 from ponte.customs.china.spec import get_spec
-from ponte.errors import PonteError, ValidationError, Violation
+from ponte.kernel.errors import PonteError, ValidationError, Violation
 
 
 def validate_message(

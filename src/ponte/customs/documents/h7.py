@@ -15,7 +15,7 @@ from typing import Any
 
 from ponte.customs.china.orders import CustomsOrder
 from ponte.duties.params import default_rules
-from ponte.errors import ValidationError, Violation
+from ponte.kernel.errors import ValidationError, Violation
 
 H7_SOURCE = (
     "Delegated Regulation (EU) 2015/2446 Art. 143a and Annex B column H7 (as amended by (EU) 2020/877)"

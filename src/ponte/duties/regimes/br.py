@@ -24,7 +24,7 @@ def _icms_rate(ctx: Ctx) -> tuple[Decimal | None, list]:
         ctx.missing("/destination_region")
         return None, []
     if state not in states:
-        from ponte.errors import ValidationError
+        from ponte.kernel.errors import ValidationError
 
         raise ValidationError(
             f"{state!r} is not a Brazilian state (UF) code", field="/destination_region", rule="br-state"

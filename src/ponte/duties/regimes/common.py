@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ponte.duties.engine import Ctx
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 
 def goods(ctx: Ctx) -> Decimal:

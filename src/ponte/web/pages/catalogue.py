@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from ponte.errors import PermissionDenied
-from ponte.store.commerce import Product
-from ponte.store.db import Database
+from ponte.catalog.store import Product
+from ponte.kernel.errors import PermissionDenied
+from ponte.platform.db import Database
 from ponte.web import queries
 from ponte.web.auth import Viewer, require_viewer
 from ponte.web.i18n import N_

@@ -15,10 +15,10 @@ from starlette.datastructures import UploadFile
 
 from ponte.customs.china.receipts import LANGS, status_info
 from ponte.customs.china.validate import CheckReport, check_files
-from ponte.errors import NotFoundError
-from ponte.store.customs import CustomsRepository, Declaration, DeclaredMessage, Receipt
-from ponte.store.db import Database
-from ponte.store.repositories import paginate
+from ponte.customs.store import CustomsRepository, Declaration, DeclaredMessage, Receipt
+from ponte.kernel.errors import NotFoundError
+from ponte.platform.db import Database
+from ponte.platform.pagination import paginate
 from ponte.web import queries
 from ponte.web.auth import Viewer, require_viewer
 from ponte.web.i18n import N_

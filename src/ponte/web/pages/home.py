@@ -8,10 +8,9 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
-from ponte.security import Principal
-from ponte.store.db import Database
-from ponte.store.repositories import ApiKeyRepository, TenantRepository
-from ponte.store.tenancy import Tenant
+from ponte.accounts.core import Principal
+from ponte.accounts.store import ApiKeyRepository, Tenant, TenantRepository
+from ponte.platform.db import Database
 from ponte.web import queries
 from ponte.web.auth import (
     DEMO_PREFIX,

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from ponte.store.db import Database
-from ponte.store.live_repository import LiveRepository
-from ponte.store.repositories import now
+from ponte.kernel.clock import now
+from ponte.live.store.repository import LiveRepository
+from ponte.platform.db import Database
 from ponte.web.auth import Viewer, require_viewer
 from ponte.web.i18n import N_
 from ponte.web.nav import NavEntry, register

@@ -8,13 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
-from ponte.errors import PonteError
+from ponte.catalog.store import ProductRepository
+from ponte.kernel.clock import now
+from ponte.kernel.errors import PonteError
 from ponte.orders.intake import TRADE_MODES
 from ponte.orders.service import ORDER_STATES, place_order
+from ponte.platform.crypto import mask
+from ponte.platform.db import Database
 from ponte.reference.markets import markets
-from ponte.store.crypto import mask
-from ponte.store.db import Database
-from ponte.store.repositories import ProductRepository, now
 from ponte.web import forms, queries
 from ponte.web.auth import Viewer, require_viewer
 from ponte.web.i18n import N_

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from ponte.duties import default_rules, parse_request, quote
 from ponte.duties.regimes import REGIMES
-from ponte.errors import PonteError, Violation
+from ponte.kernel.errors import PonteError, Violation
 from ponte.web import forms
 from ponte.web.auth import Viewer, require_viewer
 from ponte.web.i18n import N_, Locale

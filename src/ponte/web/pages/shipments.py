@@ -12,11 +12,12 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ponte.errors import NotFoundError, PonteError
+from ponte.kernel.clock import now
+from ponte.kernel.errors import NotFoundError, PonteError
+from ponte.logistics.store.shipments import Shipment, ShipmentRepository, TrackingRecord, timeline
 from ponte.logistics.tracking import RANK
-from ponte.store.db import Database
-from ponte.store.logistics import Shipment, ShipmentRepository, TrackingRecord, timeline
-from ponte.store.repositories import now, paginate
+from ponte.platform.db import Database
+from ponte.platform.pagination import paginate
 from ponte.web import queries
 from ponte.web.auth import Viewer, require_viewer
 from ponte.web.i18n import N_

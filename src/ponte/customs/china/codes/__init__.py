@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from ponte.errors import ValidationError
+from ponte.kernel.errors import ValidationError
 
 _BIG = ("country", "currency", "unit")
 

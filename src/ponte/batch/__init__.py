@@ -1,0 +1,1 @@
+"""The main job: a day of orders through the flow, partition by partition."""

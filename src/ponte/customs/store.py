@@ -1,0 +1,299 @@
+"""Declarations to China customs: their state, a snapshot of every message declared (which is also the
+outbox: a message is stored before it is sent), and the receipts matched back to them.
+
+Every row carries ``tenant_id`` and every query filters on it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from ponte.customs.china.receipts import STATE_RANK, ReceiptEvent, next_state
+from ponte.kernel.errors import NotFoundError
+from ponte.platform.db import Base
+from ponte.platform.types import UtcDateTime
+
+
+class Declaration(Base):
+    __tablename__ = "customs_declarations"
+    __table_args__ = (UniqueConstraint("tenant_id", "order_no", "revision"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    order_no: Mapped[str] = mapped_column(String(60))
+    revision: Mapped[int] = mapped_column(Integer)
+    direction: Mapped[str] = mapped_column(String(6))
+    trade_mode: Mapped[str] = mapped_column(String(4))
+    state: Mapped[str] = mapped_column(String(16))
+    order_json: Mapped[str] = mapped_column(Text)  # the order as declared (JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DeclaredMessage(Base):
+    """Snapshot of one message as declared; ``sent_at`` empty = still in the outbox."""
+
+    __tablename__ = "customs_messages"
+
+    guid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    declaration_id: Mapped[str] = mapped_column(ForeignKey("customs_declarations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(3))
+    key: Mapped[str] = mapped_column(String(60), index=True)
+    state: Mapped[str] = mapped_column(String(16))
+    xml: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # the number customs gives the record once it has it (sumNo of a CEB701, from its CEB702)
+    customs_ref: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
+
+
+class Receipt(Base):
+    __tablename__ = "customs_receipts"
+    __table_args__ = (UniqueConstraint("tenant_id", "receipt", "key", "status", "return_time"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    message_guid: Mapped[str | None] = mapped_column(ForeignKey("customs_messages.guid"), nullable=True)
+    receipt: Mapped[str] = mapped_column(String(16))
+    answers: Mapped[str] = mapped_column(String(3))
+    key: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    return_time: Mapped[str] = mapped_column(String(17))
+    info: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class CustomsRepository:
+    def __init__(self, session: Session, tenant_id: str) -> None:
+        self.s, self.tenant = session, tenant_id
+
+    def add(
+        self,
+        order_no: str,
+        direction: str,
+        trade_mode: str,
+        order_json: str,
+        messages: list[tuple[str, str, str, bytes]],
+        at: datetime,
+    ) -> Declaration:
+        """A new declaration (next revision of the order) with its messages queued in the outbox.
+        ``messages`` holds (kind, guid, key, xml)."""
+        last = self.s.scalar(
+            select(Declaration.revision)
+            .where(Declaration.tenant_id == self.tenant, Declaration.order_no == order_no)
+            .order_by(Declaration.revision.desc())
+            .limit(1)
+        )
+        revision = 0 if last is None else last + 1
+        decl = Declaration(
+            id=f"dcl_{uuid.uuid4().hex[:20]}",
+            tenant_id=self.tenant,
+            order_no=order_no,
+            revision=revision,
+            direction=direction,
+            trade_mode=trade_mode,
+            state="queued",
+            order_json=order_json,
+            created_at=at,
+            updated_at=at,
+        )
+        self.s.add(decl)
+        self.s.flush()
+        for kind, guid, key, xml in messages:
+            self.s.add(
+                DeclaredMessage(
+                    guid=guid,
+                    tenant_id=self.tenant,
+                    declaration_id=decl.id,
+                    kind=kind,
+                    key=key,
+                    state="queued",
+                    xml=xml,
+                    created_at=at,
+                )
+            )
+        self.s.flush()
+        return decl
+
+    def next_revision(self, order_no: str) -> int:
+        last = self.s.scalar(
+            select(Declaration.revision)
+            .where(Declaration.tenant_id == self.tenant, Declaration.order_no == order_no)
+            .order_by(Declaration.revision.desc())
+            .limit(1)
+        )
+        return 0 if last is None else last + 1
+
+    def get(self, declaration_id: str) -> Declaration:
+        decl = self.s.scalar(
+            select(Declaration).where(Declaration.tenant_id == self.tenant, Declaration.id == declaration_id)
+        )
+        if decl is None:
+            raise NotFoundError("declaration", declaration_id)
+        return decl
+
+    def recent(self, limit: int = 100) -> list[Declaration]:
+        return list(
+            self.s.scalars(
+                select(Declaration)
+                .where(Declaration.tenant_id == self.tenant)
+                .order_by(Declaration.created_at, Declaration.id)
+                .limit(limit)
+            )
+        )
+
+    def messages(self, declaration_id: str) -> list[DeclaredMessage]:
+        return list(
+            self.s.scalars(
+                select(DeclaredMessage)
+                .where(
+                    DeclaredMessage.tenant_id == self.tenant, DeclaredMessage.declaration_id == declaration_id
+                )
+                .order_by(DeclaredMessage.kind)
+            )
+        )
+
+    def outbox(self, limit: int = 1000) -> list[DeclaredMessage]:
+        return list(
+            self.s.scalars(
+                select(DeclaredMessage)
+                .where(DeclaredMessage.tenant_id == self.tenant, DeclaredMessage.sent_at.is_(None))
+                .order_by(DeclaredMessage.created_at, DeclaredMessage.guid)
+                .limit(limit)
+            )
+        )
+
+    def mark_sent(self, guid: str, at: datetime) -> None:
+        msg = self.s.get(DeclaredMessage, guid)
+        if msg is None or msg.tenant_id != self.tenant:
+            raise NotFoundError("message", guid)
+        if msg.sent_at is None:
+            msg.sent_at, msg.state = at, "sent"
+            decl = self.get(msg.declaration_id)
+            decl.state, decl.updated_at = next_state(decl.state, "sent"), at
+
+    def set_customs_ref(self, guid: str, ref: str) -> None:
+        msg = self.s.get(DeclaredMessage, guid)
+        if msg is None or msg.tenant_id != self.tenant:
+            raise NotFoundError("message", guid)
+        msg.customs_ref = ref
+        self.s.flush()
+
+    def receipts(self, declaration_id: str) -> list[Receipt]:
+        guids = [m.guid for m in self.messages(declaration_id)]
+        return list(
+            self.s.scalars(
+                select(Receipt)
+                .where(Receipt.tenant_id == self.tenant, Receipt.message_guid.in_(guids))
+                .order_by(Receipt.return_time)
+            )
+        )
+
+    def _answered(self, ev: ReceiptEvent) -> DeclaredMessage | None:
+        """The declared message a receipt answers (latest revision first): by the key it echoes
+        (orderNo, copNo, logisticsNo, ...); a CEB792 summary result echoes only the sumNo customs gave
+        in its CEB702, so it is matched by that number, then by a sumNo already in the CEB701."""
+        newest = Declaration.revision.desc(), DeclaredMessage.created_at.desc()
+        base = (
+            select(DeclaredMessage)
+            .join(Declaration)
+            .where(DeclaredMessage.tenant_id == self.tenant, DeclaredMessage.kind == ev.answers)
+            .order_by(*newest)
+            .limit(1)
+        )
+        if ev.receipt != "CEB792Message":
+            return self.s.scalar(base.where(DeclaredMessage.key == ev.key))
+        if not ev.key:
+            return None
+        found = self.s.scalar(base.where(DeclaredMessage.customs_ref == ev.key))
+        if found is None:  # a 701 declared with the sumNo (a re-application), before any 702
+            found = self.s.scalar(base.where(DeclaredMessage.key == ev.key))
+        return found
+
+    def record(self, ev: ReceiptEvent, at: datetime) -> Receipt | None:
+        """Store a receipt once (idempotent) and move the message and its declaration forward.
+        A receipt stored before its declaration could be found (a CEB792 ahead of the CEB702 that
+        names its sumNo) is matched when it arrives again or when that CEB702 arrives."""
+        dup = self.s.scalar(
+            select(Receipt).where(
+                Receipt.tenant_id == self.tenant,
+                Receipt.receipt == ev.receipt,
+                Receipt.key == ev.key,
+                Receipt.status == ev.status,
+                Receipt.return_time == ev.time,
+            )
+        )
+        if dup is not None:
+            if dup.message_guid is not None:
+                return None
+            late = self._answered(ev)
+            if late is None:
+                return None
+            dup.message_guid = late.guid
+            self._advance(late, ev.state, at)
+            self.s.flush()
+            return dup
+        msg = self._answered(ev)
+        row = Receipt(
+            id=f"rcp_{uuid.uuid4().hex[:20]}",
+            tenant_id=self.tenant,
+            message_guid=msg.guid if msg else None,
+            receipt=ev.receipt,
+            answers=ev.answers,
+            key=ev.key,
+            status=ev.status,
+            state=ev.state,
+            return_time=ev.time,
+            info=ev.info[:4000],
+            received_at=at,
+        )
+        self.s.add(row)
+        if msg is not None:
+            self._advance(msg, ev.state, at)
+            sum_no = str(ev.fields.get("sumNo") or "").strip()
+            if ev.receipt == "CEB702Message" and sum_no:
+                msg.customs_ref = sum_no
+                self.s.flush()
+                self._match_waiting_results(msg, sum_no, at)
+        self.s.flush()
+        return row
+
+    def _advance(self, msg: DeclaredMessage, event_state: str | None, at: datetime) -> None:
+        msg.state = next_state(msg.state, event_state)
+        decl = self.get(msg.declaration_id)
+        decl.state = _declaration_state({m.kind: m.state for m in self.messages(decl.id)})
+        decl.updated_at = at
+
+    def _match_waiting_results(self, msg: DeclaredMessage, sum_no: str, at: datetime) -> None:
+        """CEB792 results stored unmatched under ``sum_no`` now belong to ``msg``."""
+        waiting = self.s.scalars(
+            select(Receipt)
+            .where(
+                Receipt.tenant_id == self.tenant,
+                Receipt.receipt == "CEB792Message",
+                Receipt.key == sum_no,
+                Receipt.message_guid.is_(None),
+            )
+            .order_by(Receipt.return_time)
+        )
+        for row in list(waiting):
+            row.message_guid = msg.guid
+            self._advance(msg, row.state, at)
+
+
+def _declaration_state(states: dict[str, str]) -> str:
+    """A rejected document rejects the declaration; otherwise it follows its inventory list (603/621),
+    and before that its least advanced message."""
+    for terminal in ("rejected", "cancelled", "returned"):
+        if terminal in states.values():
+            return terminal
+    for inventory in ("603", "621"):
+        if states.get(inventory) not in (None, "queued", "sent"):
+            return states[inventory]
+    return min(states.values(), key=lambda s: STATE_RANK.get(s, 0)) if states else "draft"

@@ -1,0 +1,1 @@
+"""Live selling's persistence: tables, the repository, the flash-sale stock SQL and its PostgreSQL batcher."""

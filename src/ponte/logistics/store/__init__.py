@@ -1,0 +1,1 @@
+"""Air logistics' persistence: AWB stock, shipments, tracking records and webhook subscriptions."""

@@ -1,0 +1,30 @@
+"""Every slice's tables, registered on the one declarative Base (Alembic, create_all)."""
+
+from __future__ import annotations
+
+from sqlalchemy.engine import Engine
+
+from ponte.accounts import store as accounts_store
+from ponte.catalog import store as catalog_store
+from ponte.customs import store as customs_store
+from ponte.live.store import tables as live_tables
+from ponte.logistics.store import shipments as logistics_store
+from ponte.orders import store as orders_store
+from ponte.platform import idempotency
+from ponte.platform.db import Base
+
+#: The modules whose tables make up Ponte's schema.
+MODULES = (
+    accounts_store,
+    catalog_store,
+    orders_store,
+    customs_store,
+    live_tables,
+    logistics_store,
+    idempotency,
+)
+
+
+def create_all(engine: Engine) -> None:
+    """Create every table from the models (tests and throw-away databases)."""
+    Base.metadata.create_all(engine)

@@ -1,0 +1,175 @@
+"""Bulk loading of a simulated corpus into the database, in one transaction.
+
+Sellers become tenants (slug `<prefix>-<n>`), the park operator is added,
+and every row goes in through the models' column types, so personal data is
+encrypted exactly as when an order arrives through the API.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy import insert
+
+from ponte.accounts.core import ALL_TENANT_SCOPES
+from ponte.accounts.store import ApiKeyRepository, Tenant, TenantRepository
+from ponte.catalog.store import Booth, Product
+from ponte.orders.store import Buyer, Order, OrderEvent, OrderLine
+from ponte.platform.db import Database
+from ponte.simulate.core import Tables
+
+BATCH = 5_000
+
+
+@dataclass(frozen=True)
+class LoadedCorpus:
+    counts: dict[str, int]
+    keys: dict[str, str]  # tenant slug -> API key (shown once)
+
+
+def _rows(table: pa.Table) -> Iterator[dict[str, Any]]:
+    for batch in table.to_batches(max_chunksize=BATCH):
+        yield from batch.to_pylist()
+
+
+def _insert(session: Any, model: Any, rows: Iterator[dict[str, Any]]) -> int:
+    count, chunk = 0, []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= BATCH:
+            session.execute(insert(model), chunk)
+            count, chunk = count + len(chunk), []
+    if chunk:
+        session.execute(insert(model), chunk)
+        count += len(chunk)
+    return count
+
+
+def load_corpus(
+    database: Database, tables: Tables, slug_prefix: str = "demo", issue_keys: bool = True
+) -> LoadedCorpus:
+    """Load every table; all or nothing."""
+    now = datetime.now(UTC)
+    keys: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    with database.unit_of_work() as uow:
+        session = uow.session
+        tenants = TenantRepository(session)
+        operator = tenants.add("Park operator", f"{slug_prefix}-park", "operator", "CN")
+        sellers = list(_rows(tables.sellers))
+        session.execute(
+            insert(Tenant),
+            [
+                {
+                    "id": s["id"],
+                    "slug": f"{slug_prefix}-{n:03d}",
+                    "name": s["name_en"],
+                    "kind": "seller",
+                    "country": "CN",
+                    "created_at": now,
+                }
+                for n, s in enumerate(sellers, start=1)
+            ],
+        )
+        counts["tenants"] = len(sellers) + 1
+        if issue_keys:
+            api_keys = ApiKeyRepository(session)
+            _, keys[f"{slug_prefix}-park"] = api_keys.issue(
+                operator.id, "demo", [*ALL_TENANT_SCOPES, "park:operate"]
+            )
+            for n, s in enumerate(sellers, start=1):
+                _, keys[f"{slug_prefix}-{n:03d}"] = api_keys.issue(s["id"], "demo", ALL_TENANT_SCOPES)
+        counts["booths"] = _insert(
+            session,
+            Booth,
+            (
+                {k: r[k] for k in ("id", "tenant_id", "code", "hall", "categories")}
+                for r in _rows(tables.booths)
+            ),
+        )
+        product_columns = [
+            c.name for c in Product.__table__.columns if c.name not in ("attributes", "created_at")
+        ]
+        counts["products"] = _insert(
+            session,
+            Product,
+            (
+                {
+                    **{k: r[k] for k in product_columns},
+                    "attributes": {"customs_unit": r.get("customs_unit")},
+                    "created_at": now,
+                }
+                for r in _rows(tables.products)
+            ),
+        )
+        counts["buyers"] = _insert(
+            session,
+            Buyer,
+            (
+                {
+                    "id": r["id"],
+                    "tenant_id": r["tenant_id"],
+                    "country": r["country"],
+                    "kind": r["kind"],
+                    "name": r["name"],
+                    "tax_id_kind": r["tax_id_kind"],
+                    "tax_id": r["tax_id"],
+                    "tax_id_index": Buyer.index_for(r["country"], r["tax_id"]),
+                    "phone": r["phone"],
+                    "email": None,
+                    "address": json.dumps(
+                        {
+                            "line1": r["street"],
+                            "city": r["city"],
+                            "region": r["region"],
+                            "postal_code": r["postal_code"],
+                            "country": r["country"],
+                        },
+                        ensure_ascii=False,
+                    ),
+                    "region": r["region"],
+                    "created_at": now,
+                }
+                for r in _rows(tables.buyers)
+            ),
+        )
+        order_columns = [c.name for c in Order.__table__.columns if c.name != "created_at"]
+        counts["orders"] = _insert(
+            session,
+            Order,
+            ({**{k: r[k] for k in order_columns}, "created_at": now} for r in _rows(tables.orders)),
+        )
+        line_columns = [c.name for c in OrderLine.__table__.columns if c.name not in ("id", "description")]
+        titles = {
+            r["id"]: r["titles"].get("en", r["sku"])
+            for r in _rows(tables.products.select(["id", "titles", "sku"]))
+        }
+        counts["order_lines"] = _insert(
+            session,
+            OrderLine,
+            (
+                {**{k: r[k] for k in line_columns}, "description": titles.get(r["product_id"], r["sku"])}
+                for r in _rows(tables.lines)
+            ),
+        )
+        _insert(
+            session,
+            OrderEvent,
+            (
+                {
+                    "order_id": r["id"],
+                    "tenant_id": r["tenant_id"],
+                    "at": r["placed_at"],
+                    "kind": "placed",
+                    "detail": r["channel"],
+                }
+                for r in _rows(tables.orders.select(["id", "tenant_id", "placed_at", "channel"]))
+            ),
+        )
+        uow.commit()
+    return LoadedCorpus(counts, keys)
