@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ponte.kernel.errors import ValidationError
+from ponte.kernel.languages import LANGUAGES, check_language
 
-LANGUAGES = ("zh-CN", "en", "pt-BR", "es")
+__all__ = ["FALLBACK", "LANGUAGES", "Localized", "check_language", "localize", "missing"]
+
 # Portuguese and Spanish readers are served the sibling language before English.
 FALLBACK: dict[str, tuple[str, ...]] = {
     "zh-CN": ("en", "pt-BR", "es"),
@@ -30,12 +32,6 @@ class Localized:
     def display(self) -> str:
         """The text, marked with its language when it is not the one asked for."""
         return f"[{self.lang}] {self.text}" if self.is_fallback else self.text
-
-
-def check_language(lang: str, field: str = "lang") -> str:
-    if lang not in LANGUAGES:
-        raise ValidationError(f"language must be one of {', '.join(LANGUAGES)}", field=field, rule="language")
-    return lang
 
 
 def localize(texts: dict[str, str], lang: str, field: str = "titles") -> Localized:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-LOCALES = ("zh-CN", "en", "pt-BR", "es")
+from ponte.kernel.languages import LANGUAGES
 
 _T: dict[str, tuple[str, str, str, str]] = {
     # line kinds
@@ -93,7 +93,7 @@ def text(key: str, locale: str = "en", **params: Any) -> str:
     row = _T.get(key)
     if row is None:
         return key
-    template = row[LOCALES.index(locale) if locale in LOCALES else 1]
+    template = row[LANGUAGES.index(locale) if locale in LANGUAGES else 1]
     try:
         return template.format(**params)
     except (KeyError, IndexError):
@@ -101,7 +101,7 @@ def text(key: str, locale: str = "en", **params: Any) -> str:
 
 
 def all_locales(key: str, **params: Any) -> dict[str, str]:
-    return {loc: text(key, loc, **params) for loc in LOCALES}
+    return {loc: text(key, loc, **params) for loc in LANGUAGES}
 
 
 _CACHE: dict[tuple[Any, ...], tuple[str, dict[str, str]]] = {}

@@ -15,6 +15,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ponte.kernel.errors import ValidationError, Violation
+from ponte.kernel.languages import Language
 from ponte.kernel.money import check_currency, to_decimal
 
 __all__ = ["Buyer", "Item", "QuoteRequest", "Seller", "parse_request"]
@@ -156,7 +157,7 @@ class QuoteRequest(_Strict):
     buyer: Buyer = Buyer()
     flags: Flags = Flags()
     fx: dict[str, Decimal] = Field(default_factory=dict)
-    locale: Literal["zh-CN", "en", "pt-BR", "es"] = "en"
+    locale: Language = "en"
 
     _d = field_validator("freight", "insurance", mode="before")(_dec)
 

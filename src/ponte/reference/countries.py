@@ -16,7 +16,7 @@ import pycountry
 from babel import Locale
 
 from ponte.kernel.errors import ValidationError
-from ponte.reference._data import LANGUAGES, check_language
+from ponte.kernel.languages import CLDR, LANGUAGES, check_language
 
 __all__ = [
     "Country",
@@ -59,14 +59,14 @@ class Subdivision:
 
 @lru_cache(maxsize=4)
 def _locale(lang: str) -> Locale:
-    return Locale.parse(LANGUAGES[lang])
+    return Locale.parse(CLDR[lang])
 
 
 @cache
 def _by_alpha2() -> dict[str, Country]:
     table: dict[str, Country] = {}
     for c in pycountry.countries:
-        names = {}
+        names: dict[str, str] = {}
         for lang in LANGUAGES:
             names[lang] = _locale(lang).territories.get(c.alpha_2, c.name)
         table[c.alpha_2] = Country(c.alpha_2, c.alpha_3, c.numeric, names)

@@ -15,8 +15,8 @@ import pycountry
 from babel import Locale
 from babel.numbers import format_currency
 
+from ponte.kernel.languages import CLDR, check_language
 from ponte.kernel.money import Money, check_currency, minor_units
-from ponte.reference._data import LANGUAGES, check_language
 
 __all__ = ["Currency", "currency", "format_money"]
 
@@ -39,8 +39,7 @@ def currency(code: str, field: str = "currency") -> Currency:
     info = pycountry.currencies.get(alpha_3=iso)
     numeric = info.numeric if info is not None else ""
     names = {
-        lang: Locale.parse(loc).currencies.get(iso, info.name if info else iso)
-        for lang, loc in LANGUAGES.items()
+        lang: Locale.parse(loc).currencies.get(iso, info.name if info else iso) for lang, loc in CLDR.items()
     }
     return Currency(iso, numeric, minor_units(iso), names)
 
@@ -52,5 +51,5 @@ def format_money(value: Money | tuple[Decimal, str], locale: str = "en") -> str:
     pass ``locale`` and read :func:`currency` names instead.
     """
     amount, code = (value.amount, value.currency) if isinstance(value, Money) else value
-    loc = LANGUAGES.get(locale, locale)
+    loc = CLDR.get(locale, locale)
     return format_currency(amount, code, locale=loc)

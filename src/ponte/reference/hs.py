@@ -16,7 +16,8 @@ from functools import lru_cache
 from importlib import resources
 
 from ponte.kernel.errors import ValidationError
-from ponte.reference._data import check_language, load_csv
+from ponte.kernel.languages import check_language
+from ponte.reference._data import load_csv
 
 __all__ = [
     "EDITION",

@@ -8,10 +8,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from ponte.kernel.languages import LANGUAGES
 from ponte.simulate import taxids
 from ponte.simulate.columns import ascii_strings, load_data
-
-LANGS = ("zh-CN", "en", "pt-BR", "es")
 
 _ZH_NAME = ["华", "盛", "远", "联", "信", "通", "达", "锦", "鸿", "泰", "宏", "瑞", "博", "嘉", "创", "优"]
 _EN_NAME = ["Hua", "Sheng", "Yuan", "Lian", "Xin", "Tong", "Da", "Jin", "Hong", "Tai", "Hong", "Rui", "Bo", "Jia",
@@ -92,7 +91,7 @@ def _product(
         "id": f"prd_sim{seed}_{index:06d}",
         "tenant_id": tenant,
         "sku": f"{key.upper()}-{index:06d}",
-        "titles": dict(zip(LANGS, (f"{t} {vt}" for t, vt in zip(titles, v, strict=True)), strict=True)),
+        "titles": dict(zip(LANGUAGES, (f"{t} {vt}" for t, vt in zip(titles, v, strict=True)), strict=True)),
         "category": cat,
         "direction": c["direction"],
         "hs_code": hs6,

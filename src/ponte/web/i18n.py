@@ -20,14 +20,12 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from ponte.kernel.languages import ALIASES, CLDR, LANGUAGES
 from ponte.kernel.money import Money
 from ponte.reference import countries
-from ponte.reference._data import LANGUAGES
 
 #: Console language tag -> gettext catalogue directory name.
-CATALOGUES: dict[str, str] = {"zh-CN": "zh_CN", "en": "en", "pt-BR": "pt_BR", "es": "es"}
-#: Names of the languages in themselves, for the switch.
-NATIVE_NAMES: dict[str, str] = {"zh-CN": "中文", "en": "English", "pt-BR": "Português", "es": "Español"}
+CATALOGUES: dict[str, str] = {lang: lang.replace("-", "_") for lang in LANGUAGES}
 LANG_COOKIE = "ponte_lang"
 
 
@@ -85,7 +83,7 @@ def normalise(tag: str | None) -> str | None:
     if found:
         return found
     base = tag.split("-", 1)[0].lower()
-    return {"zh": "zh-CN", "en": "en", "pt": "pt-BR", "es": "es"}.get(base)
+    return base if base in CATALOGUES else ALIASES.get(base)
 
 
 def from_accept_language(header: str | None) -> str | None:
@@ -121,7 +119,7 @@ class Locale:
 
     @property
     def cldr(self) -> str:
-        return LANGUAGES[self.lang]
+        return CLDR[self.lang]
 
     def gettext(self, message: str, **values: object) -> str:
         text = translations(self.lang).gettext(message)

@@ -10,8 +10,9 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from ponte.kernel.languages import NATIVE_NAMES
 from ponte.web import nav
-from ponte.web.i18n import CATALOGUES, NATIVE_NAMES, Locale
+from ponte.web.i18n import CATALOGUES, Locale
 
 
 @cache

@@ -16,6 +16,7 @@ from ponte.catalog.store import Product, ProductRepository
 from ponte.kernel.clock import now
 from ponte.kernel.errors import ValidationError
 from ponte.kernel.ids import new_id
+from ponte.kernel.languages import LANGUAGES
 from ponte.kernel.money import check_currency
 from ponte.reference import countries, hs
 
@@ -42,7 +43,7 @@ class ProductIn(BaseModel):
 def _check(body: ProductIn) -> None:
     if "en" not in body.titles:
         raise ValidationError("an English title is required", field="titles.en", rule="required")
-    unknown = set(body.titles) - {"zh-CN", "en", "pt-BR", "es"}
+    unknown = set(body.titles) - set(LANGUAGES)
     if unknown:
         raise ValidationError(
             f"languages must be zh-CN, en, pt-BR or es, not {', '.join(sorted(unknown))}",

@@ -13,8 +13,8 @@ import yaml
 
 from ponte.customs.china.parse import parse
 from ponte.kernel.errors import ValidationError
+from ponte.kernel.languages import LANGUAGES
 
-LANGS = ("zh-CN", "en", "pt-BR", "es")
 _CODE_DESC = re.compile(r"\[Code:(-?\d+);Desc:([^\]]*)\]")
 
 # receipt -> (declaration it answers, wrapper element, key field naming the declared record)
@@ -91,7 +91,7 @@ class ReceiptEvent:
     fields: dict[str, Any] = field(default_factory=dict)
 
     def meaning(self, lang: str = "en") -> str:
-        return str(status_info(self.status).get(lang if lang in LANGS else "en", ""))
+        return str(status_info(self.status).get(lang if lang in LANGUAGES else "en", ""))
 
     @property
     def sort_key(self) -> tuple[str, int]:

@@ -13,10 +13,11 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
-from ponte.customs.china.receipts import LANGS, status_info
+from ponte.customs.china.receipts import status_info
 from ponte.customs.china.validate import CheckReport, check_files
 from ponte.customs.store import CustomsRepository, Declaration, DeclaredMessage, Receipt
 from ponte.kernel.errors import NotFoundError
+from ponte.kernel.languages import LANGUAGES
 from ponte.platform.db import Database
 from ponte.platform.pagination import paginate
 from ponte.web import queries
@@ -178,7 +179,7 @@ def declaration_detail(
     require(viewer, "customs:read")
     database: Database = request.app.state.database
     loc = locale_of(request)
-    lang = loc.lang if loc.lang in LANGS else "en"
+    lang = loc.lang if loc.lang in LANGUAGES else "en"
     with database.unit_of_work() as uow:
         decl = _find(uow.session, viewer, declaration_id)
         repo = CustomsRepository(uow.session, decl.tenant_id)
