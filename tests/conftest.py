@@ -23,7 +23,9 @@ from ponte.platform.db import Base, Database
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 POSTGRES_URL = os.environ.get("PONTE_TEST_POSTGRES_URL")
 
-configure_crypto(["ponte-test-data-key"])
+# every Settings the tests build (and every CLI they start) reads the same data key
+os.environ.setdefault("PONTE_DATA_KEY", "ponte-test-data-key")
+configure_crypto([os.environ["PONTE_DATA_KEY"]])
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -107,9 +109,10 @@ def api(database: Database):  # type: ignore[no-untyped-def]
 
     from ponte.api.app import attach, create_api
     from ponte.api.deps import KeyCache
+    from ponte.bootstrap import Platform
     from ponte.platform.settings import Settings
 
     app = create_api()
-    attach(app, Settings(database_url=database.url), database, KeyCache())
+    attach(app, Platform(Settings(database_url=database.url), _database=database), KeyCache())
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client

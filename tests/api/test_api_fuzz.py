@@ -18,6 +18,7 @@ from schemathesis.checks import not_a_server_error
 from ponte import schema as ponte_schema
 from ponte.api.app import attach, create_api
 from ponte.api.deps import KeyCache
+from ponte.bootstrap import Platform
 from ponte.platform.db import Database
 from ponte.platform.settings import Settings
 
@@ -31,7 +32,7 @@ def _seeded_api():  # type: ignore[no-untyped-def]
     ponte_schema.create_all(database.engine)
     tenants = seed_tenants(database)
     app = create_api()
-    attach(app, Settings(database_url=database.url), database, KeyCache())
+    attach(app, Platform(Settings(database_url=database.url), _database=database), KeyCache())
     with TestClient(app) as client:
         h = tenants.headers(tenants.key_a)
         client.post("/products", json=product_payload(), headers=h)

@@ -8,10 +8,11 @@ import pytest
 
 from ponte.customs.china.build import build
 from ponte.customs.china.parse import parse
-from ponte.customs.china.receipts import LANGS, fold, parse_receipt, status_info
+from ponte.customs.china.receipts import fold, parse_receipt, status_info
 from ponte.customs.china.specgen import generate
 from ponte.customs.china.validate import check_bytes
 from ponte.kernel.errors import ValidationError
+from ponte.kernel.languages import LANGUAGES as LANGS
 
 DESCRIPTIONS = Path(__file__).parents[2] / "src" / "ponte" / "customs" / "china" / "descriptions"
 

@@ -59,9 +59,10 @@ def test_session_offer_buy_pay_and_figures(api, tenants, stage) -> None:  # type
     assert over.status_code == 422 and over.json()["errors"][0]["rule"] == "per-buyer-limit"
     pay = order_payload("LIVE-1")
     details = {k: pay[k] for k in ("external_ref", "destination", "destination_region", "buyer")}
+    details["payment"] = {"transaction_id": "2026111122001400001"}
     paid = api.post(f"/live/reservations/{bought.json()['reservation_id']}/pay", json=details, headers=h)
     assert paid.status_code == 201, paid.text
-    assert paid.json()["status"] == "paid" and paid.json()["channel"] == "live"
+    assert paid.json()["channel"] == "live" and paid.json()["payment_ref"] == "2026111122001400001"
     assert paid.json()["lines"][0]["unit_price"] == "59.9"
     twice = api.post(
         f"/live/reservations/{bought.json()['reservation_id']}/pay",

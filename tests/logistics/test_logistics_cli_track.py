@@ -42,11 +42,11 @@ def test_track_bad_input_exits_2_naming_the_field(tmp_path):
 
 
 def test_track_from_database(tmp_path, monkeypatch):
+    from ponte import bootstrap
     from ponte.accounts.store import TenantRepository
     from ponte.logistics.store.shipments import TrackingRepository
     from ponte.logistics.tracking import TrackingEvent
     from ponte.platform.db import Database
-    from ponte.platform.settings import get_settings
 
     url = f"sqlite:///{tmp_path / 'p.db'}"
     db = Database(url)
@@ -58,7 +58,7 @@ def test_track_from_database(tmp_path, monkeypatch):
         uow.commit()
     db.dispose()
     monkeypatch.setenv("PONTE_DATABASE_URL", url)
-    get_settings.cache_clear()
+    bootstrap.reset()
     try:
         result = CliRunner().invoke(app, ["track", "P9", "--tenant", "beleza", "--json"])
         assert result.exit_code == 0, result.output
@@ -66,4 +66,4 @@ def test_track_from_database(tmp_path, monkeypatch):
         result = CliRunner().invoke(app, ["track", "P8", "--tenant", "beleza"])
         assert result.exit_code == 2 and "not found" in result.output
     finally:
-        get_settings.cache_clear()
+        bootstrap.reset()

@@ -200,7 +200,7 @@ def test_backoff_grows_geometrically() -> None:
 
 
 def test_ponte_track_deliver_webhooks(database, tenants, receiver, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from ponte.platform.settings import get_settings
+    from ponte import bootstrap
 
     sqlite_database = database
     _subscribe(sqlite_database, tenants.a, receiver.url(), ["*"], "x" * 20)
@@ -208,7 +208,7 @@ def test_ponte_track_deliver_webhooks(database, tenants, receiver, monkeypatch) 
         TrackingRepository(uow.session, tenants.a).add(_events("RCS"), T0)
         uow.commit()
     monkeypatch.setenv("PONTE_DATABASE_URL", sqlite_database.url)
-    get_settings.cache_clear()
+    bootstrap.reset()
     try:
         result = CliRunner().invoke(cli_app, ["track", "--deliver-webhooks", "--json"])
         assert result.exit_code == 0, result.output
@@ -218,4 +218,4 @@ def test_ponte_track_deliver_webhooks(database, tenants, receiver, monkeypatch) 
         assert bad.exit_code == 2 and "max_attempts" in bad.output
         assert CliRunner().invoke(cli_app, ["track"]).exit_code == 2
     finally:
-        get_settings.cache_clear()
+        bootstrap.reset()

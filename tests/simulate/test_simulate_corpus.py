@@ -6,9 +6,10 @@ import pyarrow.compute as pc
 import pytest
 
 from ponte.kernel.errors import ValidationError
+from ponte.orders.dataset import Rejected, records
 from ponte.reference.hs import validate_hs6
 from ponte.reference.taxid import validate_tax_id
-from ponte.simulate import generate_corpus, simulate
+from ponte.simulate import simulate, tables_of
 
 START = date(2026, 1, 1)
 
@@ -106,12 +107,15 @@ def test_orders_belong_to_their_sellers_buyers_and_products(tables):
 
 
 def test_record_api_matches_the_tables():
-    corpus = generate_corpus(2, 300, START, 7, 4)
-    assert len(corpus.sellers) == 4 and len(corpus.orders) == 300
-    assert sum(len(o.lines) for o in corpus.orders) == sum(o.line_count for o in corpus.orders)
-    assert all(re.fullmatch(r"ord_sim2_\d{9}", o.id) for o in corpus.orders)
-    assert all(o.placed_at.tzinfo is not None for o in corpus.orders)
-    assert {b.tenant_id for b in corpus.buyers} <= {s.id for s in corpus.sellers}
+    tables = simulate(2, 300, START, 7, 4)
+    orders = list(records(tables_of(tables)))
+    assert not [o for o in orders if isinstance(o, Rejected)]
+    assert len(tables.sellers) == 4 and len(orders) == 300
+    counts = dict(zip(tables.orders["id"].to_pylist(), tables.orders["line_count"].to_pylist(), strict=True))
+    assert all(len(o.lines) == counts[o.id] for o in orders)
+    assert all(re.fullmatch(r"ord_sim2_\d{9}", o.id) for o in orders)
+    assert all(o.placed_at.tzinfo is not None for o in orders)
+    assert set(tables.buyers["tenant_id"].to_pylist()) <= set(tables.sellers["id"].to_pylist())
 
 
 @pytest.mark.parametrize(("kwargs", "field"), [({"n_orders": 0}, "orders"), ({"days": 0}, "days")])

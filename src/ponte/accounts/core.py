@@ -89,3 +89,13 @@ class Principal:
 
     def has(self, scope: str) -> bool:
         return scope in self.scopes
+
+
+@dataclass(frozen=True, slots=True)
+class Seller:
+    """The tenant who sells: its name and enterprise code (USCC) as customs know them."""
+
+    tenant_id: str
+    name: str
+    uscc: str = ""
+    country: str = "CN"

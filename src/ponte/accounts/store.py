@@ -25,6 +25,10 @@ class Tenant(Base):
     kind: Mapped[str] = mapped_column(String(20))
     country: Mapped[str] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # the enterprise as customs and tax offices know it: its registered name and its code (the
+    # 18-character unified social credit code of a Chinese enterprise, a tax ID elsewhere)
+    legal_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    enterprise_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class ApiKey(Base):

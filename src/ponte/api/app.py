@@ -15,9 +15,11 @@ from ponte import __version__
 from ponte.api import problems
 from ponte.api.deps import KeyCache
 from ponte.api.routers.live_buy import FastPurchases
+from ponte.bootstrap import Platform
 from ponte.platform import logging as ponte_logging
 from ponte.platform.db import Database
 from ponte.platform.settings import Settings, get_settings
+from ponte.web.app import mount_console
 
 log = logging.getLogger("ponte.http")
 
@@ -110,26 +112,26 @@ class RequestContext:
                 )
 
 
-def attach(target: FastAPI, settings: Settings, database: Database, key_cache: KeyCache) -> None:
-    """Give an app (or a bare API in tests) its settings, database and key cache."""
-    target.state.settings = settings
-    target.state.database = database
+def attach(target: FastAPI, platform: Platform, key_cache: KeyCache) -> None:
+    """Give an app (or a bare API in tests) its platform (settings, database, FX, rules) and key cache."""
+    target.state.platform = platform
+    target.state.settings = platform.settings
+    target.state.database = platform.database
     target.state.key_cache = key_cache
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
-    settings = settings or get_settings()
-    ponte_logging.configure(settings.log_level, settings.log_json)
-    database = database or Database(settings.database_url)
+    """The server: the API under /api/v1 and the console at /, on one platform."""
+    platform = Platform(settings or get_settings(), _database=database)
+    platform.cipher  # noqa: B018 - personal data is readable from the first request on
+    ponte_logging.configure(platform.settings.log_level, platform.settings.log_json)
     app = FastAPI(title="Ponte", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
     api = create_api()
     key_cache = KeyCache()  # per process; revoking a key through the API clears it
     for target in (app, api):
-        attach(target, settings, database, key_cache)
+        attach(target, platform, key_cache)
 
     app.add_middleware(RequestContext, fast=FastPurchases(api.state))
     app.mount("/api/v1", api)
-    from ponte.web.app import mount_console
-
     mount_console(app)
     return app

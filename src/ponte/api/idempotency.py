@@ -19,6 +19,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
 
 from ponte.accounts.core import Principal
 from ponte.kernel.clock import now
@@ -58,16 +59,22 @@ def _find(uow: UnitOfWork, tenant_id: str, key: str) -> IdempotencyRecord | None
 async def run_idempotent(
     request: Request, principal: Principal, database: Database, handler: Handler
 ) -> Response:
-    """Run `handler` in one unit of work, honouring the request's Idempotency-Key."""
+    """Run ``handler`` in one unit of work, honouring the request's Idempotency-Key.
+
+    The database work runs in the thread pool, never on the event loop."""
     key = request.headers.get("Idempotency-Key")
     if key is not None and not (1 <= len(key) <= 200):
         raise ValidationError(
             "Idempotency-Key must have 1 to 200 characters", field="Idempotency-Key", rule="length"
         )
     fingerprint = _fingerprint(request, await request.body())
+    return await run_in_threadpool(_run, principal.tenant_id, key, fingerprint, database, handler)
+
+
+def _run(tenant_id: str, key: str | None, fingerprint: str, database: Database, handler: Handler) -> Response:
     with database.unit_of_work() as uow:
         if key is not None:
-            existing = _find(uow, principal.tenant_id, key)
+            existing = _find(uow, tenant_id, key)
             if existing is not None:
                 return _replay(existing, fingerprint)
         status, payload = handler(uow)
@@ -75,7 +82,7 @@ async def run_idempotent(
         if key is not None:
             uow.session.add(
                 IdempotencyRecord(
-                    tenant_id=principal.tenant_id,
+                    tenant_id=tenant_id,
                     key=key,
                     request_fingerprint=fingerprint,
                     status_code=status,
@@ -90,7 +97,7 @@ async def run_idempotent(
             if key is None:
                 raise
             uow.session.rollback()
-            existing = _find(uow, principal.tenant_id, key)
+            existing = _find(uow, tenant_id, key)
             if existing is None:
                 raise
             return _replay(existing, fingerprint)

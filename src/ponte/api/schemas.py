@@ -84,6 +84,8 @@ class OrderOut(BaseModel):
     discount: DecimalStr
     status: str
     placed_at: datetime
+    paid_at: datetime | None = None
+    payment_ref: str | None = None
     buyer_id: str
     lines: list[OrderLineOut]
 

@@ -81,7 +81,7 @@ TABLES: dict[str, tuple[str, ...]] = {
         "unit_price",
         "weight_kg",
     ),
-    "products": ("id", "titles", "category", "customs_unit", "length_cm", "width_cm", "height_cm"),
+    "products": ("id", "titles", "category", "cn_unit", "length_cm", "width_cm", "height_cm"),
     "buyers": ("id", "kind", "name", "tax_id", "phone", "street", "city", "postal_code"),
     "sellers": ("id", "name", "uscc"),
 }

@@ -177,7 +177,7 @@ def customs_order(o: dict[str, Any], tax: Decimal | None, parties: Parties) -> A
                 hs_code=f"{ln['hs_code']:0<10}"[:10],
                 gmodel=titles.get("en") or ln["sku"],
                 qty=Decimal(ln["quantity"]),
-                unit=product.get("customs_unit") or "007",
+                unit=product.get("cn_unit") or "007",
                 qty1=Decimal(ln["quantity"]),
                 unit1="035",
                 price=ln["unit_price"],

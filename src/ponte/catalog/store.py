@@ -7,10 +7,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, func, select
+from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ponte.catalog import core
 from ponte.kernel.errors import ConflictError, NotFoundError
+from ponte.kernel.measures import Box, Weight
 from ponte.platform.db import Base, TenantScoped
 from ponte.platform.pagination import Page, paginate
 from ponte.platform.types import Amount, UtcDateTime
@@ -50,6 +52,87 @@ class Product(Base):
     currency: Mapped[str] = mapped_column(String(3))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # China customs: the 10-digit commodity code, goods name, declaration elements and legal units
+    cn_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    cn_name: Mapped[str | None] = mapped_column(String(250), nullable=True)
+    cn_elements: Mapped[str | None] = mapped_column(String(510), nullable=True)
+    cn_unit: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    cn_unit1: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    cn_qty1: Mapped[Decimal | None] = mapped_column(Amount(), nullable=True)
+    cn_unit2: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    cn_qty2: Mapped[Decimal | None] = mapped_column(Amount(), nullable=True)
+    cn_record_no: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    barcode: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    # what the goods need in the air
+    battery: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    battery_packing: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    battery_wh: Mapped[Decimal | None] = mapped_column(Amount(), nullable=True)
+    lithium_g: Mapped[Decimal | None] = mapped_column(Amount(), nullable=True)
+    dry_ice_kg: Mapped[Decimal | None] = mapped_column(Amount(), nullable=True)
+    perishable: Mapped[bool] = mapped_column(Boolean, default=False)
+    temperature: Mapped[str] = mapped_column(String(10), default="ambient")
+    # destination tariff lines the seller knows: {"BR": "85183000", "MX": "85183001"}
+    tariff_codes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+
+    def record(self) -> core.Product:
+        """The product as the other capabilities read it."""
+        china = None
+        if self.cn_code:
+            china = core.ChinaCustoms(
+                code=self.cn_code,
+                name=self.cn_name or "",
+                elements=self.cn_elements or "",
+                unit=self.cn_unit or "",
+                first=core.LegalQuantity(self.cn_unit1 or "", self.cn_qty1 or Decimal(0)),
+                second=core.LegalQuantity(self.cn_unit2, self.cn_qty2 or Decimal(0))
+                if self.cn_unit2
+                else None,
+                record_no=self.cn_record_no,
+                barcode=self.barcode,
+            )
+        return core.Product(
+            id=self.id,
+            tenant_id=self.tenant_id,
+            sku=self.sku,
+            titles=dict(self.titles),
+            category=self.category,
+            direction=self.direction,
+            hs_code=self.hs_code,
+            origin_country=self.origin_country,
+            weight=Weight(self.weight_kg),
+            box=Box(self.length_cm, self.width_cm, self.height_cm),
+            price=self.price,
+            currency=self.currency,
+            china=china,
+            handling=core.Handling(
+                battery=self.battery,  # type: ignore[arg-type]
+                battery_packing=self.battery_packing,  # type: ignore[arg-type]
+                battery_wh=self.battery_wh,
+                lithium_g=self.lithium_g,
+                dry_ice_kg=self.dry_ice_kg,
+                perishable=bool(self.perishable),
+                temperature=self.temperature or "ambient",  # type: ignore[arg-type]
+            ),
+            tariff_codes=dict(self.tariff_codes or {}),
+        )
+
+    def apply(self, product: core.Product) -> None:
+        """Write a record's customs and handling data onto the row."""
+        c, h = product.china, product.handling
+        self.cn_code = c.code if c else None
+        self.cn_name = c.name if c else None
+        self.cn_elements = c.elements if c else None
+        self.cn_unit = c.unit if c else None
+        self.cn_unit1 = c.first.unit if c else None
+        self.cn_qty1 = c.first.per_unit if c else None
+        self.cn_unit2 = c.second.unit if c and c.second else None
+        self.cn_qty2 = c.second.per_unit if c and c.second else None
+        self.cn_record_no = c.record_no if c else None
+        self.barcode = c.barcode if c else None
+        self.battery, self.battery_packing = h.battery, h.battery_packing
+        self.battery_wh, self.lithium_g, self.dry_ice_kg = h.battery_wh, h.lithium_g, h.dry_ice_kg
+        self.perishable, self.temperature = h.perishable, h.temperature
+        self.tariff_codes = dict(product.tariff_codes)
 
 
 class ProductRepository(TenantScoped):
@@ -71,6 +154,13 @@ class ProductRepository(TenantScoped):
             select(Product).where(Product.tenant_id == self.tenant_id, Product.sku.in_(list(skus)))
         )
         return {row.sku: row for row in rows}
+
+    def by_ids(self, product_ids: Sequence[str]) -> list[Product]:
+        return list(
+            self.session.scalars(
+                select(Product).where(Product.tenant_id == self.tenant_id, Product.id.in_(list(product_ids)))
+            )
+        )
 
     def add(self, product: Product) -> Product:
         product.tenant_id = self.tenant_id

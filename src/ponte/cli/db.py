@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
+from ponte.bootstrap import platform
 from ponte.cli.output import console
 from ponte.platform import migrate
-from ponte.platform.settings import get_settings
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -18,7 +18,7 @@ def upgrade(
     url: Annotated[str | None, typer.Option(help="database URL (default: PONTE_DATABASE_URL)")] = None,
 ) -> None:
     """Bring the database to the newest schema of every capability."""
-    target = url or get_settings().database_url
+    target = url or platform().settings.database_url
     migrate.upgrade(target)
     console.print(f"database at {_safe(target)} is up to date")
 

@@ -11,11 +11,10 @@ import typer
 
 from ponte.accounts.core import ALL_TENANT_SCOPES
 from ponte.accounts.store import ApiKeyRepository, TenantRepository
+from ponte.bootstrap import platform
 from ponte.cli.output import console, emit_json, emit_table
 from ponte.kernel.errors import ConflictError, NotFoundError
 from ponte.platform import migrate
-from ponte.platform.db import Database
-from ponte.platform.settings import get_settings
 
 keys_app = typer.Typer(help="API keys of tenants.", no_args_is_help=True)
 KEYS_FILE = Path("var/demo-keys.json")
@@ -33,9 +32,9 @@ def demo(
     from ponte.simulate.core import simulate
     from ponte.simulate.load import load_corpus
 
-    url = get_settings().database_url
+    url = platform().settings.database_url
     migrate.upgrade(url)
-    database = Database(url)
+    database = platform().database
     with database.unit_of_work() as uow:
         existing = TenantRepository(uow.session).by_slug("demo-park")
     if existing is not None:
@@ -49,7 +48,7 @@ def demo(
         KEYS_FILE.write_text(json.dumps(loaded.keys, indent=2))
         KEYS_FILE.chmod(0o600)
         result = {"loaded": True, "counts": loaded.counts, "keys_file": str(KEYS_FILE)}
-    database.dispose()
+    platform().close()
     if as_json:
         emit_json(result)
         return
@@ -72,7 +71,7 @@ def issue(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Issue an API key; the secret is printed once and never stored."""
-    database = Database(get_settings().database_url)
+    database = platform().database
     with database.unit_of_work() as uow:
         found = TenantRepository(uow.session).by_slug(tenant)
         if found is None:
@@ -93,7 +92,7 @@ def add_tenant(
     country: Annotated[str, typer.Option(help="ISO country")] = "CN",
 ) -> None:
     """Create a tenant (then `ponte keys issue SLUG`)."""
-    database = Database(get_settings().database_url)
+    database = platform().database
     with database.unit_of_work() as uow:
         try:
             TenantRepository(uow.session).add(name, slug, kind, country.upper())

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ponte.platform.settings import get_settings
+from ponte.bootstrap import platform
 
 
 def serve(
@@ -18,7 +18,7 @@ def serve(
     """Serve the HTTP API (/api/v1) and the web console (/)."""
     import uvicorn
 
-    settings = get_settings()
+    settings = platform().settings
     uvicorn.run(
         "ponte.api.app:create_app",
         factory=True,

@@ -72,16 +72,15 @@ def simulate(
 
 def _load(tables: Tables, seed: int) -> dict[str, Any]:
     """Load as tenants `sim<seed>-NNN`; keys are not issued (use `ponte keys issue`)."""
+    from ponte.bootstrap import platform
     from ponte.platform import migrate
-    from ponte.platform.db import Database
-    from ponte.platform.settings import get_settings
     from ponte.simulate.load import load_corpus
 
-    url = get_settings().database_url
+    url = platform().settings.database_url
     migrate.upgrade(url)
-    database = Database(url)
+    database = platform().database
     try:
         loaded = load_corpus(database, tables, slug_prefix=f"sim{seed}", issue_keys=False)
     finally:
-        database.dispose()
+        platform().close()
     return {"counts": loaded.counts, "tenant_prefix": f"sim{seed}-"}

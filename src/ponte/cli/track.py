@@ -98,13 +98,12 @@ def timeline_from_csv(ref: str, path: Path) -> dict[str, Any]:
 
 def timeline_from_database(ref: str, tenant: str) -> dict[str, Any]:
     from ponte.accounts.store import TenantRepository
+    from ponte.bootstrap import platform
     from ponte.logistics.store.shipments import timeline
-    from ponte.platform.db import Database
-    from ponte.platform.settings import get_settings
 
     if not tenant:
         raise ValidationError("give --tenant SLUG (or --events FILE.csv)", field="tenant", rule="required")
-    database = Database(get_settings().database_url)
+    database = platform().database
     try:
         with database.unit_of_work() as uow:
             found = TenantRepository(uow.session).by_slug(tenant)
@@ -112,24 +111,23 @@ def timeline_from_database(ref: str, tenant: str) -> dict[str, Any]:
                 raise NotFoundError("tenant", tenant)
             return timeline(uow.session, found.id, ref, datetime.now(UTC))
     finally:
-        database.dispose()
+        platform().close()
 
 
 def deliver_webhooks(max_attempts: int) -> dict[str, Any]:
     """Send the webhook deliveries that are due (every tenant), once; run it from a timer or loop."""
+    from ponte.bootstrap import platform
     from ponte.logistics.store.webhooks import RetryPolicy, deliver_due
-    from ponte.platform.db import Database
-    from ponte.platform.settings import get_settings
 
     if max_attempts < 1:
         raise ValidationError("at least one attempt", field="max_attempts", rule="min 1")
-    database = Database(get_settings().database_url)
+    database = platform().database
     try:
         return deliver_due(
             database, datetime.now(UTC), policy=RetryPolicy(max_attempts=max_attempts)
         ).as_dict()
     finally:
-        database.dispose()
+        platform().close()
 
 
 def track(

@@ -55,6 +55,30 @@ class LineIn(BaseModel):
     description: str | None = Field(None, max_length=300)
 
 
+class PaymentIn(BaseModel):
+    """The buyer's payment as the payment company confirms it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    transaction_id: str = Field(
+        min_length=1, max_length=60, description="the payment company's transaction id"
+    )
+    paid_at: datetime | None = Field(None, description="when it was paid; now when absent")
+    amount: Amount | None = Field(None, description="the amount paid; the order's total when absent")
+    company_code: str | None = Field(
+        None,
+        max_length=18,
+        description="the payment company's customs code; the customs profile's by default",
+    )
+
+    @field_validator("paid_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("paid_at needs a time zone (e.g. 2026-11-11T00:05:00+08:00)")
+        return value.astimezone(UTC) if value is not None else None
+
+
 class OrderIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -70,6 +94,7 @@ class OrderIn(BaseModel):
     discount: Amount = Decimal(0)
     buyer: BuyerIn
     lines: list[LineIn] = Field(min_length=1, max_length=200)
+    payment: PaymentIn | None = Field(None, description="the payment, when the order arrives paid")
 
     @field_validator("placed_at")
     @classmethod

@@ -1,19 +1,25 @@
-"""Placing orders: the intake checks, then one unit of work stores order, lines, buyer and event."""
+"""The orders' use cases: place an order, move it along its states, record its payment, read it back
+as the order record. Every function stages its work in the caller's unit of work; the caller commits.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from ponte.catalog.store import ProductRepository
-from ponte.kernel.errors import ConflictError, ValidationError
+from ponte.accounts import service as accounts
+from ponte.catalog import service as catalog
+from ponte.kernel.errors import ConflictError, NotFoundError, ValidationError
 from ponte.kernel.ids import new_id
-from ponte.orders.intake import OrderIn, buyer_tax_id, check_order
+from ponte.orders import core
+from ponte.orders.intake import OrderIn, PaymentIn, buyer_tax_id, check_order
+from ponte.orders.states import STATES, check_move
 from ponte.orders.store import Buyer, BuyerRepository, Order, OrderEvent, OrderLine, OrderRepository
 from ponte.platform.db import UnitOfWork
 
-ORDER_STATES = ("placed", "paid", "cancelled", "fulfilled", "returned")
+__all__ = ["STATES", "history", "load_order", "load_orders", "move", "place_order", "record_payment"]
 
 
 def place_order(uow: UnitOfWork, tenant_id: str, order_in: OrderIn, at: datetime) -> Order:
@@ -26,7 +32,7 @@ def place_order(uow: UnitOfWork, tenant_id: str, order_in: OrderIn, at: datetime
             field="external_ref",
             rule="unique-per-seller",
         )
-    products = ProductRepository(session, tenant_id).by_skus([line.sku for line in order_in.lines])
+    products = catalog.rows_by_sku(uow, tenant_id, [line.sku for line in order_in.lines])
     problems = check_order(order_in, set(products))
     if problems:
         raise ValidationError.of(problems)
@@ -69,10 +75,84 @@ def place_order(uow: UnitOfWork, tenant_id: str, order_in: OrderIn, at: datetime
         lines=lines,
     )
     orders.add(order)
-    session.add(
-        OrderEvent(order_id=order.id, tenant_id=tenant_id, at=at, kind="placed", detail=order_in.channel)
-    )
+    orders.add_event(order.id, "placed", at, order_in.channel)
+    if order_in.payment is not None:
+        _pay(orders, order, order_in.payment, at)
     return order
+
+
+def record_payment(uow: UnitOfWork, tenant_id: str, order_id: str, payment: PaymentIn, at: datetime) -> Order:
+    """Record the buyer's payment of an order (once; a second, different payment is refused)."""
+    orders = OrderRepository(uow.session, tenant_id)
+    order = orders.get(order_id)
+    if order.status in ("cancelled", "returned"):
+        raise ConflictError(f"a {order.status} order takes no payment", field="status", rule="order-open")
+    if order.payment_ref is not None:
+        if order.payment_ref == payment.transaction_id:
+            return order
+        raise ConflictError(
+            f"the order is paid by transaction {order.payment_ref!r}",
+            field="transaction_id",
+            rule="paid-once",
+        )
+    _pay(orders, order, payment, at)
+    uow.session.flush()
+    return order
+
+
+def _pay(orders: OrderRepository, order: Order, payment: PaymentIn, at: datetime) -> None:
+    total = order.goods_value + order.freight + order.insurance - order.discount
+    amount = payment.amount if payment.amount is not None else total
+    order.payment_ref = payment.transaction_id
+    order.paid_at = payment.paid_at or at
+    order.paid_amount = amount
+    order.payment_company = payment.company_code
+    orders.add_event(order.id, "paid", at, payment.transaction_id)
+
+
+def move(uow: UnitOfWork, tenant_id: str, order_id: str, to: str, at: datetime, note: str = "") -> Order:
+    """Move an order to ``to`` and record the event (the caller commits).
+
+    The move is a compare-and-set on the state it was read in: of two concurrent moves of one order,
+    one wins and the other gets a 409 naming the rule.
+    """
+    orders = OrderRepository(uow.session, tenant_id)
+    order = orders.get(order_id)
+    check_move(order.status, to)
+    if not orders.compare_and_set(order.id, order.status, to):
+        raise ConflictError(
+            "the order changed meanwhile; read it again", field="status", rule="concurrent-change"
+        )
+    uow.session.refresh(order, ["status"])
+    orders.add_event(order.id, to, at, note)
+    uow.session.flush()
+    return order
+
+
+def history(uow: UnitOfWork, tenant_id: str, order_id: str) -> list[OrderEvent]:
+    orders = OrderRepository(uow.session, tenant_id)
+    orders.get(order_id)
+    return orders.events(order_id)
+
+
+def load_orders(uow: UnitOfWork, tenant_id: str, order_ids: Sequence[str]) -> list[core.Order]:
+    """The order records of these ids (those that exist for the tenant), in the order asked."""
+    rows = OrderRepository(uow.session, tenant_id).many(order_ids)
+    if not rows:
+        return []
+    buyers = BuyerRepository(uow.session, tenant_id).many(sorted({r.buyer_id for r in rows}))
+    products = catalog.records_by_id(
+        uow, tenant_id, {ln.product_id for r in rows for ln in r.lines if ln.product_id}
+    )
+    seller = accounts.seller(uow, tenant_id)
+    return [r.record(buyers[r.buyer_id], seller, products) for r in rows]
+
+
+def load_order(uow: UnitOfWork, tenant_id: str, order_id: str) -> core.Order:
+    found = load_orders(uow, tenant_id, [order_id])
+    if not found:
+        raise NotFoundError("order", order_id)
+    return found[0]
 
 
 def _buyer_for(uow: UnitOfWork, tenant_id: str, order_in: OrderIn, at: datetime) -> Buyer:

@@ -1,28 +1,63 @@
-"""Order states and the moves between them; every move leaves an event.
+"""The states of an order's journey and the moves between them (pure).
 
-placed ─► paid ─► fulfilled ─► returned
-  │        │
-  └────────┴─► cancelled
+::
+
+    placed ─► quoted ─► packed ─► booked ─► declared ─► cleared ─► in_transit ─► delivered ─► returned
+      │  ▲       │         │         │        │  ▲          │            │
+      └─►held◄───┘         │         │        ▼  │          │            └──────────► returned
+         (blocked or       │         │      rejected        │
+          incomplete)      └─────────┴────────┴─────────────┴─► cancelled (before it leaves)
+
+* ``quoted``: the landed-cost quote is frozen with the order and its verdict allows it; ``held``: the
+  verdict is blocked or incomplete, with its reasons, and the order goes no further until a new quote
+  allows it.
+* ``packed``: the fulfilment is chosen and the parcel made (weight, box, handling class).
+* ``booked``: the parcel is consolidated with a carrier: a flight with house and master air waybills,
+  or the last-mile carrier's waybill when it leaves a warehouse.
+* ``declared``: the customs messages, built from the stored order, parcel and waybill, are in the outbox;
+  receipts move the order to ``cleared`` or ``rejected`` (declared again after a fix).
+* ``in_transit``, ``delivered``: from tracking events. ``returned``: the buyer sent it back.
+
+Payment is a fact of the order (``paid`` in its history), not a state: an order may be paid before or
+after it is quoted, and must be paid before it is declared.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import select
-
 from ponte.kernel.errors import ConflictError, ValidationError
-from ponte.orders.store import Order, OrderEvent, OrderRepository
-from ponte.platform.db import UnitOfWork
 
-STATES = ("placed", "paid", "cancelled", "fulfilled", "returned")
+STATES = (
+    "placed",
+    "quoted",
+    "held",
+    "packed",
+    "booked",
+    "declared",
+    "rejected",
+    "cleared",
+    "in_transit",
+    "delivered",
+    "returned",
+    "cancelled",
+)
 MOVES: dict[str, tuple[str, ...]] = {
-    "placed": ("paid", "cancelled"),
-    "paid": ("fulfilled", "cancelled"),
-    "fulfilled": ("returned",),
-    "cancelled": (),
+    "placed": ("quoted", "held", "cancelled"),
+    "quoted": ("quoted", "held", "packed", "cancelled"),
+    "held": ("quoted", "held", "cancelled"),
+    "packed": ("booked", "cancelled"),
+    "booked": ("declared", "cancelled"),
+    "declared": ("cleared", "rejected", "cancelled"),
+    "rejected": ("declared", "cancelled"),
+    "cleared": ("in_transit", "cancelled"),
+    "in_transit": ("delivered", "returned"),
+    "delivered": ("returned",),
     "returned": (),
+    "cancelled": (),
 }
+#: States in which customs hold messages of the order: cancelling sends a withdrawal.
+DECLARED = ("declared", "rejected", "cleared")
+#: States from which the order is on its way or done: nothing more is planned for it.
+TERMINAL = ("returned", "cancelled")
 
 
 def allowed(state: str, to: str) -> bool:
@@ -30,6 +65,7 @@ def allowed(state: str, to: str) -> bool:
 
 
 def check_move(state: str, to: str) -> None:
+    """Raise naming the rule when an order in ``state`` cannot become ``to``."""
     if to not in STATES:
         raise ValidationError(
             f"status must be one of {', '.join(STATES)}", field="status", rule="order-state"
@@ -40,24 +76,3 @@ def check_move(state: str, to: str) -> None:
             field="status",
             rule="order-transition",
         )
-
-
-def move(uow: UnitOfWork, tenant_id: str, order_id: str, to: str, at: datetime, note: str = "") -> Order:
-    """Move an order to `to` and record the event (the caller commits)."""
-    order = OrderRepository(uow.session, tenant_id).get(order_id)
-    check_move(order.status, to)
-    order.status = to
-    uow.session.add(OrderEvent(order_id=order.id, tenant_id=tenant_id, at=at, kind=to, detail=note[:500]))
-    uow.session.flush()
-    return order
-
-
-def history(uow: UnitOfWork, tenant_id: str, order_id: str) -> list[OrderEvent]:
-    OrderRepository(uow.session, tenant_id).get(order_id)
-    return list(
-        uow.session.scalars(
-            select(OrderEvent)
-            .where(OrderEvent.order_id == order_id, OrderEvent.tenant_id == tenant_id)
-            .order_by(OrderEvent.id)
-        )
-    )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, Integer, Select, String, Text, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Index, Integer, Select, String, Text, UniqueConstraint, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
+from ponte.catalog.core import Product
 from ponte.kernel.errors import NotFoundError
+from ponte.orders import core
 from ponte.platform.crypto import cipher
 from ponte.platform.db import Base, TenantScoped
 from ponte.platform.pagination import Page, paginate
@@ -34,6 +38,26 @@ class Buyer(Base):
     address: Mapped[str] = mapped_column(Encrypted())  # JSON document, encrypted whole
     region: Mapped[str | None] = mapped_column(String(10), nullable=True)  # ISO 3166-2, not personal
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    def record(self) -> core.Buyer:
+        address = json.loads(self.address)
+        return core.Buyer(
+            id=self.id,
+            kind=self.kind,
+            name=self.name,
+            tax_id_kind=self.tax_id_kind,
+            tax_id=self.tax_id,
+            address=core.Address(
+                line1=address.get("line1", ""),
+                line2=address.get("line2"),
+                city=address.get("city", ""),
+                region=address.get("region"),
+                postal_code=address.get("postal_code", ""),
+                country=address.get("country", self.country),
+            ),
+            phone=self.phone,
+            email=self.email,
+        )
 
     @staticmethod
     def index_for(country: str, tax_id: str) -> str:
@@ -66,10 +90,64 @@ class Order(Base):
     live_session_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     placed_at: Mapped[datetime] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # the buyer's payment, as the payment company reports it
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    payment_ref: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    paid_amount: Mapped[Decimal | None] = mapped_column(Amount(), nullable=True)
+    payment_company: Mapped[str | None] = mapped_column(String(18), nullable=True)
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.line_no", cascade="all, delete-orphan"
     )
+
+    def record(self, buyer: Buyer, seller: core.Seller, products: dict[str, Product]) -> core.Order:
+        """The order as every capability reads it; ``products`` by id, as the catalogue has them."""
+        payment = None
+        if self.paid_at is not None and self.payment_ref:
+            payment = core.Payment(
+                transaction_id=self.payment_ref,
+                paid_at=self.paid_at,
+                amount=self.paid_amount if self.paid_amount is not None else Decimal(0),
+                currency=self.currency,
+                company_code=self.payment_company or "",
+            )
+        lines = []
+        for ln in self.lines:
+            if ln.product_id is None or ln.product_id not in products:
+                raise NotFoundError("product", ln.product_id or ln.sku)
+            lines.append(
+                core.Line(
+                    line_no=ln.line_no,
+                    sku=ln.sku,
+                    description=ln.description,
+                    quantity=ln.quantity,
+                    unit_price=ln.unit_price,
+                    hs_code=ln.hs_code,
+                    origin_country=ln.origin_country,
+                    product=products[ln.product_id],
+                )
+            )
+        return core.Order(
+            id=self.id,
+            tenant_id=self.tenant_id,
+            external_ref=self.external_ref,
+            channel=self.channel,
+            direction=self.direction,
+            trade_mode=self.trade_mode,
+            destination=self.destination,
+            destination_region=self.destination_region,
+            currency=self.currency,
+            freight=self.freight,
+            insurance=self.insurance,
+            discount=self.discount,
+            placed_at=self.placed_at,
+            status=self.status,
+            buyer=buyer.record(),
+            seller=seller,
+            lines=tuple(lines),
+            payment=payment,
+            live_session_id=self.live_session_id,
+        )
 
 
 class OrderLine(Base):
@@ -117,6 +195,12 @@ class BuyerRepository(TenantScoped):
             select(Buyer).where(Buyer.tenant_id == self.tenant_id, Buyer.tax_id_index == index)
         )
 
+    def many(self, buyer_ids: Sequence[str]) -> dict[str, Buyer]:
+        rows = self.session.scalars(
+            select(Buyer).where(Buyer.tenant_id == self.tenant_id, Buyer.id.in_(list(buyer_ids)))
+        )
+        return {r.id: r for r in rows}
+
     def add(self, buyer: Buyer) -> Buyer:
         buyer.tenant_id = self.tenant_id
         self.session.add(buyer)
@@ -133,6 +217,37 @@ class OrderRepository(TenantScoped):
         if row is None:
             raise NotFoundError("order", order_id)
         return row
+
+    def many(self, order_ids: Sequence[str]) -> list[Order]:
+        """The orders of these ids that belong to the tenant, in the order asked."""
+        rows = {r.id: r for r in self.session.scalars(self._query().where(Order.id.in_(list(order_ids))))}
+        return [rows[i] for i in order_ids if i in rows]
+
+    def compare_and_set(self, order_id: str, expected: str, to: str) -> bool:
+        """Move the order from ``expected`` to ``to`` only if nobody moved it meanwhile (one winner)."""
+        done = self.session.execute(
+            update(Order)
+            .where(Order.id == order_id, Order.tenant_id == self.tenant_id, Order.status == expected)
+            .values(status=to)
+            .execution_options(synchronize_session=False)
+        )
+        return done.rowcount == 1  # type: ignore[attr-defined]
+
+    def add_event(self, order_id: str, kind: str, at: datetime, detail: str = "") -> OrderEvent:
+        event = OrderEvent(
+            order_id=order_id, tenant_id=self.tenant_id, at=at, kind=kind, detail=detail[:2000]
+        )
+        self.session.add(event)
+        return event
+
+    def events(self, order_id: str) -> list[OrderEvent]:
+        return list(
+            self.session.scalars(
+                select(OrderEvent)
+                .where(OrderEvent.order_id == order_id, OrderEvent.tenant_id == self.tenant_id)
+                .order_by(OrderEvent.id)
+            )
+        )
 
     def by_external_ref(self, ref: str) -> Order | None:
         return self.session.scalar(self._query().where(Order.external_ref == ref))

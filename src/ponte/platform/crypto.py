@@ -56,11 +56,9 @@ def configure(secrets: list[str]) -> DataCipher:
 
 
 def cipher() -> DataCipher:
+    """The configured cipher (``ponte.bootstrap`` configures it from the settings at start-up)."""
     if _cipher is None:
-        from ponte.platform.settings import get_settings
-
-        secret = get_settings().data_key.get_secret_value()
-        return configure([part for part in secret.split(",") if part])
+        raise RuntimeError("personal data needs a data key: build the process through ponte.bootstrap first")
     return _cipher
 
 

@@ -1,37 +1,10 @@
 """Seeded, reproducible simulation of the corridor: park, sellers, products, buyers, orders.
 
-``simulate(...)`` gives Arrow tables (fast, for files); ``generate_corpus(...)`` gives
-plain dataclasses (for loaders that write row by row).
+``simulate(...)`` gives Arrow tables in the shape of Ponte's orders dataset; ``write`` puts them in files,
+``ponte.orders.dataset.records`` reads them as order records.
 """
 
 from ponte.simulate.core import Tables, simulate
-from ponte.simulate.output import summary, write
-from ponte.simulate.records import (
-    Booth,
-    Buyer,
-    Corpus,
-    LiveSession,
-    Order,
-    OrderLine,
-    Product,
-    Seller,
-    generate_corpus,
-    iter_orders,
-)
+from ponte.simulate.output import summary, tables_of, write
 
-__all__ = [
-    "Booth",
-    "Buyer",
-    "Corpus",
-    "LiveSession",
-    "Order",
-    "OrderLine",
-    "Product",
-    "Seller",
-    "Tables",
-    "generate_corpus",
-    "iter_orders",
-    "simulate",
-    "summary",
-    "write",
-]
+__all__ = ["Tables", "simulate", "summary", "tables_of", "write"]

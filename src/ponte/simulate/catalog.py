@@ -96,11 +96,76 @@ def _product(
         "direction": c["direction"],
         "hs_code": hs6,
         "origin_country": origin,
-        "customs_unit": unit,
         "weight_kg": weight,
         "length_cm": length,
         "width_cm": width,
         "height_cm": height,
         "price": price,
         "currency": "USD" if c["direction"] == "export" else "CNY",
+        **_customs(key, unit, titles[0], c["direction"], index),
+        **_handling(key),
     }
+
+
+def _customs(key: str, unit: str, zh_name: str, direction: str, index: int) -> dict[str, Any]:
+    """China customs data of a simulated product; legal quantities follow its final weight
+    (see ``legal_quantities``)."""
+    code, unit1, unit2 = load_data("catalog.yaml")["china"][key]
+    # declaration elements: brand type | export preference | use | brand | model
+    brand_type, preference = ("0", "0") if direction == "export" else ("4", "3")
+    return {
+        "cn_code": code,
+        "cn_name": zh_name,
+        "cn_elements": f"{brand_type}|{preference}|{zh_name}|无品牌|{key.upper()}-{index:06d}",
+        "cn_unit": unit,
+        "cn_unit1": unit1,
+        "cn_qty1": None,
+        "cn_unit2": unit2,
+        "cn_qty2": None,
+        "cn_record_no": f"{index + 1:05d}" if direction == "import" else None,
+        "barcode": None,
+        "tariff_codes": "{}",
+    }
+
+
+_NO_HANDLING = {
+    "battery": None,
+    "battery_packing": None,
+    "battery_wh": None,
+    "lithium_g": None,
+    "dry_ice_kg": None,
+    "perishable": False,
+    "temperature": "ambient",
+}
+
+
+def _handling(key: str) -> dict[str, Any]:
+    given = load_data("catalog.yaml")["handling"].get(key, {})
+    out = {**_NO_HANDLING, **given}
+    for name in ("battery_wh", "lithium_g", "dry_ice_kg"):
+        if out[name] is not None:
+            out[name] = Decimal(str(out[name]))
+    return out
+
+
+def legal_quantities(products: pa.Table, weight_kg: pa.Array) -> pa.Table:
+    """Fill the legal quantities per unit: kilograms (035) are the unit's net weight, litres (095) come
+    from the template, any other legal unit counts one per unit."""
+    data = load_data("catalog.yaml")
+    litres = {k: Decimal(v) for k, v in data["litres"].items()}
+    keys = [sku.rsplit("-", 1)[0].lower() for sku in products["sku"].to_pylist()]
+    weights = weight_kg.to_pylist()
+
+    def qty(unit: str | None, key: str, kg: Decimal) -> Decimal | None:
+        if unit is None:
+            return None
+        return kg if unit == "035" else litres[key] if unit == "095" else Decimal(1)
+
+    columns = {}
+    for name, unit_col in (("cn_qty1", "cn_unit1"), ("cn_qty2", "cn_unit2")):
+        units = products[unit_col].to_pylist()
+        values = [qty(u, k, w) for u, k, w in zip(units, keys, weights, strict=True)]
+        columns[name] = pa.array(values, pa.decimal128(18, 6))
+    for name, array in columns.items():
+        products = products.set_column(products.schema.get_field_index(name), name, array)
+    return products

@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ponte.kernel.errors import ValidationError
+from ponte.orders.dataset import conform
 from ponte.simulate.catalog import build_park
 from ponte.simulate.orders import build_orders
 from ponte.simulate.people import build_buyers
@@ -67,11 +68,11 @@ def simulate(seed: int, n_orders: int, start: date, days: int, n_sellers: int | 
     orders = orders.add_column(7, "destination", pc.take(buyers["country"], idx))
     orders = orders.add_column(8, "destination_region", pc.take(buyers["region"], idx))
     return Tables(
-        sellers=sellers.drop_columns(["popularity"]),
+        sellers=conform("sellers", sellers.drop_columns(["popularity"])),
         booths=park["booths"],
-        products=made["products"],
-        buyers=buyers,
+        products=conform("products", made["products"]),
+        buyers=conform("buyers", buyers),
         sessions=made["sessions"],
-        orders=orders,
-        lines=made["lines"],
+        orders=conform("orders", orders),
+        lines=conform("lines", made["lines"]),
     )

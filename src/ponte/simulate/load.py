@@ -69,6 +69,8 @@ def load_corpus(
                     "id": s["id"],
                     "slug": f"{slug_prefix}-{n:03d}",
                     "name": s["name_en"],
+                    "legal_name": s["name"],
+                    "enterprise_code": s["uscc"],
                     "kind": "seller",
                     "country": "CN",
                     "created_at": now,
@@ -101,7 +103,10 @@ def load_corpus(
             (
                 {
                     **{k: r[k] for k in product_columns},
-                    "attributes": {"customs_unit": r.get("customs_unit")},
+                    "tariff_codes": json.loads(r["tariff_codes"] or "{}"),
+                    "perishable": bool(r["perishable"]),
+                    "temperature": r["temperature"] or "ambient",
+                    "attributes": {},
                     "created_at": now,
                 }
                 for r in _rows(tables.products)

@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ponte.simulate.catalog import legal_quantities
 from ponte.simulate.columns import decimals, numbered, pick, timestamps_us
 
 GROWTH = 1.0  # orders per day grow by e^GROWTH over the whole range
@@ -142,6 +143,7 @@ def build_orders(
                 pa.scalar(None, pa.string()),
             ),
             "placed_at": timestamps_us(placed),
+            **_payments(rng, seed, placed, goods + freight - discount, live),
         }
     )
     lines = pa.table(
@@ -168,7 +170,29 @@ def build_orders(
             "ends_at": timestamps_us(s_start + 2 * 3600 * US),
         }
     )
-    products = products.set_column(
-        products.schema.get_field_index("weight_kg"), "weight_kg", decimals(weight_g, scale=3)
-    )
+    unit_weights = decimals(weight_g, scale=3)
+    products = products.set_column(products.schema.get_field_index("weight_kg"), "weight_kg", unit_weights)
+    products = legal_quantities(products, unit_weights)
     return {"orders": orders, "lines": lines, "sessions": sessions, "products": products}
+
+
+PAID_SHARE = 0.97  # orders paid when the day's batch runs; live-session orders are paid at checkout
+PAYMENT_COMPANIES = ("312226T001", "31222699S7", "4403169D3W")  # customs codes of the simulated payers
+
+
+def _payments(
+    rng: np.random.Generator, seed: int, placed: np.ndarray, total_minor: np.ndarray, live: np.ndarray
+) -> dict[str, pa.Array]:
+    """Payments a few minutes after placing, by one of the simulated payment companies."""
+    n = len(placed)
+    paid = live | (rng.random(n) < PAID_SHARE)
+    at = placed + rng.integers(20, 30 * 60, n) * US
+    company = rng.integers(0, len(PAYMENT_COMPANIES), n)
+    refs = numbered(f"PAY{seed:04d}", np.arange(n) * 7919 % (10**12), 12)
+    mask = pa.array(~paid)
+    return {
+        "paid_at": pc.if_else(mask, pa.scalar(None, pa.timestamp("us", tz="UTC")), timestamps_us(at)),
+        "payment_ref": pc.if_else(mask, pa.scalar(None, pa.string()), refs),
+        "paid_amount": pc.if_else(mask, pa.scalar(None, pa.decimal128(18, 2)), decimals(total_minor)),
+        "payment_company": pc.if_else(mask, pa.scalar(None, pa.string()), pick(PAYMENT_COMPANIES, company)),
+    }

@@ -1,4 +1,4 @@
-"""Writing the corpus to Parquet or CSV: one file per table next to the orders file."""
+"""Writing the corpus as Ponte's orders dataset (Parquet or CSV, one file per table)."""
 
 from __future__ import annotations
 
@@ -7,57 +7,19 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
-from ponte.kernel.errors import ValidationError
+from ponte.orders.dataset import write_tables
 from ponte.simulate.core import Tables
 
-FORMATS = {".parquet": "parquet", ".csv": "csv"}
 
-
-def companion_paths(out: Path) -> dict[str, Path]:
-    """``orders.parquet`` → ``orders.parquet`` for orders, ``orders.lines.parquet`` for lines, ..."""
-    suffix = out.suffix.lower()
-    stem = out.with_suffix("")
-    paths = {"orders": out}
-    for name in ("lines", "products", "buyers", "sellers", "booths", "sessions"):
-        paths[name] = stem.with_name(f"{stem.name}.{name}{suffix}")
-    return paths
-
-
-def _flat(table: pa.Table) -> pa.Table:
-    """CSV has no nested values: titles become title_<lang>, lists become ``a|b``."""
-    cols, names = [], []
-    for name, col in zip(table.column_names, table.columns, strict=True):
-        if pa.types.is_struct(col.type):
-            for f in col.type:
-                cols.append(pc.struct_field(col, f.name))
-                names.append(f"title_{f.name}" if name == "titles" else f"{name}_{f.name}")
-        elif pa.types.is_list(col.type):
-            cols.append(pa.chunked_array([pc.binary_join(c, "|") for c in col.chunks], pa.string()))
-            names.append(name)
-        else:
-            cols.append(col)
-            names.append(name)
-    return pa.table(cols, names=names)
+def tables_of(tables: Tables) -> dict[str, pa.Table]:
+    """The corpus as Ponte's orders dataset (plus the simulator's booths and live sessions)."""
+    return dict(tables.items())
 
 
 def write(tables: Tables, out: Path) -> dict[str, Path]:
-    fmt = FORMATS.get(out.suffix.lower())
-    if fmt is None:
-        raise ValidationError("--out must end in .parquet or .csv", field="out", rule="file-format")
-    paths = companion_paths(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    for name, table in tables.items():
-        target = paths[name]
-        tmp = target.with_name(target.name + ".part")
-        if fmt == "parquet":
-            pq.write_table(table, tmp, compression="zstd", row_group_size=256_000)
-        else:
-            pacsv.write_csv(_flat(table), tmp)
-        tmp.replace(target)  # no half-written file under the final name
-    return paths
+    """Write the corpus as Ponte's orders dataset beside ``out`` (``orders.parquet`` and companions)."""
+    return write_tables(tables_of(tables), out)
 
 
 def summary(tables: Tables) -> dict[str, Any]:

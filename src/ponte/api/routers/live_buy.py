@@ -22,10 +22,12 @@ from ponte.api.idempotency import run_idempotent
 from ponte.api.schemas import OrderOut
 from ponte.kernel.clock import now
 from ponte.kernel.errors import PermissionDenied, PonteError, ValidationError, Violation
+from ponte.live.service import pay_reservation
 from ponte.live.store.ledger import reconcile, release
 from ponte.live.store.pg_batcher import AsyncPurchaseBatcher, Outcome
 from ponte.live.store.repository import LiveRepository
 from ponte.live.store.stock_sql import Held, OfferSnapshot, finish, load_offer, prepare, purchase
+from ponte.orders.intake import PaymentIn
 from ponte.platform.db import Database
 
 router = APIRouter(prefix="/live", tags=["live"])
@@ -49,6 +51,7 @@ class PayIn(BaseModel):
     destination_region: str | None = Field(None, max_length=10)
     trade_mode: str = Field("9610", pattern=r"^(9610|9710|9810|1210)$")
     buyer: dict[str, Any]
+    payment: PaymentIn = Field(description="the buyer's payment of the reservation")
 
 
 # Terms of an offer never change after it is made (closing early is checked in the
@@ -225,8 +228,6 @@ async def purchase_json(
 async def pay(  # type: ignore[no-untyped-def]
     reservation_id: str, body: PayIn, request: Request, caller: Write, database: DatabaseDep
 ):
-    from ponte.orders.live import pay_reservation
-
     def handler(uow):  # type: ignore[no-untyped-def]
         order = pay_reservation(uow, caller.tenant_id, reservation_id, body.model_dump(), now())
         return 201, OrderOut.model_validate(order).model_dump()

@@ -14,7 +14,7 @@ from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.schemas import OrderOut
 from ponte.kernel.clock import now
 from ponte.kernel.errors import PonteError, ValidationError
-from ponte.orders import csv_upload, states
+from ponte.orders import csv_upload, service
 from ponte.orders.service import place_order
 
 router = APIRouter(tags=["orders"])
@@ -37,7 +37,7 @@ class EventOut(BaseModel):
 
 @router.post("/orders/{order_id}/status", response_model=OrderOut, summary="Move an order to its next state")
 def move_order(order_id: str, body: MoveIn, caller: Write, uow: UowDep) -> OrderOut:
-    order = states.move(uow, caller.tenant_id, order_id, body.status, now(), body.note)
+    order = service.move(uow, caller.tenant_id, order_id, body.status, now(), body.note)
     out = OrderOut.model_validate(order)
     uow.commit()
     return out
@@ -45,7 +45,7 @@ def move_order(order_id: str, body: MoveIn, caller: Write, uow: UowDep) -> Order
 
 @router.get("/orders/{order_id}/events", response_model=list[EventOut], summary="The order's history")
 def order_events(order_id: str, caller: Read, uow: UowDep) -> list[EventOut]:
-    return [EventOut.model_validate(e) for e in states.history(uow, caller.tenant_id, order_id)]
+    return [EventOut.model_validate(e) for e in service.history(uow, caller.tenant_id, order_id)]
 
 
 @router.post(

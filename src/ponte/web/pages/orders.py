@@ -12,7 +12,7 @@ from ponte.catalog.store import ProductRepository
 from ponte.kernel.clock import now
 from ponte.kernel.errors import PonteError
 from ponte.orders.intake import TRADE_MODES
-from ponte.orders.service import ORDER_STATES, place_order
+from ponte.orders.service import STATES, place_order
 from ponte.platform.crypto import mask
 from ponte.platform.db import Database
 from ponte.reference.markets import markets
@@ -31,10 +31,17 @@ PAGE_SIZE = 25
 #: Order states, for display (message ids).
 STATE_LABELS = {
     "placed": N_("placed"),
-    "paid": N_("paid"),
-    "cancelled": N_("cancelled"),
-    "fulfilled": N_("fulfilled"),
+    "quoted": N_("quoted"),
+    "held": N_("held"),
+    "packed": N_("packed"),
+    "booked": N_("booked"),
+    "declared": N_("declared"),
+    "rejected": N_("rejected"),
+    "cleared": N_("cleared"),
+    "in_transit": N_("in transit"),
+    "delivered": N_("delivered"),
     "returned": N_("returned"),
+    "cancelled": N_("cancelled"),
 }
 CHANNEL_LABELS = {"web": N_("web shop"), "csv": N_("CSV file"), "api": N_("API"), "live": N_("live session")}
 
@@ -64,7 +71,7 @@ def orders(
         seller=seller or "",
         status_filter=status or "",
         destination=(destination or "").upper(),
-        states=ORDER_STATES,
+        states=STATES,
         state_labels=STATE_LABELS,
         markets=markets(),
         can_write=viewer.principal.has("orders:write"),

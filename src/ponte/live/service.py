@@ -1,4 +1,4 @@
-"""Turning a paid live-session reservation into an order, in the same unit of work."""
+"""Live selling's use cases: turning a paid reservation into an order, in the same unit of work."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from ponte.live.store.repository import LiveRepository
 from ponte.live.store.tables import Reservation
 from ponte.orders.intake import OrderIn
 from ponte.orders.service import place_order
-from ponte.orders.states import move
 from ponte.orders.store import Order
 from ponte.platform.db import UnitOfWork
 
@@ -35,7 +34,7 @@ def pay_reservation(
         order_in = OrderIn.model_validate(
             {
                 **details,
-                "channel": "live",
+                "channel": "live",  # the buyer's payment (details["payment"]) is recorded with the order
                 "currency": offer.currency,
                 "lines": [{"sku": offer.sku, "quantity": held.quantity, "unit_price": offer.price}],
             }
@@ -47,7 +46,6 @@ def pay_reservation(
     order = place_order(uow, tenant_id, order_in, at)
     order.live_session_id = held.session_id
     uow.session.flush()
-    move(uow, tenant_id, order.id, "paid", at, f"live reservation {reservation_id}")
     done = uow.session.execute(
         update(Reservation)
         .where(
