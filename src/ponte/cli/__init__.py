@@ -6,8 +6,8 @@ import sys
 
 import typer
 
-from ponte.cli import consolidate, db, declare, demo, process, quote, serve, simulate, track
-from ponte.cli.output import fail
+from ponte.cli import consolidate, db, declare, demo, export, process, quote, serve, simulate, track
+from ponte.cli.output import fail, guarded
 from ponte.kernel.errors import PonteError
 
 app = typer.Typer(
@@ -17,15 +17,16 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
-app.command("serve")(serve.serve)
-app.command("demo")(demo.demo)
+app.command("serve")(guarded(serve.serve))
+app.command("demo")(guarded(demo.demo))
 app.add_typer(demo.keys_app, name="keys")
-app.command("simulate")(simulate.simulate)
-app.command("declare")(declare.declare)
-app.command("quote")(quote.quote)
-app.command("consolidate")(consolidate.consolidate)
-app.command("track")(track.track)
-app.command("process")(process.process)
+app.command("simulate")(guarded(simulate.simulate))
+app.command("export")(guarded(export.export))
+app.command("declare")(guarded(declare.declare))
+app.command("quote")(guarded(quote.quote))
+app.command("consolidate")(guarded(consolidate.consolidate))
+app.command("track")(guarded(track.track))
+app.command("process")(guarded(process.process))
 
 
 def main() -> None:

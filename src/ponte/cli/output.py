@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
+import typer
 from rich.console import Console
 from rich.table import Table
 
@@ -38,6 +40,33 @@ def emit_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
     for row in rows:
         table.add_row(*[str(cell) for cell in row])
     console.print(table)
+
+
+def fail_json(exc: PonteError) -> None:
+    """The error as JSON on standard output, for programs that asked for --json."""
+    emit_json(
+        {
+            "error": {
+                "message": exc.message,
+                "violations": [v.as_dict() for v in exc.violations]
+                or [{"field": exc.field, "rule": exc.rule, "message": exc.message}],
+            }
+        }
+    )
+
+
+def guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """A command whose bad input ends with its message (JSON with ``--json``) and exit code 2."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PonteError as exc:
+            fail_json(exc) if kwargs.get("as_json") else fail(exc)
+            raise typer.Exit(2) from None
+
+    return run
 
 
 def fail(exc: PonteError) -> None:

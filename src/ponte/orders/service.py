@@ -9,17 +9,29 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
+import pyarrow as pa
+
 from ponte.accounts import service as accounts
 from ponte.catalog import service as catalog
 from ponte.kernel.errors import ConflictError, NotFoundError, ValidationError
 from ponte.kernel.ids import new_id
 from ponte.orders import core
 from ponte.orders.intake import OrderIn, PaymentIn, buyer_tax_id, check_order
+from ponte.orders.rows import to_tables
 from ponte.orders.states import STATES, check_move
 from ponte.orders.store import Buyer, BuyerRepository, Order, OrderEvent, OrderLine, OrderRepository
 from ponte.platform.db import UnitOfWork
 
-__all__ = ["STATES", "history", "load_order", "load_orders", "move", "place_order", "record_payment"]
+__all__ = [
+    "STATES",
+    "export_tables",
+    "history",
+    "load_order",
+    "load_orders",
+    "move",
+    "place_order",
+    "record_payment",
+]
 
 
 def place_order(uow: UnitOfWork, tenant_id: str, order_in: OrderIn, at: datetime) -> Order:
@@ -153,6 +165,33 @@ def load_order(uow: UnitOfWork, tenant_id: str, order_id: str) -> core.Order:
     if not found:
         raise NotFoundError("order", order_id)
     return found[0]
+
+
+def export_tables(
+    uow: UnitOfWork,
+    tenant_id: str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    status: str | None = None,
+    page: int = 1000,
+) -> dict[str, pa.Table]:
+    """The tenant's orders (placed in [since, until), in a state) as Ponte's orders dataset tables."""
+    if status is not None and status not in STATES:
+        raise ValidationError(
+            f"status must be one of {', '.join(STATES)}", field="status", rule="order-state"
+        )
+    orders = OrderRepository(uow.session, tenant_id)
+    records: list[core.Order] = []
+    after: str | None = None
+    while True:
+        ids = orders.ids(since, until, status, after, page)
+        if not ids:
+            break
+        records.extend(load_orders(uow, tenant_id, ids))
+        after = ids[-1]
+        uow.session.expunge_all()  # pages of rows are not kept in the session
+    return to_tables(records)
 
 
 def _buyer_for(uow: UnitOfWork, tenant_id: str, order_in: OrderIn, at: datetime) -> Buyer:

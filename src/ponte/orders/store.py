@@ -249,6 +249,26 @@ class OrderRepository(TenantScoped):
             )
         )
 
+    def ids(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        status: str | None = None,
+        after: str | None = None,
+        limit: int = 1000,
+    ) -> list[str]:
+        """Order ids in id (time) order, after ``after``: the pages of an export."""
+        query = select(Order.id).where(Order.tenant_id == self.tenant_id)
+        if since is not None:
+            query = query.where(Order.placed_at >= since)
+        if until is not None:
+            query = query.where(Order.placed_at < until)
+        if status:
+            query = query.where(Order.status == status)
+        if after:
+            query = query.where(Order.id > after)
+        return list(self.session.scalars(query.order_by(Order.id).limit(limit)))
+
     def by_external_ref(self, ref: str) -> Order | None:
         return self.session.scalar(self._query().where(Order.external_ref == ref))
 
