@@ -61,8 +61,9 @@ def get_database(request: Request) -> Database:
 DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
-def get_uow(database: DatabaseDep) -> Iterator[UnitOfWork]:
-    with database.unit_of_work() as uow:
+def get_uow(request: Request, database: DatabaseDep) -> Iterator[UnitOfWork]:
+    """The request's unit of work; a GET reads without taking SQLite's write lock."""
+    with database.unit_of_work(readonly=request.method in ("GET", "HEAD")) as uow:
         yield uow
 
 

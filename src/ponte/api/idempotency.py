@@ -17,7 +17,7 @@ import orjson
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import Response
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
@@ -48,6 +48,18 @@ def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     )
 
 
+def _serialise(uow: UnitOfWork, tenant_id: str, key: str) -> None:
+    """Concurrent requests with one key run one after the other, so every later one replays the first.
+
+    PostgreSQL: a transaction-scoped advisory lock on the (tenant, key). SQLite: the unit of work began
+    with the database's single write lock already held."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        digest = hashlib.sha256(f"{tenant_id}\0{key}".encode()).digest()
+        uow.session.execute(
+            text("SELECT pg_advisory_xact_lock(:k)"), {"k": int.from_bytes(digest[:8], "big", signed=True)}
+        )
+
+
 def _find(uow: UnitOfWork, tenant_id: str, key: str) -> IdempotencyRecord | None:
     return uow.session.scalar(
         select(IdempotencyRecord).where(
@@ -74,6 +86,7 @@ async def run_idempotent(
 def _run(tenant_id: str, key: str | None, fingerprint: str, database: Database, handler: Handler) -> Response:
     with database.unit_of_work() as uow:
         if key is not None:
+            _serialise(uow, tenant_id, key)
             existing = _find(uow, tenant_id, key)
             if existing is not None:
                 return _replay(existing, fingerprint)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from sqlalchemy.engine import make_url
 
 from ponte.bootstrap import platform
 from ponte.cli.output import console
@@ -25,6 +26,4 @@ def upgrade(
 
 def _safe(url: str) -> str:
     """The URL without its password."""
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)

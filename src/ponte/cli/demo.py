@@ -29,7 +29,7 @@ def demo(
     as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
 ) -> None:
     """Load the demo corpus (idempotent: an existing demo is kept)."""
-    from ponte.simulate.core import simulate
+    from ponte.simulate.core import simulate  # lazy: numpy and pyarrow only when loading the demo
     from ponte.simulate.load import load_corpus
 
     url = platform().settings.database_url

@@ -16,7 +16,7 @@ def serve(
     reload: Annotated[bool, typer.Option(help="restart on code changes (development)")] = False,
 ) -> None:
     """Serve the HTTP API (/api/v1) and the web console (/)."""
-    import uvicorn
+    import uvicorn  # lazy: only `ponte serve` needs the server
 
     settings = platform().settings
     uvicorn.run(

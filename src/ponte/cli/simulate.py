@@ -33,7 +33,7 @@ def simulate(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Generate sellers, booths, products, buyers, live sessions, orders and lines."""
-    from ponte.simulate import simulate as run
+    from ponte.simulate import simulate as run  # lazy: numpy and pyarrow only when simulating
     from ponte.simulate import summary, write
 
     try:
@@ -72,7 +72,7 @@ def simulate(
 
 def _load(tables: Tables, seed: int) -> dict[str, Any]:
     """Load as tenants `sim<seed>-NNN`; keys are not issued (use `ponte keys issue`)."""
-    from ponte.bootstrap import platform
+    from ponte.bootstrap import platform  # lazy: the database only for --db
     from ponte.platform import migrate
     from ponte.simulate.load import load_corpus
 

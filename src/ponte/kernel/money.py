@@ -7,12 +7,15 @@ authority rounds at its own step and in its own way.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 
 import iso4217
+from babel import Locale
+from babel.numbers import format_currency
 
 from ponte.kernel.errors import PonteError, ValidationError
 
@@ -213,11 +216,6 @@ class Money:
 
     def format(self, locale: str = "en") -> str:
         """Locale-formatted with ISO minor units (CLDR would drop COP's cents)."""
-        import copy
-
-        from babel import Locale
-        from babel.numbers import format_currency
-
         places = minor_units(self.currency)
         pattern = copy.copy(Locale.parse(locale.replace("-", "_")).currency_formats["standard"])
         pattern.frac_prec = (places, places)

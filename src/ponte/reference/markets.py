@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from ponte.kernel.errors import ValidationError
 from ponte.reference._data import load_yaml
+from ponte.reference.countries import country_name
 
 __all__ = ["Market", "market", "markets"]
 
@@ -34,8 +35,6 @@ class Market:
         return self.country == "CN"
 
     def name(self, lang: str = "en") -> str:
-        from ponte.reference.countries import country_name
-
         return country_name(self.country, lang)
 
 

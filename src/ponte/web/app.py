@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from importlib import import_module, resources
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
@@ -95,8 +96,6 @@ def create_console(settings: Settings) -> FastAPI:
 
 
 def _quote(target: str) -> str:
-    from urllib.parse import quote
-
     return quote(target, safe="/")
 
 

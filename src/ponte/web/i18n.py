@@ -7,6 +7,7 @@ compiled in memory at start-up (no binary `.mo` files are kept).
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
@@ -51,8 +52,6 @@ def po_paths(lang: str) -> list[resources.abc.Traversable]:
 @cache
 def translations(lang: str) -> Translations:
     """The catalogue of one language, compiled from its `.po` files in memory."""
-    import io
-
     paths = po_paths(lang)
     with paths[0].open("rb") as handle:
         catalog = read_po(handle, locale=CATALOGUES[lang])
