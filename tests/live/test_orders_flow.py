@@ -28,7 +28,7 @@ def test_csv_orders_all_or_nothing_with_row_errors(api, tenants) -> None:  # typ
     assert refused.status_code == 422 and refused.json()["stored"] is False
     got = {(e["row"], e["field"], e["rule"]) for e in refused.json()["errors"]}
     assert (4, "sku", "known-sku") in got
-    assert (5, "quantity", "greater_than_equal") in got
+    assert (5, "quantity", "greater-than-equal") in got
     assert any(row == 6 and field == "address_postal_code" for row, field, _ in got)
     assert api.get("/orders", headers=h).json()["items"] == []  # nothing half-written
     ok = api.post(

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ponte.kernel.errors import PonteError
+from ponte.kernel.errors import PonteError, rule_name
 
 log = logging.getLogger("ponte.api")
 
@@ -96,7 +96,7 @@ def install(app: FastAPI) -> None:
                 {
                     "pointer": pointer(loc),
                     "field": ".".join(str(p) for p in loc[1:] if p != "body") or str(loc[0] if loc else ""),
-                    "rule": str(err.get("type", "invalid")),
+                    "rule": rule_name(str(err.get("type", "invalid"))),
                     "detail": str(err.get("msg", "invalid value")),
                 }
             )

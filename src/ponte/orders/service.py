@@ -67,6 +67,12 @@ def place_order(uow: UnitOfWork, tenant_id: str, order_in: OrderIn, at: datetime
             )
         )
     goods_value = sum((ln.unit_price * ln.quantity for ln in lines), Decimal(0))
+    if order_in.discount > goods_value + order_in.freight + order_in.insurance:
+        raise ValidationError(
+            "the discount is larger than goods, freight and insurance together",
+            field="discount",
+            rule="total-not-negative",
+        )
     order = Order(
         id=new_id("ord"),
         external_ref=order_in.external_ref,

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
+from ponte.api.routing import ExactJsonRoute
 from ponte.api.schemas import PageOut, ProductOut
 from ponte.catalog.store import Product, ProductRepository
 from ponte.kernel.clock import now
@@ -20,7 +21,7 @@ from ponte.kernel.languages import LANGUAGES
 from ponte.kernel.money import check_currency
 from ponte.reference import countries, hs
 
-router = APIRouter(tags=["catalog"])
+router = APIRouter(tags=["catalog"], route_class=ExactJsonRoute)
 Positive = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=3)]
 
 

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
+from ponte.api.routing import ExactJsonRoute
 from ponte.catalog import csv_io
 from ponte.catalog.hs_suggest import suggest
 from ponte.catalog.store import Product, ProductRepository
@@ -17,7 +18,7 @@ from ponte.kernel.clock import now
 from ponte.kernel.errors import ValidationError
 from ponte.kernel.ids import new_id
 
-router = APIRouter(prefix="/catalog", tags=["catalog"])
+router = APIRouter(prefix="/catalog", tags=["catalog"], route_class=ExactJsonRoute)
 Read = Annotated[Principal, Depends(require_scope("catalog:read"))]
 Write = Annotated[Principal, Depends(require_scope("catalog:write"))]
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
+from ponte.api.routing import ExactJsonRoute
 from ponte.customs import service
 from ponte.customs.adapters.transport import FileDropTransport
 from ponte.customs.china.declare import build_order
@@ -21,7 +22,7 @@ from ponte.customs.china.receipts import status_info
 from ponte.customs.china.validate import check_bytes, validate_set
 from ponte.customs.store import CustomsRepository
 
-router = APIRouter(prefix="/customs", tags=["customs"])
+router = APIRouter(prefix="/customs", tags=["customs"], route_class=ExactJsonRoute)
 Reader = Annotated[Principal, Depends(require_scope("customs:read"))]
 Writer = Annotated[Principal, Depends(require_scope("customs:write"))]
 XML = Annotated[bytes, Body(media_type="application/xml")]

@@ -5,8 +5,9 @@ from sqlalchemy import text
 
 from ponte import __version__
 from ponte.api.deps import DatabaseDep
+from ponte.api.routing import ExactJsonRoute
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=ExactJsonRoute)
 
 
 @router.get("/health", summary="Liveness and database reachability")

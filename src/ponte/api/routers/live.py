@@ -18,6 +18,7 @@ from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.routers.live_buy import _OFFERS
+from ponte.api.routing import ExactJsonRoute
 from ponte.api.schemas import DecimalStr
 from ponte.kernel.clock import now
 from ponte.kernel.money import Money
@@ -27,7 +28,7 @@ from ponte.live.store.repository import LiveRepository, terms_of
 from ponte.live.store.tables import LiveSession, Offer, Streamer
 from ponte.platform.db import Database
 
-router = APIRouter(prefix="/live", tags=["live"])
+router = APIRouter(prefix="/live", tags=["live"], route_class=ExactJsonRoute)
 log = logging.getLogger("ponte.live")
 Read = Annotated[Principal, Depends(require_scope("live:read"))]
 Write = Annotated[Principal, Depends(require_scope("live:write"))]

@@ -19,6 +19,7 @@ from ponte.accounts.core import Principal
 from ponte.api import problems
 from ponte.api.deps import DatabaseDep, principal_for, require_scope
 from ponte.api.idempotency import run_idempotent
+from ponte.api.routing import ExactJsonRoute
 from ponte.api.schemas import OrderOut
 from ponte.kernel.clock import now
 from ponte.kernel.errors import PermissionDenied, PonteError, ValidationError, Violation
@@ -30,7 +31,7 @@ from ponte.live.store.stock_sql import Held, OfferSnapshot, finish, load_offer, 
 from ponte.orders.intake import PaymentIn
 from ponte.platform.db import Database
 
-router = APIRouter(prefix="/live", tags=["live"])
+router = APIRouter(prefix="/live", tags=["live"], route_class=ExactJsonRoute)
 log = logging.getLogger("ponte.live")
 Read = Annotated[Principal, Depends(require_scope("live:read"))]
 Write = Annotated[Principal, Depends(require_scope("live:write"))]

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Depends, Query, Request
 from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
+from ponte.api.routing import ExactJsonRoute
 from ponte.api.schemas import BuyerOut, OrderOut, PageOut, masked_buyer
 from ponte.kernel.clock import now
 from ponte.orders.intake import OrderIn
 from ponte.orders.service import place_order
 from ponte.orders.store import BuyerRepository, OrderRepository
 
-router = APIRouter(tags=["orders"])
+router = APIRouter(tags=["orders"], route_class=ExactJsonRoute)
 
 
 @router.get("/orders", response_model=PageOut[OrderOut], summary="Orders, oldest first, page by page")

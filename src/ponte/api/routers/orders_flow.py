@@ -11,13 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
+from ponte.api.routing import ExactJsonRoute
 from ponte.api.schemas import OrderOut
 from ponte.kernel.clock import now
 from ponte.kernel.errors import PonteError, ValidationError
 from ponte.orders import csv_upload, service
 from ponte.orders.service import place_order
 
-router = APIRouter(tags=["orders"])
+router = APIRouter(tags=["orders"], route_class=ExactJsonRoute)
 Read = Annotated[Principal, Depends(require_scope("orders:read"))]
 Write = Annotated[Principal, Depends(require_scope("orders:write"))]
 

@@ -14,11 +14,12 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from ponte.accounts.core import Principal
 from ponte.api.deps import require_scope
+from ponte.api.routing import ExactJsonRoute
 from ponte.duties import default_rules, quote_json
 from ponte.kernel.errors import ValidationError
 from ponte.reference.fx import default_converter
 
-router = APIRouter(prefix="/quotes", tags=["quotes"])
+router = APIRouter(prefix="/quotes", tags=["quotes"], route_class=ExactJsonRoute)
 SCOPE = "quotes:read"
 
 

@@ -10,10 +10,11 @@ from pydantic import BaseModel
 
 from ponte.accounts.core import Principal
 from ponte.api.deps import get_principal
+from ponte.api.routing import ExactJsonRoute
 from ponte.reference import countries, hs
 from ponte.reference.fx import default_converter
 
-router = APIRouter(prefix="/reference", tags=["reference"])
+router = APIRouter(prefix="/reference", tags=["reference"], route_class=ExactJsonRoute)
 Caller = Annotated[Principal, Depends(get_principal)]
 
 

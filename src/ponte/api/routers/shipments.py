@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
+from ponte.api.routing import ExactJsonRoute
 from ponte.api.schemas import PageOut
 from ponte.kernel.clock import now
 from ponte.kernel.errors import ValidationError, Violation
@@ -35,7 +36,7 @@ from ponte.logistics.store.shipments import (
 from ponte.logistics.summary import plan_summary
 from ponte.logistics.tracking import TrackingEvent, validate_order
 
-router = APIRouter(tags=["logistics"])
+router = APIRouter(tags=["logistics"], route_class=ExactJsonRoute)
 Reader = Annotated[Principal, Depends(require_scope("logistics:read"))]
 Writer = Annotated[Principal, Depends(require_scope("logistics:write"))]
 

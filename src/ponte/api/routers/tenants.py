@@ -11,10 +11,11 @@ from ponte.accounts.core import Principal
 from ponte.accounts.store import ApiKeyRepository, TenantRepository
 from ponte.api.deps import DatabaseDep, UowDep, get_principal, require_scope
 from ponte.api.idempotency import run_idempotent
+from ponte.api.routing import ExactJsonRoute
 from ponte.api.schemas import TenantOut
 from ponte.kernel.errors import PermissionDenied
 
-router = APIRouter(tags=["tenants"])
+router = APIRouter(tags=["tenants"], route_class=ExactJsonRoute)
 Caller = Annotated[Principal, Depends(get_principal)]
 
 
