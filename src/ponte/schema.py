@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 from ponte.accounts import store as accounts_store
 from ponte.catalog import store as catalog_store
 from ponte.customs import store as customs_store
+from ponte.duties import store as duties_store
 from ponte.journey import store as journey_store
 from ponte.live.store import tables as live_tables
 from ponte.logistics.store import shipments as logistics_store
@@ -21,6 +22,7 @@ MODULES = (
     orders_store,
     journey_store,
     customs_store,
+    duties_store,
     live_tables,
     logistics_store,
     idempotency,

@@ -18,7 +18,9 @@ A case::
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +28,8 @@ import yaml
 
 from ponte.duties import default_rules, parse_request, quote
 from ponte.kernel.errors import PonteError
+
+sys.path.append(str(Path(__file__).parent))  # orders_factory (appended: never shadows another conftest)
 
 
 def pytest_collect_file(parent: pytest.Collector, file_path: Any) -> pytest.Collector | None:

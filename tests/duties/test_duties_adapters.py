@@ -93,10 +93,6 @@ def test_cli_batch_csv(tmp_path: Path) -> None:
 
 
 def test_batch_counts_in_a_file_may_be_written_2_0_but_not_2_5() -> None:
-    import pyarrow as pa
-
-    from ponte.duties.batch import quote_table
-
     table = pa.table(
         {
             "destination": ["BR", "BR"],

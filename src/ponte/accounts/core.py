@@ -21,6 +21,7 @@ SCOPES: dict[str, str] = {
     "orders:read": "read orders and buyers",
     "orders:write": "create and change orders",
     "quotes:read": "compute landed-cost quotes",
+    "duties:write": "set the tenant's tax registrations (IOSS, Remessa Conforme, SII)",
     "customs:read": "read declarations and receipts",
     "customs:write": "create, sign and send declarations",
     "logistics:read": "read shipments, plans and tracking",

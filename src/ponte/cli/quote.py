@@ -2,7 +2,7 @@
 
 ponte quote --file request.json --json
 echo '{...}' | ponte quote
-ponte quote --batch orders.parquet --out quotes.parquet
+ponte quote --batch orders.parquet --out quotes.parquet      # Ponte's orders dataset or the row format
 """
 
 from __future__ import annotations
@@ -15,32 +15,35 @@ from typing import Any
 
 import typer
 
+from ponte.bootstrap import platform
 from ponte.cli.output import emit_json, emit_table, fail
+from ponte.duties import service
+from ponte.duties.errors import DutiesError
 from ponte.kernel.errors import PonteError, ValidationError
-
-
-def _fx() -> Any:
-    from ponte.reference.fx import default_converter
-
-    return default_converter()
 
 
 def _read_request(file: Path | None) -> Any:
     try:
         text = file.read_text("utf-8") if file else sys.stdin.read()
-    except OSError as exc:
+    except (OSError, UnicodeDecodeError) as exc:
         raise ValidationError(
-            f"cannot read {file}: {exc.strerror}", field="--file", rule="readable"
+            f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}",
+            field="--file",
+            rule=DutiesError.READABLE,
         ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValidationError(f"not JSON: {exc.msg} at line {exc.lineno}", field="/", rule="json") from None
+        raise ValidationError(
+            f"not JSON: {exc.msg} at line {exc.lineno}", field="/", rule=DutiesError.JSON
+        ) from None
 
 
 def quote(
     file: Path | None = typer.Option(None, "--file", "-f", help="Quote request JSON (default: stdin)."),
-    batch: Path | None = typer.Option(None, "--batch", help="CSV or Parquet of single-line orders."),
+    batch: Path | None = typer.Option(
+        None, "--batch", help="Ponte's orders dataset (orders.parquet + companions) or a CSV/Parquet of rows."
+    ),
     out: Path | None = typer.Option(None, "--out", help="Where to write batch results (.csv or .parquet)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -53,31 +56,29 @@ def quote(
 
 
 def _run(file: Path | None, batch: Path | None, out: Path | None, as_json: bool) -> None:
-    from ponte.duties import default_rules, quote_json
-
+    p = platform()
     if batch is not None:
-        from ponte.duties.batch import quote_table, read_orders, write_results
-
         started = time.perf_counter()
-        result = quote_table(read_orders(batch), default_rules(), _fx())
+        result = service.quote_file(batch, rules=p.rules, fx=p.fx)
         elapsed = time.perf_counter() - started
-        if out is not None:
-            write_results(result, out)
-        allowed = sum(1 for v in result["allowed"].to_pylist() if v)
-        errors = result.num_rows - result["error"].null_count
+        written = service.write_file(result, out) if out is not None else []
         summary = {
-            "rows": result.num_rows,
-            "allowed": allowed,
-            "errors": errors,
+            "file": str(batch),
+            "format": result.kind,
+            **result.summary(),
             "seconds": round(elapsed, 3),
-            "out": str(out) if out else None,
+            "out": [str(w) for w in written] or None,
         }
         if as_json:
-            emit_json(summary if out else {**summary, "results": result.to_pylist()})
+            if out is None:
+                summary["results"] = result.orders.to_pylist()
+                if result.lines is not None:
+                    summary["lines"] = result.lines.to_pylist()
+            emit_json(summary)
         else:
             emit_table("Batch quote", list(summary), [[str(v) for v in summary.values()]])
         return
-    result_json = quote_json(_read_request(file), default_rules(), _fx())
+    result_json = service.quote_request(_read_request(file), rules=p.rules, fx=p.fx)
     if as_json:
         emit_json(result_json)
         return

@@ -18,7 +18,6 @@ columns for explicit rates (e.g. fx_USD_BRL).
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,31 +27,16 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from ponte.duties.engine import FxSource, quote
+from ponte.duties import fastbatch
+from ponte.duties.context import FxSource
+from ponte.duties.engine import quote
 from ponte.duties.model import parse_request
 from ponte.duties.params import Rules, default_rules
+from ponte.duties.rows import OPTIONAL, REQUIRED, row_request
 from ponte.kernel.errors import PonteError, ValidationError
 
 __all__ = ["OUTPUT_COLUMNS", "quote_table", "read_orders", "row_request", "write_results"]
 
-REQUIRED = ("destination", "date", "currency", "unit_price", "quantity")
-OPTIONAL = (
-    "destination_region",
-    "origin",
-    "category",
-    "hs_code",
-    "freight",
-    "insurance",
-    "regime",
-    "remessa_conforme",
-    "ioss",
-    "sii_registered",
-    "buyer_kind",
-    "annual_cbec_used",
-    "shipments_this_year",
-    "tax_currency",
-    "description",
-)
 OUTPUT_COLUMNS = (
     "regime",
     "treatment",
@@ -90,65 +74,6 @@ def read_orders(path: Path) -> pa.Table:
     return table
 
 
-def _truthy(value: Any) -> bool:
-    return str(value).strip().lower() in ("1", "true", "yes", "y", "t")
-
-
-def _whole(value: Any, field: str) -> int:
-    """A count from a file cell: 2, "2" and "2.0" are 2; "2.5" or "two" name the field and the rule."""
-    try:
-        number = Decimal(str(value).strip())
-    except ArithmeticError:
-        number = Decimal("NaN")
-    if not number.is_finite() or number != number.to_integral_value():
-        raise ValidationError(f"{value!r} is not a whole number", field=field, rule="integer")
-    return int(number)
-
-
-def row_request(row: dict[str, Any]) -> dict[str, Any]:
-    """The JSON request of one table row."""
-    item: dict[str, Any] = {
-        "description": row.get("description") or "item",
-        "quantity": _whole(row["quantity"], "quantity"),
-        "unit_price": str(row["unit_price"]),
-    }
-    for key in ("category", "hs_code"):
-        if row.get(key) not in (None, ""):
-            item[key] = str(row[key])
-    req: dict[str, Any] = {
-        "destination": row["destination"],
-        "date": str(row["date"]),
-        "currency": row["currency"],
-        "items": [item],
-    }
-    for key in ("destination_region", "origin", "regime", "tax_currency"):
-        if row.get(key) not in (None, ""):
-            req[key] = str(row[key])
-    for key in ("freight", "insurance"):
-        if row.get(key) not in (None, ""):
-            req[key] = str(row[key])
-    seller = {
-        k: _truthy(row[k]) for k in ("remessa_conforme", "ioss", "sii_registered") if row.get(k) is not None
-    }
-    if seller:
-        req["seller"] = seller
-    buyer: dict[str, Any] = {}
-    if row.get("buyer_kind"):
-        buyer["kind"] = row["buyer_kind"]
-    if row.get("annual_cbec_used") not in (None, ""):
-        buyer["annual_cbec_used"] = str(row["annual_cbec_used"])
-    if row.get("shipments_this_year") not in (None, ""):
-        buyer["shipments_this_year"] = _whole(row["shipments_this_year"], "shipments_this_year")
-    if buyer:
-        req["buyer"] = buyer
-    fx = {
-        k[3:].replace("_", "/"): str(v) for k, v in row.items() if k.startswith("fx_") and v not in (None, "")
-    }
-    if fx:
-        req["fx"] = fx
-    return req
-
-
 def _one(row: dict[str, Any], rules: Rules, fx: FxSource | None) -> tuple[Any, ...]:
     try:
         q = quote(parse_request(row_request(row)), rules, fx)
@@ -183,8 +108,6 @@ def quote_table(
     out = {name: np.full(n, None, dtype=object) for name in OUTPUT_COLUMNS}
     rest = np.arange(n)
     if fast and n:
-        from ponte.duties import fastbatch
-
         got = fastbatch.fast_quote(table, rules, fx)
         idx = np.flatnonzero(got.covered)
         if len(idx):

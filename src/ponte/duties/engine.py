@@ -1,364 +1,37 @@
-"""The landed-cost engine: context, lines, verdict and the regime dispatch.
+"""The landed-cost engine: the regime dispatch.
 
 Pure: rules, the request and an exchange-rate source go in, a Quote comes
 out. Every line carries the parameters (with their legal references) that
 produced it. Each line is rounded to the minor unit of its currency with
 the jurisdiction's rounding parameter; bases keep full precision except
 that later bases use the rounded amounts of earlier lines, as authorities
-add up assessed amounts.
+add up assessed amounts. The context and the records live in
+``ponte.duties.context``; the regimes in ``ponte.duties.regimes``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from typing import Any, Protocol
-
-from ponte.duties import messages
+from ponte.duties.context import Ctx, FxSource, Line, Quote
+from ponte.duties.errors import DutiesError
 from ponte.duties.model import QuoteRequest
-from ponte.duties.params import Resolved, RuleNotInForce, Rules
-from ponte.kernel.errors import PonteError, ValidationError
-from ponte.kernel.money import minor_units
+from ponte.duties.params import Rules
+from ponte.duties.regimes import REGIMES, jurisdiction_of
+from ponte.kernel.errors import ValidationError
 
 __all__ = ["Ctx", "FxSource", "Line", "Quote", "quote"]
-
-_ROUNDING = {"ROUND_HALF_UP": ROUND_HALF_UP, "ROUND_HALF_EVEN": ROUND_HALF_EVEN}
-
-
-class FxRate(Protocol):
-    @property
-    def rate(self) -> Decimal: ...
-    @property
-    def table(self) -> str: ...
-    @property
-    def rate_date(self) -> date: ...
-
-
-class FxSource(Protocol):
-    def rate(self, base: str, quote: str, on: date, /) -> FxRate: ...
-
-
-@dataclass(frozen=True)
-class FxUse:
-    pair: str
-    rate: Decimal
-    source: str
-    rate_date: date | None
-    rule: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "pair": self.pair,
-            "rate": str(self.rate),
-            "source": self.source,
-            "rate_date": self.rate_date.isoformat() if self.rate_date else None,
-            "rule": self.rule,
-        }
-
-
-@dataclass(frozen=True)
-class Line:
-    kind: str
-    rate: Decimal | None
-    base: Decimal
-    amount: Decimal
-    currency: str
-    legal_basis: tuple[Resolved, ...]
-    item: int | None = None
-    note: str = ""
-
-    def as_dict(self, locale: str) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "kind": self.kind,
-            "label": messages.text(self.kind, locale),
-            "rate": None if self.rate is None else str(self.rate),
-            "base": str(self.base),
-            "amount": str(self.amount),
-            "currency": self.currency,
-            "legal_basis": [r.as_dict() for r in self.legal_basis],
-        }
-        if self.item is not None:
-            out["item"] = self.item
-        if self.note:
-            out["note"] = self.note
-        return out
-
-
-@dataclass(frozen=True)
-class Limit:
-    name: str
-    limit: Decimal
-    used: Decimal
-    currency: str
-
-    @property
-    def left(self) -> Decimal:
-        return max(self.limit - self.used, Decimal(0))
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "name": self.name,
-            "limit": str(self.limit),
-            "used": str(self.used),
-            "left": str(self.left),
-            "currency": self.currency,
-        }
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    field: str
-    params: dict[str, Any]
-    blocking: bool
-
-    def as_dict(self, locale: str) -> dict[str, Any]:
-        message, texts = messages.texts(self.code, locale, self.params)
-        return {
-            "code": self.code,
-            "field": self.field,
-            "blocking": self.blocking,
-            "message": message,
-            "messages": texts,
-        }
-
-
-@dataclass
-class Quote:
-    regime: str
-    treatment: str
-    currency: str
-    dutiable_value: Decimal
-    dutiable_value_basis: str
-    lines: list[Line]
-    limits: list[Limit]
-    reasons: list[Reason]
-    fx: list[FxUse]
-    goods_total: Decimal
-    locale: str = "en"
-
-    @property
-    def total_tax(self) -> Decimal:
-        return sum((ln.amount for ln in self.lines), Decimal(0))
-
-    @property
-    def landed_cost(self) -> Decimal:
-        return self.goods_total + self.total_tax
-
-    @property
-    def allowed(self) -> bool:
-        return not any(r.blocking and r.code != "missing-data" for r in self.reasons)
-
-    @property
-    def complete(self) -> bool:
-        return not any(r.code == "missing-data" for r in self.reasons)
-
-    def as_dict(self) -> dict[str, Any]:
-        loc = self.locale
-        cur = self.currency
-        return {
-            "version": "1",
-            "regime": self.regime,
-            "treatment": self.treatment,
-            "currency": cur,
-            "dutiable_value": {
-                "amount": str(self.dutiable_value),
-                "currency": cur,
-                "basis": self.dutiable_value_basis,
-            },
-            "lines": [ln.as_dict(loc) for ln in self.lines],
-            "total_tax": {"amount": str(self.total_tax), "currency": cur},
-            "landed_cost": {"amount": str(self.landed_cost), "currency": cur},
-            "verdict": {
-                "allowed": self.allowed,
-                "complete": self.complete,
-                "regime": self.regime,
-                "limits": [lim.as_dict() for lim in self.limits],
-                "reasons": [r.as_dict(loc) for r in self.reasons],
-            },
-            "fx": [f.as_dict() for f in self.fx],
-        }
-
-
-@dataclass
-class Ctx:
-    """What a regime function works with: request, rules at the date, money helpers."""
-
-    req: QuoteRequest
-    rules: Rules
-    fx_source: FxSource | None
-    jurisdiction: str
-    currency: str = ""
-    lines: list[Line] = field(default_factory=list)
-    limits: list[Limit] = field(default_factory=list)
-    reasons: list[Reason] = field(default_factory=list)
-    fx_used: dict[str, FxUse] = field(default_factory=dict)
-    rounding: str = ROUND_HALF_UP
-    _quantum: Decimal = Decimal("0.01")
-    _in_force: dict[str, Resolved] = field(default_factory=dict)
-    _open_noted: set[str] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        self._in_force = self.rules.in_force(self.jurisdiction, self.req.date)
-        self.currency = self.req.tax_currency or self.req.currency
-        self._quantum = Decimal(1).scaleb(-minor_units(self.currency))
-        mode = self.p("general.rounding")
-        self.rounding = _ROUNDING.get(str(mode.value), ROUND_HALF_UP)
-
-    @property
-    def on(self) -> date:
-        return self.req.date
-
-    # rules -------------------------------------------------------------
-    def name(self, short: str) -> str:
-        return short if short.count(".") >= 2 else f"{self.jurisdiction.lower()}.{short}"
-
-    def p(self, short: str) -> Resolved:
-        resolved = self._in_force.get(short)
-        if resolved is None:
-            resolved = self._in_force[short] = self.rules.at(self.name(short), self.on)
-        if resolved.open and resolved.name not in self._open_noted:
-            self._open_noted.add(resolved.name)
-            self.reasons.append(Reason("open-point", resolved.name, {"rule": resolved.name}, False))
-        return resolved
-
-    def maybe(self, short: str) -> Resolved | None:
-        name = self.name(short)
-        if name not in self.rules:
-            return None
-        try:
-            return self.p(short)
-        except RuleNotInForce:
-            return None
-
-    # money -------------------------------------------------------------
-    def rnd(self, amount: Decimal) -> Decimal:
-        return amount.quantize(self._quantum, rounding=self.rounding)
-
-    def fx_rate(self, base: str, quote: str) -> Decimal:
-        if base == quote:
-            return Decimal(1)
-        pair = f"{base}/{quote}"
-        used = self.fx_used.get(pair)
-        if used is not None:
-            return used.rate
-        explicit = self.req.fx
-        if pair in explicit:
-            use = FxUse(pair, explicit[pair], "request", None, "rate given in the request")
-        elif f"{quote}/{base}" in explicit:
-            use = FxUse(
-                pair,
-                Decimal(1) / explicit[f"{quote}/{base}"],
-                "request (inverse)",
-                None,
-                "inverse of the rate given in the request",
-            )
-        else:
-            if self.fx_source is None:
-                raise ValidationError(
-                    f"no {pair} rate: give it in fx", field=f"/fx/{pair}", rule="rate-available"
-                )
-            rule = self.maybe("general.fx_rule")
-            offset = self.maybe("general.fx_day_offset")
-            on = self.on + timedelta(days=int(offset.value) if offset else 0)
-            try:
-                got = self.fx_source.rate(base, quote, on)
-            except PonteError as exc:
-                raise ValidationError(
-                    f"no {pair} rate for {on.isoformat()}: give it in fx",
-                    field=f"/fx/{pair}",
-                    rule="rate-available",
-                ) from exc
-            use = FxUse(
-                pair,
-                got.rate,
-                got.table,
-                got.rate_date,
-                str(rule.value) if rule else "rate table (authority rule not found)",
-            )
-            if rule is None:
-                self.reasons.append(Reason("fx-table", f"/fx/{pair}", {"table": got.table}, False))
-        self.fx_used[pair] = use
-        return use.rate
-
-    def to_cur(self, amount: Decimal, from_cur: str) -> Decimal:
-        """An amount in another currency, in the computation currency (unrounded)."""
-        return amount * self.fx_rate(from_cur, self.currency)
-
-    def in_cur(self, amount: Decimal, to_cur: str) -> Decimal:
-        """An amount in the computation currency, in `to_cur` (for limit tests)."""
-        if to_cur == self.currency:
-            return amount
-        return amount * self.fx_rate(self.currency, to_cur)
-
-    def req_amount(self, amount: Decimal) -> Decimal:
-        """An amount of the request (its currency) in the computation currency."""
-        return self.to_cur(amount, self.req.currency)
-
-    # results -----------------------------------------------------------
-    def line(
-        self,
-        kind: str,
-        base: Decimal,
-        rate: Decimal | None,
-        basis: list[Resolved],
-        amount: Decimal | None = None,
-        item: int | None = None,
-        note: str = "",
-    ) -> Line:
-        exact = base * rate if amount is None and rate is not None else (amount or Decimal(0))
-        ln = Line(
-            kind,
-            rate,
-            self.rnd(base),
-            self.rnd(max(exact, Decimal(0))),
-            self.currency,
-            tuple(basis),
-            item,
-            note,
-        )
-        self.lines.append(ln)
-        return ln
-
-    def limit(self, name: str, limit: Decimal, used: Decimal, currency: str) -> None:
-        if currency == self.currency:
-            used = self.rnd(used)
-        elif used != used.to_integral_value():
-            used = used.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        self.limits.append(Limit(name, limit, used, currency))
-
-    def reason(self, code: str, field: str = "", blocking: bool = True, **params: Any) -> None:
-        self.reasons.append(Reason(code, field, params, blocking))
-
-    def missing(self, field: str) -> None:
-        self.reasons.append(Reason("missing-data", field, {"field": field}, True))
-
-
-RegimeFn = Callable[[Ctx], tuple[str, str, Decimal, str]]
-
-
-def _registry() -> dict[str, Callable[[Ctx], tuple[str, str, Decimal, str]]]:
-    from ponte.duties.regimes import REGIMES
-
-    return REGIMES
 
 
 def quote(req: QuoteRequest, rules: Rules, fx_source: FxSource | None = None) -> Quote:
     """Quote one request. Raises ValidationError for bad input, RuleNotInForce for a date without rules."""
-    from ponte.duties.regimes import jurisdiction_of
-
     juris = jurisdiction_of(req.destination)
     if juris is None:
         raise ValidationError(
             f"{req.destination} is not a destination Ponte has rules for",
             field="/destination",
-            rule="supported-destination",
+            rule=DutiesError.SUPPORTED_DESTINATION,
         )
     ctx = Ctx(req, rules, fx_source, juris)
-    regime_fn = _registry()[juris]
-    regime, treatment, dutiable, basis = regime_fn(ctx)
+    regime, treatment, dutiable, basis = REGIMES[juris](ctx)
     goods_total = ctx.rnd(ctx.req_amount(req.goods_value + req.freight + req.insurance))
     return Quote(
         regime,
@@ -372,4 +45,5 @@ def quote(req: QuoteRequest, rules: Rules, fx_source: FxSource | None = None) ->
         list(ctx.fx_used.values()),
         goods_total,
         req.locale,
+        tuple(ctx.used.values()),
     )

@@ -24,15 +24,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ponte.duties import fastregimes as xr
-from ponte.duties.engine import Ctx, FxSource
+from ponte.duties.context import Ctx, FxSource
 from ponte.duties.model import parse_request
 from ponte.duties.params import Rules
+from ponte.duties.rows import ITEM_FACTS, row_request
 from ponte.kernel.money import minor_units
 
 __all__ = ["CONTEXT", "FastResult", "Plan", "fast_quote", "plan_for"]
 
 #: Columns that vary per row inside one quoting context.
-VALUES = ("unit_price", "quantity", "freight", "insurance")
+VALUES = ("unit_price", "quantity", "freight", "insurance", "discount")
 #: Columns that fix the context (regime, parameters); others are ignored by the fast path.
 CONTEXT = (
     "destination",
@@ -50,6 +51,10 @@ CONTEXT = (
     "buyer_kind",
     "annual_cbec_used",
     "shipments_this_year",
+    "channel",
+    "net_quantity",
+    "net_quantity_unit",
+    *ITEM_FACTS,
 )
 _PLAIN = re.compile(r"^[0-9]{1,15}(\.[0-9]{1,15})?$")
 SCALE = 1_000_000  # rates in millionths
@@ -105,8 +110,6 @@ def _cents(value: Decimal) -> int | None:
 
 
 def _request(context: dict[str, str]) -> dict[str, Any]:
-    from ponte.duties.batch import row_request
-
     return row_request({**context, "unit_price": "0", "quantity": "1"})
 
 
@@ -116,6 +119,8 @@ def plan_for(context: dict[str, str], rules: Rules, fx: FxSource | None = None) 
     BR, MX, PE: prices, limits and lines are all in USD, so explicit `fx_*` columns change nothing.
     CL, CO, PT, ES, CN, AR, MO: lines in the price currency; limits through the engine's rates (`fx`)."""
     dest = context.get("destination", "")
+    if any(context.get(k, "") for k in ITEM_FACTS):
+        return None  # item rates, preferences and an own origin: the scalar engine
     if dest in _XPLANS:
         return _xplan(context, rules, fx)
     if dest not in ("BR", "MX", "PE") or context.get("currency") != "USD":
@@ -295,17 +300,20 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
     qty = _parse_cents(table["quantity"], 0)
     extra = [
         _parse_cents(table[c], 2) if c in table.column_names else np.zeros(n, np.int64)
-        for c in ("freight", "insurance")
+        for c in ("freight", "insurance", "discount")
     ]
     ok = (per_group["kind"] > 0) & (price >= 0) & (qty > 0) & (qty <= 1_000_000)
-    ok &= (extra[0] >= 0) & (extra[1] >= 0)
+    ok &= (extra[0] >= 0) & (extra[1] >= 0) & (extra[2] >= 0)
     safe_price = np.where(ok, price, 0)
     safe_qty = np.where(ok, qty, 0)
     ok &= safe_price <= MAX_CENTS // np.maximum(safe_qty, 1)
-    v = np.where(ok, safe_price * safe_qty + np.where(ok, extra[0] + extra[1], 0), 0)
+    gross = np.where(ok, safe_price * safe_qty, 0)
+    ok &= extra[2] <= gross  # a discount above the goods value is the engine's error
+    goods = np.where(ok, gross - np.where(ok, extra[2], 0), 0)
+    v = np.where(ok, goods + np.where(ok, extra[0] + extra[1], 0), 0)
     ok &= v < MAX_CENTS
     v = np.where(ok, v, 0)
-    goods = np.where(ok, safe_price * safe_qty, 0)
+    goods = np.where(ok, goods, 0)
     treatment = np.full(n, -1, dtype=np.int64)
     duty = np.full(n, -1, dtype=np.int64)
     icms = np.full(n, -1, dtype=np.int64)

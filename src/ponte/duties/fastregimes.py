@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ponte.duties.engine import Ctx, FxRate, FxSource
+from ponte.duties.context import Ctx, FxRate, FxSource
+from ponte.duties.regimes import eu
 
 __all__ = ["CachedFx", "XPlan", "compute", "plan_ar", "plan_cl", "plan_cn", "plan_co", "plan_eu", "plan_mo"]
 
@@ -188,8 +189,6 @@ def plan_co(ctx: Ctx) -> XPlan:
 
 
 def plan_eu(ctx: Ctx) -> XPlan:
-    from ponte.duties.regimes import eu
-
     req = ctx.req
     region = eu._region(ctx)
     if region in ("canarias", "ceuta", "melilla"):

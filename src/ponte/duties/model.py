@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ponte.kernel.errors import ValidationError, Violation
 from ponte.kernel.languages import Language
@@ -151,6 +151,7 @@ class QuoteRequest(_Strict):
     items: list[Item] = Field(min_length=1, max_length=500)
     freight: Decimal = Decimal(0)
     insurance: Decimal = Decimal(0)
+    discount: Decimal = Decimal(0)
     regime: str | None = None
     channel: Literal["9610", "1210"] | None = None
     seller: Seller = Seller()
@@ -159,9 +160,9 @@ class QuoteRequest(_Strict):
     fx: dict[str, Decimal] = Field(default_factory=dict)
     locale: Language = "en"
 
-    _d = field_validator("freight", "insurance", mode="before")(_dec)
+    _d = field_validator("freight", "insurance", "discount", mode="before")(_dec)
 
-    @field_validator("freight", "insurance")
+    @field_validator("freight", "insurance", "discount")
     @classmethod
     def _non_negative(cls, v: Decimal) -> Decimal:
         if v < 0:
@@ -197,9 +198,23 @@ class QuoteRequest(_Strict):
             out[f"{base}/{quote}"] = d
         return out
 
+    @model_validator(mode="after")
+    def _discount_within_goods(self) -> QuoteRequest:
+        if self.discount > self.gross_goods_value:
+            raise ValueError("discount: must not exceed the goods value")
+        return self
+
+    @property
+    def gross_goods_value(self) -> Decimal:
+        """The items at their prices, before the order's discount."""
+        return sum((i.value for i in self.items), Decimal(0))
+
     @property
     def goods_value(self) -> Decimal:
-        return sum((i.value for i in self.items), Decimal(0))
+        """The price actually paid for the goods: the items less the order's discount (a discount
+        granted before import is not part of the transaction value, WTO Customs Valuation Agreement
+        art. 1 and its note on art. 1)."""
+        return self.gross_goods_value - self.discount
 
 
 _RULE_NAMES = {

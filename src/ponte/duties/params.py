@@ -22,6 +22,7 @@ the file and the key. Dates and numbers are read as strings (never floats).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -169,6 +170,7 @@ class Rules:
 
     parameters: dict[str, Parameter] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    digest: str = ""  # SHA-256 of the rule files' bytes, in file order: the version of the rule set
     _cache: dict[tuple[str, date], Resolved] = field(default_factory=dict, repr=False)
     _in_force: dict[tuple[str, date], dict[str, Resolved]] = field(default_factory=dict, repr=False)
 
@@ -357,8 +359,12 @@ def load_rules(root: Path | None = None, files: Mapping[str, Path] | None = None
     rules = Rules()
     base = root or RULES_DIR
     paths = sorted(base.glob("*/*.yaml")) if files is None else list(files.values())
+    digest = hashlib.sha256()
     for path in paths:
         load_file(path, rules)
+        digest.update(f"{path.parent.name}/{path.name}\n".encode())
+        digest.update(path.read_bytes())
+    rules.digest = digest.hexdigest()
     return rules
 
 

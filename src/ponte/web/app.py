@@ -104,4 +104,5 @@ def mount_console(app: FastAPI) -> None:
     console = create_console(app.state.settings)
     console.state.settings = app.state.settings
     console.state.database = app.state.database
+    console.state.platform = app.state.platform
     app.mount("/", console, name="console")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from ponte.duties.engine import Ctx
+from ponte.duties.context import Ctx
 from ponte.duties.regimes import andes, ar, br, cn, eu, mo, mx
 
 REGIMES: dict[str, Callable[[Ctx], tuple[str, str, Decimal, str]]] = {

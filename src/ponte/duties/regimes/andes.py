@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ponte.duties.engine import Ctx
+from ponte.duties.context import Ctx
 from ponte.duties.regimes.common import cif, duty_override, forced, goods, item_share
 
 CL_LOW, CL_REMOTE, CL_IMPORT = "cl.low_value", "cl.remote_sale_vat", "cl.import"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ponte.duties.engine import Ctx
+from ponte.duties.context import Ctx
+from ponte.duties.errors import DutiesError
 from ponte.duties.regimes.common import cif, forced
+from ponte.kernel.errors import ValidationError
 
 RTS = "br.rts"
 
@@ -24,10 +26,10 @@ def _icms_rate(ctx: Ctx) -> tuple[Decimal | None, list]:
         ctx.missing("/destination_region")
         return None, []
     if state not in states:
-        from ponte.kernel.errors import ValidationError
-
         raise ValidationError(
-            f"{state!r} is not a Brazilian state (UF) code", field="/destination_region", rule="br-state"
+            f"{state!r} is not a Brazilian state (UF) code",
+            field="/destination_region",
+            rule=DutiesError.BR_STATE,
         )
     default = ctx.p("rts.icms_rate_default")
     by_state = ctx.maybe("rts.icms_rate_by_state")

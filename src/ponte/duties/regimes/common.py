@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ponte.duties.engine import Ctx
+from ponte.duties.context import Ctx
 from ponte.kernel.errors import ValidationError
 
 
@@ -21,7 +21,7 @@ def cif(ctx: Ctx) -> Decimal:
 def item_share(ctx: Ctx, index: int, total: Decimal) -> Decimal:
     """Item `index`'s share of `total`, by goods value (all equal if goods are free)."""
     items = ctx.req.items
-    gv = ctx.req.goods_value
+    gv = ctx.req.gross_goods_value
     if gv == 0:
         return total / len(items)
     return total * items[index].value / gv

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ponte.duties.engine import Ctx
+from ponte.duties.context import Ctx
 from ponte.duties.regimes.common import cif, forced
 
 COURIER = "mx.courier"

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from ponte.duties import default_rules, parse_request, quote
+from ponte.duties import service
 from ponte.duties.regimes import REGIMES
 from ponte.kernel.errors import PonteError, Violation
 from ponte.web import forms
@@ -173,13 +173,8 @@ async def quote_submit(request: Request, viewer: Annotated[Viewer, Depends(requi
                 fixed.add(name, loc.gettext(RULE_MESSAGES[rule]))
         return _page(request, values, fixed, status=422)
     try:
-        result = quote(parse_request(data), default_rules(), _fx()).as_dict()
+        p = request.app.state.platform
+        result = service.quote_request(data, rules=p.rules, fx=p.fx)
     except PonteError as exc:
         return _page(request, values, errors_of(exc, loc), status=422)
     return _page(request, values, forms.FormErrors(), result)
-
-
-def _fx() -> Any:
-    from ponte.reference.fx import default_converter
-
-    return default_converter()
