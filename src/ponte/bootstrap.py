@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ponte.duties.params import Rules, default_rules
+from ponte.journey.service import Context as JourneyContext
 from ponte.kernel.clock import Clock, SystemClock
 from ponte.logistics.network import sample_flights
 from ponte.logistics.uld import Flight
@@ -59,6 +60,11 @@ class Platform:
     def rules(self) -> Rules:
         """The dated duty and tax rules shipped with Ponte."""
         return default_rules()
+
+    @cached_property
+    def journey(self) -> JourneyContext:
+        """What the order's journey needs: rules and FX (and, as they join, customs and logistics)."""
+        return JourneyContext(rules=self.rules, fx=self.fx)
 
     def flights(self, start: date, days: int) -> list[Flight]:
         """The dated flights of the schedule from ``start`` for ``days`` days."""

@@ -13,7 +13,7 @@ OPEN_POINT = {"code": "open-point", "field": "mx.general.rounding", "blocking": 
 
 
 def test_a_blocked_quote_holds_the_order_with_its_reasons() -> None:
-    verdict = verdict_of({"verdict": {"allowed": False, "complete": True, "reasons": [OPEN_POINT, BLOCKING]}})
+    verdict = verdict_of("blocked", [OPEN_POINT, BLOCKING])
     assert (verdict.kind, verdict.state) == ("blocked", "held")
     assert verdict.reasons == (BLOCKING,)
     assert verdict.summary() == "blocked (excluded-goods:/items/1/category)"
@@ -21,8 +21,9 @@ def test_a_blocked_quote_holds_the_order_with_its_reasons() -> None:
 
 def test_an_incomplete_quote_holds_the_order_and_an_allowed_one_lets_it_on() -> None:
     missing = {"code": "missing-fact", "field": "/destination_region", "blocking": False}
-    assert verdict_of({"verdict": {"allowed": True, "complete": False, "reasons": [missing]}}).state == "held"
-    allowed = verdict_of({"verdict": {"allowed": True, "complete": True, "reasons": [OPEN_POINT]}})
+    incomplete = verdict_of("incomplete", [OPEN_POINT, missing])
+    assert (incomplete.state, incomplete.reasons) == ("held", (missing,))
+    allowed = verdict_of("allowed", [OPEN_POINT])
     assert (allowed.kind, allowed.state, allowed.reasons) == ("allowed", "quoted", ())
 
 

@@ -44,19 +44,20 @@ def test_csv_orders_all_or_nothing_with_row_errors(api, tenants) -> None:  # typ
 def test_states_move_and_keep_history(api, tenants) -> None:  # type: ignore[no-untyped-def]
     h = tenants.headers(tenants.key_a)
     api.post("/products", json=product_payload(), headers=h)
-    order_id = api.post("/orders", json=order_payload(), headers=h).json()["id"]
-    for status in ("held", "cancelled"):
-        moved = api.post(f"/orders/{order_id}/status", json={"status": status}, headers=h)
-        assert moved.status_code == 200 and moved.json()["status"] == status
-    wrong = api.post(f"/orders/{order_id}/status", json={"status": "quoted"}, headers=h)
+    placed = api.post("/orders", json=order_payload(), headers=h)
+    assert placed.status_code == 201 and placed.json()["status"] == "quoted", placed.text
+    order_id = placed.json()["id"]
+    assert placed.json()["actions"] == ["pay", "quote", "fulfil", "cancel"]
+    cancelled = api.post(f"/orders/{order_id}/cancel", json={"reason": "buyer changed her mind"}, headers=h)
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    wrong = api.post(f"/orders/{order_id}/quote", headers=h)
     assert wrong.status_code == 409 and wrong.json()["errors"][0]["rule"] == "order-transition"
-    unknown = api.post(f"/orders/{order_id}/status", json={"status": "lost"}, headers=h)
-    assert unknown.status_code == 422 and unknown.json()["errors"][0]["rule"] == "order-state"
     events = api.get(f"/orders/{order_id}/events", headers=h).json()
-    assert [e["kind"] for e in events] == ["placed", "held", "cancelled"]
+    assert [e["kind"] for e in events] == ["placed", "quoted", "cancelled"]
+    assert events[-1]["detail"] == "buyer changed her mind"
     hb = tenants.headers(tenants.key_b)
     assert api.get(f"/orders/{order_id}/events", headers=hb).status_code == 404
-    assert api.post(f"/orders/{order_id}/status", json={"status": "cancelled"}, headers=hb).status_code == 404
+    assert api.post(f"/orders/{order_id}/cancel", json={"reason": "x"}, headers=hb).status_code == 404
 
 
 def test_order_gets_its_landed_cost_quote(api, tenants) -> None:  # type: ignore[no-untyped-def]
@@ -65,5 +66,7 @@ def test_order_gets_its_landed_cost_quote(api, tenants) -> None:  # type: ignore
     order_id = api.post("/orders", json=order_payload(), headers=h).json()["id"]
     quote = api.get(f"/orders/{order_id}/quote", headers=h)
     assert quote.status_code == 200, quote.text
-    assert quote.json()["version"] == "1" and quote.json()["landed_cost"]["currency"] == "USD"
+    frozen = quote.json()
+    assert frozen["revision"] == 0 and frozen["order_id"] == order_id
+    assert frozen["response"]["landed_cost"]["currency"] == "USD" and frozen["rules"]["digest"]
     assert api.get(f"/orders/{order_id}/quote", headers=tenants.headers(tenants.key_b)).status_code == 404

@@ -37,10 +37,11 @@ def test_concurrent_moves_of_one_order_give_one_winner_per_state(api, tenants) -
     h = tenants.headers(tenants.key_a)
     api.post("/products", json=product_payload(), headers=h)
     order_id = api.post("/orders", json=order_payload("MOVE-1"), headers=h).json()["id"]
-    targets = ["held", "cancelled"] * 5
+    targets = ["quote", "cancel"] * 5
 
-    def move(to: str):  # type: ignore[no-untyped-def]
-        return api.post(f"/orders/{order_id}/status", json={"status": to}, headers=h)
+    def move(action: str):  # type: ignore[no-untyped-def]
+        body = {"reason": "race"} if action == "cancel" else None
+        return api.post(f"/orders/{order_id}/{action}", json=body, headers=h)
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         answers = list(pool.map(move, targets))
@@ -48,9 +49,9 @@ def test_concurrent_moves_of_one_order_give_one_winner_per_state(api, tenants) -
     assert all(a.json()["errors"][0]["rule"] in ("order-transition", "concurrent-change")
                for a in answers if a.status_code == 409)  # fmt: skip
     events = [e["kind"] for e in api.get(f"/orders/{order_id}/events", headers=h).json()]
-    moves = events[1:]
+    moves = events[2:]  # placed, then quoted by the placing itself
     assert len(moves) == sum(a.status_code == 200 for a in answers)
-    state = "placed"
+    state = "quoted"
     for to in moves:  # the history is one path through the state machine, never two moves from one state
         assert allowed(state, to), events
         state = to

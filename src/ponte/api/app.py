@@ -29,7 +29,7 @@ ROUTERS = [
     "ponte.api.routers.live_buy",
     "ponte.api.routers.live",
     "ponte.api.routers.catalog_io",
-    "ponte.api.routers.orders_flow",
+    "ponte.api.routers.journey",
     "ponte.api.routers.health",
     "ponte.api.routers.tenants",
     "ponte.api.routers.catalog",

@@ -44,16 +44,13 @@ class Verdict:
         return f"{self.kind}" + (f" ({', '.join(codes)})" if codes else "")
 
 
-def verdict_of(quote: Mapping[str, Any]) -> Verdict:
-    """The verdict of a landed-cost quote (the duties contract's JSON: ``verdict.allowed``, ``complete``
-    and the blocking reasons)."""
-    verdict = quote.get("verdict") or {}
-    reasons = tuple(r for r in verdict.get("reasons", []) if r.get("blocking", True))
-    if not verdict.get("allowed", False):
-        return Verdict("blocked", reasons)
-    if not verdict.get("complete", True):
-        return Verdict("incomplete", tuple(verdict.get("reasons", [])))
-    return Verdict("allowed")
+def verdict_of(status: str, reasons: Iterable[Mapping[str, Any]]) -> Verdict:
+    """The verdict of a frozen quote (its status and its reasons): a blocked quote keeps the reasons that
+    block it, an incomplete one the facts it misses; open legal points never hold an order."""
+    if status == "allowed":
+        return Verdict("allowed")
+    kept = tuple(dict(r) for r in reasons if r.get("blocking") or r.get("code") != "open-point")
+    return Verdict(status, kept)
 
 
 #: Declaration states (customs receipts folded) that end the wait.

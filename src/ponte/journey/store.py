@@ -14,10 +14,10 @@ from ponte.kernel.ids import new_id
 from ponte.platform.db import Base, TenantScoped
 from ponte.platform.types import UtcDateTime
 
-__all__ = ["FrozenQuote", "QuoteRepository"]
+__all__ = ["OrderQuote", "QuoteRepository"]
 
 
-class FrozenQuote(Base):
+class OrderQuote(Base):
     """A quote as it was given: the request, the answer with every line's legal basis, the verdict and
     the version of the rules that produced it. A new quote of an order is a new revision."""
 
@@ -28,19 +28,14 @@ class FrozenQuote(Base):
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     revision: Mapped[int] = mapped_column(Integer)
-    verdict: Mapped[str] = mapped_column(String(12))  # allowed | blocked | incomplete | error
-    rules_version: Mapped[str] = mapped_column(String(80))
-    request_json: Mapped[str] = mapped_column(Text)
-    quote_json: Mapped[str] = mapped_column(Text)
+    verdict: Mapped[str] = mapped_column(String(12))  # allowed | blocked | incomplete
+    rules_version: Mapped[str] = mapped_column(String(80))  # digest of the rule set that quoted it
+    frozen_json: Mapped[str] = mapped_column(Text)  # request, response, per line, verdict, rules used
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     @property
-    def request(self) -> dict[str, Any]:
-        return json.loads(self.request_json)  # type: ignore[no-any-return]
-
-    @property
-    def quote(self) -> dict[str, Any]:
-        return json.loads(self.quote_json)  # type: ignore[no-any-return]
+    def frozen(self) -> dict[str, Any]:
+        return json.loads(self.frozen_json)  # type: ignore[no-any-return]
 
 
 class QuoteRepository(TenantScoped):
@@ -49,45 +44,43 @@ class QuoteRepository(TenantScoped):
         order_id: str,
         verdict: str,
         rules_version: str,
-        request: dict[str, Any],
-        quote: dict[str, Any],
+        frozen: dict[str, Any],
         at: datetime,
-    ) -> FrozenQuote:
+    ) -> OrderQuote:
         last = self.latest(order_id)
-        row = FrozenQuote(
+        row = OrderQuote(
             id=new_id("qte"),
             tenant_id=self.tenant_id,
             order_id=order_id,
             revision=0 if last is None else last.revision + 1,
             verdict=verdict,
             rules_version=rules_version,
-            request_json=json.dumps(request, ensure_ascii=False, sort_keys=True),
-            quote_json=json.dumps(quote, ensure_ascii=False, sort_keys=True),
+            frozen_json=json.dumps(frozen, ensure_ascii=False, sort_keys=True),
             created_at=at,
         )
         self.session.add(row)
         self.session.flush()
         return row
 
-    def latest(self, order_id: str) -> FrozenQuote | None:
+    def latest(self, order_id: str) -> OrderQuote | None:
         return self.session.scalar(
-            select(FrozenQuote)
-            .where(FrozenQuote.tenant_id == self.tenant_id, FrozenQuote.order_id == order_id)
-            .order_by(FrozenQuote.revision.desc())
+            select(OrderQuote)
+            .where(OrderQuote.tenant_id == self.tenant_id, OrderQuote.order_id == order_id)
+            .order_by(OrderQuote.revision.desc())
             .limit(1)
         )
 
-    def get_latest(self, order_id: str) -> FrozenQuote:
+    def get_latest(self, order_id: str) -> OrderQuote:
         found = self.latest(order_id)
         if found is None:
             raise NotFoundError("quote", order_id)
         return found
 
-    def all(self, order_id: str) -> list[FrozenQuote]:
+    def all(self, order_id: str) -> list[OrderQuote]:
         return list(
             self.session.scalars(
-                select(FrozenQuote)
-                .where(FrozenQuote.tenant_id == self.tenant_id, FrozenQuote.order_id == order_id)
-                .order_by(FrozenQuote.revision)
+                select(OrderQuote)
+                .where(OrderQuote.tenant_id == self.tenant_id, OrderQuote.order_id == order_id)
+                .order_by(OrderQuote.revision)
             )
         )

@@ -21,14 +21,18 @@ from ponte.orders.rows import to_tables
 from ponte.orders.states import STATES, check_move
 from ponte.orders.store import Buyer, BuyerRepository, Order, OrderEvent, OrderLine, OrderRepository
 from ponte.platform.db import UnitOfWork
+from ponte.platform.pagination import Page
 
 __all__ = [
     "STATES",
+    "buyer",
     "export_tables",
+    "get",
     "history",
     "load_order",
     "load_orders",
     "move",
+    "page",
     "place_order",
     "record_payment",
 ]
@@ -145,6 +149,26 @@ def move(uow: UnitOfWork, tenant_id: str, order_id: str, to: str, at: datetime, 
     orders.add_event(order.id, to, at, note)
     uow.session.flush()
     return order
+
+
+def get(uow: UnitOfWork, tenant_id: str, order_id: str) -> Order:
+    """The stored order (with its lines), or a 404 naming it."""
+    return OrderRepository(uow.session, tenant_id).get(order_id)
+
+
+def page(
+    uow: UnitOfWork,
+    tenant_id: str,
+    cursor: str | None,
+    limit: int,
+    status: str | None = None,
+    destination: str | None = None,
+) -> Page[Order]:
+    return OrderRepository(uow.session, tenant_id).page(cursor, limit, status, destination)
+
+
+def buyer(uow: UnitOfWork, tenant_id: str, buyer_id: str) -> Buyer:
+    return BuyerRepository(uow.session, tenant_id).get(buyer_id)
 
 
 def history(uow: UnitOfWork, tenant_id: str, order_id: str) -> list[OrderEvent]:

@@ -1,62 +1,160 @@
-"""Orders of the calling seller."""
+"""Orders of the calling seller: place them (one by one or from CSV), read them with their journey's
+links and the actions they offer, their history and their frozen quote."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 
 from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.routing import ExactJsonRoute
 from ponte.api.schemas import BuyerOut, OrderOut, PageOut, masked_buyer
+from ponte.journey import service as journey
+from ponte.journey.core import actions_for
 from ponte.kernel.clock import now
+from ponte.kernel.errors import PonteError, ValidationError
+from ponte.orders import csv_upload
+from ponte.orders import service as orders
 from ponte.orders.intake import OrderIn
-from ponte.orders.service import place_order
-from ponte.orders.store import BuyerRepository, OrderRepository
+from ponte.orders.store import Order
 
 router = APIRouter(tags=["orders"], route_class=ExactJsonRoute)
+Read = Annotated[Principal, Depends(require_scope("orders:read"))]
+Write = Annotated[Principal, Depends(require_scope("orders:write"))]
 
 
-@router.get("/orders", response_model=PageOut[OrderOut], summary="Orders, oldest first, page by page")
+class OrderView(OrderOut):
+    """An order with what its journey has made of it: the links to every step and the next actions."""
+
+    verdict: str | None = None
+    reasons: list[dict[str, Any]] = []
+    actions: list[str] = []
+    links: dict[str, str] = {}
+
+
+def view(request: Request, order: Order, placed: journey.Placed | None = None) -> OrderView:
+    base = request.scope.get("root_path", "")
+    own = f"{base}/orders/{order.id}"
+    out = OrderView.model_validate(order)
+    out.actions = actions_for(order.status, order.payment_ref is not None)
+    out.links = {
+        "self": own,
+        "events": f"{own}/events",
+        "quote": f"{own}/quote",
+        "journey": f"{own}/journey",
+        "buyer": f"{base}/buyers/{order.buyer_id}",
+    }
+    if placed is not None and placed.verdict is not None:
+        out.verdict, out.reasons = placed.verdict.kind, list(placed.verdict.reasons)
+    return out
+
+
+class EventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    at: datetime
+    kind: str
+    detail: str
+
+
+@router.get("/orders", response_model=PageOut[OrderView], summary="Orders, oldest first, page by page")
 def list_orders(
-    caller: Annotated[Principal, Depends(require_scope("orders:read"))],
+    request: Request,
+    caller: Read,
     uow: UowDep,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     status: str | None = None,
     destination: str | None = None,
-) -> PageOut[OrderOut]:
-    page = OrderRepository(uow.session, caller.tenant_id).page(cursor, limit, status, destination)
-    return PageOut(items=[OrderOut.model_validate(o) for o in page.items], next_cursor=page.next_cursor)
+) -> PageOut[OrderView]:
+    page = orders.page(uow, caller.tenant_id, cursor, limit, status, destination)
+    return PageOut(items=[view(request, o) for o in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/orders/{order_id}", response_model=OrderOut)
-def get_order(
-    order_id: str, caller: Annotated[Principal, Depends(require_scope("orders:read"))], uow: UowDep
-) -> OrderOut:
-    return OrderOut.model_validate(OrderRepository(uow.session, caller.tenant_id).get(order_id))
+@router.get("/orders/{order_id}", response_model=OrderView)
+def get_order(order_id: str, request: Request, caller: Read, uow: UowDep) -> OrderView:
+    return view(request, orders.get(uow, caller.tenant_id, order_id))
 
 
 @router.get("/buyers/{buyer_id}", response_model=BuyerOut, summary="A buyer, with identity masked")
-def get_buyer(
-    buyer_id: str, caller: Annotated[Principal, Depends(require_scope("orders:read"))], uow: UowDep
-) -> BuyerOut:
-    return masked_buyer(BuyerRepository(uow.session, caller.tenant_id).get(buyer_id))
+def get_buyer(buyer_id: str, caller: Read, uow: UowDep) -> BuyerOut:
+    return masked_buyer(orders.buyer(uow, caller.tenant_id, buyer_id))
 
 
 @router.post(
-    "/orders", status_code=201, response_model=OrderOut, summary="Place an order (honours Idempotency-Key)"
+    "/orders",
+    status_code=201,
+    response_model=OrderView,
+    summary="Place an order: stored, quoted and moved to quoted or held in one step (honours Idempotency-Key)",
 )
-async def create_order(
-    body: OrderIn,
-    request: Request,
-    caller: Annotated[Principal, Depends(require_scope("orders:write"))],
-    database: DatabaseDep,
-):  # type: ignore[no-untyped-def]
+async def create_order(body: OrderIn, request: Request, caller: Write, database: DatabaseDep) -> Any:
+    ctx = request.app.state.platform.journey
+
     def handler(uow):  # type: ignore[no-untyped-def]
-        order = place_order(uow, caller.tenant_id, body, now())
-        return 201, OrderOut.model_validate(order).model_dump()
+        placed = journey.place(uow, caller.tenant_id, body, ctx, now())
+        return 201, view(request, placed.order, placed).model_dump(mode="json")
 
     return await run_idempotent(request, caller, database, handler)
+
+
+@router.get("/orders/{order_id}/events", response_model=list[EventOut], summary="The order's history")
+def order_events(order_id: str, caller: Read, uow: UowDep) -> list[EventOut]:
+    return [EventOut.model_validate(e) for e in orders.history(uow, caller.tenant_id, order_id)]
+
+
+@router.get(
+    "/orders/{order_id}/quote",
+    summary="The landed-cost quote frozen with the order: request, answer per line, verdict, rules used",
+    responses={200: {"description": "a frozen quote, version 1 (see docs/duties.md)"}},
+)
+def order_quote(order_id: str, caller: Read, uow: UowDep, revision: int | None = None) -> dict[str, Any]:
+    orders.get(uow, caller.tenant_id, order_id)
+    stored = journey.frozen_quote(uow, caller.tenant_id, order_id, revision)
+    return {"revision": stored.revision, **stored.frozen}
+
+
+@router.post(
+    "/orders/import",
+    summary="Place orders from CSV (one row per line); all or nothing, every bad row reported",
+    responses={422: {"description": "row errors; nothing stored"}},
+)
+def import_orders(
+    request: Request,
+    caller: Write,
+    database: DatabaseDep,
+    body: Annotated[str, Body(media_type="text/csv", description="columns: see docs/live.md")],
+    dry_run: bool = False,
+) -> JSONResponse:
+    if len(body.encode()) > 20_000_000:
+        raise ValidationError("the file is larger than 20 MB", field="file", rule="max-size")
+    ctx = request.app.state.platform.journey
+    parsed, errors = csv_upload.read_orders(body)
+    created: list[dict[str, Any]] = []
+    with database.unit_of_work() as uow:
+        at = now()
+        for item in parsed:
+            try:  # placing checks everything before it stages anything
+                placed = journey.place(uow, caller.tenant_id, item.order, ctx, at)
+                created.append(
+                    {"external_ref": item.external_ref, "id": placed.order.id, **journey.summary(placed)}
+                )
+            except PonteError as exc:
+                errors.extend(csv_upload.errors_from(exc.violations, item.rows))
+        errors.sort(key=lambda e: (e.row, e.field))
+        stored = not errors and not dry_run
+        if stored:
+            uow.commit()
+    return JSONResponse(
+        {
+            "stored": stored,
+            "orders": created if stored else [],
+            "valid_orders": len(created),
+            "errors": [e.as_dict() for e in errors],
+        },
+        status_code=422 if errors else (201 if stored else 200),
+    )

@@ -9,10 +9,11 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
 from ponte.catalog.store import ProductRepository
+from ponte.journey import service as journey
 from ponte.kernel.clock import now
 from ponte.kernel.errors import PonteError
 from ponte.orders.intake import TRADE_MODES
-from ponte.orders.service import STATES, place_order
+from ponte.orders.service import STATES
 from ponte.platform.crypto import mask
 from ponte.platform.db import Database
 from ponte.reference.markets import markets
@@ -120,7 +121,9 @@ async def new_order(request: Request, viewer: Annotated[Viewer, Depends(require_
     database: Database = request.app.state.database
     try:
         with database.unit_of_work() as uow:
-            order = place_order(uow, viewer.tenant_id, order_in, now())
+            order = journey.place(
+                uow, viewer.tenant_id, order_in, request.app.state.platform.journey, now()
+            ).order
             uow.commit()
     except PonteError as exc:
         return _form_page(request, viewer, values, forms.from_ponte_error(exc, loc), status=422)

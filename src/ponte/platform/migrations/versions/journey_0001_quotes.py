@@ -24,8 +24,7 @@ def upgrade() -> None:
         sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("verdict", sa.String(12), nullable=False),
         sa.Column("rules_version", sa.String(80), nullable=False),
-        sa.Column("request_json", sa.Text(), nullable=False),
-        sa.Column("quote_json", sa.Text(), nullable=False),
+        sa.Column("frozen_json", sa.Text(), nullable=False),
         sa.Column("created_at", ponte.platform.types.UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["tenant_id"], ["tenants.id"], name=op.f("fk_order_quotes_tenant_id_tenants")
