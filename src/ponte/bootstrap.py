@@ -1,7 +1,7 @@
 """The composition root: the only reader of ``Settings``.
 
 It builds what the adapters (API, console, CLI, batch) hand to the services: the database, the FX source,
-the rules, the flight schedule, the clock. Each is built once per ``Platform``; a process makes one
+the rules, the flight schedule, the clock, the HS classifier. Each is built once per ``Platform``; a process makes one
 platform (the server at start-up, a CLI command when it runs), so several processes and distributed workers
 behave the same and nothing hides in a module-level cache of its own.
 """
@@ -13,6 +13,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from ponte.classify.service import Engine, load_engine
 from ponte.duties.params import Rules, default_rules
 from ponte.kernel.clock import Clock, SystemClock
 from ponte.logistics.network import sample_flights
@@ -59,6 +60,12 @@ class Platform:
     def rules(self) -> Rules:
         """The dated duty and tax rules shipped with Ponte."""
         return default_rules()
+
+    @cached_property
+    def classify(self) -> Engine:
+        """The HS classifier: the packaged sentence encoder, HS texts, examples and index (about a second to
+        load, once per process), and its per-tenant cache of confirmed titles."""
+        return load_engine()
 
     def flights(self, start: date, days: int) -> list[Flight]:
         """The dated flights of the schedule from ``start`` for ``days`` days."""

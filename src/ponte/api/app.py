@@ -29,6 +29,7 @@ ROUTERS = [
     "ponte.api.routers.live_buy",
     "ponte.api.routers.live",
     "ponte.api.routers.catalog_io",
+    "ponte.api.routers.classify",
     "ponte.api.routers.orders_flow",
     "ponte.api.routers.health",
     "ponte.api.routers.tenants",
