@@ -26,7 +26,6 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
 import hs_baseline  # noqa: E402
-
 from ponte.classify.core import Classifier  # noqa: E402
 from ponte.classify.encoder import UseEncoder  # noqa: E402
 from ponte.classify.knowledge import Index, load_knowledge  # noqa: E402
@@ -102,7 +101,9 @@ def main() -> None:
         for name in ("all", "lang", "category", "kind", "seen")
     }
     for r in data:
-        new = run(lambda r: [s.code for s in classifier.classify(r["title"], None, 5).suggestions], new_times, r)
+        new = run(
+            lambda r: [s.code for s in classifier.classify(r["title"], None, 5).suggestions], new_times, r
+        )
         old = run(lambda r: [s.code for s in hs_baseline.suggest(r["title"], 5)], old_times, r)
         truth = r["hs6"]
         keys = {

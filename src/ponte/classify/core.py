@@ -80,7 +80,11 @@ class Classification:
 
 class Classifier:
     def __init__(
-        self, knowledge: Knowledge, encoder: Encoder, index: Index | None = None, weights: Weights | None = None
+        self,
+        knowledge: Knowledge,
+        encoder: Encoder,
+        index: Index | None = None,
+        weights: Weights | None = None,
     ) -> None:
         self.knowledge = knowledge
         self.encoder = encoder
@@ -160,7 +164,9 @@ class Classifier:
         best_heads = np.argsort(-head_sims)[:10]
         hsoft = np.exp((head_sims[best_heads] - head_sims[best_heads[0]]) / w.temperature)
         hsoft /= hsoft.sum()
-        heading_share = {self.knowledge.headings[i].code: float(p) for i, p in zip(best_heads, hsoft, strict=True)}
+        heading_share = {
+            self.knowledge.headings[i].code: float(p) for i, p in zip(best_heads, hsoft, strict=True)
+        }
 
         # words
         matches = self.lexical.search(text, tag)
@@ -188,7 +194,9 @@ class Classifier:
         notes = self._notes(facts, tag) + ([self.messages.text("low", tag)] if low else [])
         return Classification(text, tag, out, low, [self.messages.text(q, tag) for q in questions], notes)
 
-    def _suggestion(self, code: str, confidence: float, text: str, lang: str, why: list[Reason]) -> Suggestion:
+    def _suggestion(
+        self, code: str, confidence: float, text: str, lang: str, why: list[Reason]
+    ) -> Suggestion:
         chapter = code[:2]
         label = hs.label(chapter, lang)
         reasons = [*why[:2]]

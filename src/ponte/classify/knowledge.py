@@ -46,7 +46,11 @@ class HsText:
 
 
 def _csv(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO("".join(l for l in text.splitlines(True) if not l.startswith("#")))))
+    return list(
+        csv.DictReader(
+            io.StringIO("".join(line for line in text.splitlines(True) if not line.startswith("#")))
+        )
+    )
 
 
 def load_examples(text: str | None = None) -> list[Example]:
@@ -71,7 +75,11 @@ class Knowledge:
 
     def texts(self) -> list[str]:
         """Every encoded text, in index order: subheadings, headings, examples."""
-        return [t.text for t in self.subheadings] + [t.text for t in self.headings] + [e.title for e in self.examples]
+        return (
+            [t.text for t in self.subheadings]
+            + [t.text for t in self.headings]
+            + [e.title for e in self.examples]
+        )
 
 
 def load_knowledge() -> Knowledge:

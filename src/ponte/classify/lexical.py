@@ -20,8 +20,50 @@ from ponte.classify.text import CJK, fold, words
 __all__ = ["Glossary", "LexicalIndex", "LexicalMatch"]
 
 _STOP = frozenset(
-    "and for the with of or other not than including excluding whether new set pro max mini kit pack com "
-    "con para por de del la el los las das dos da do em en y e um una uno sem sin".split()
+    [
+        "and",
+        "for",
+        "the",
+        "with",
+        "of",
+        "or",
+        "other",
+        "not",
+        "than",
+        "including",
+        "excluding",
+        "whether",
+        "new",
+        "set",
+        "pro",
+        "max",
+        "mini",
+        "kit",
+        "pack",
+        "com",
+        "con",
+        "para",
+        "por",
+        "de",
+        "del",
+        "la",
+        "el",
+        "los",
+        "las",
+        "das",
+        "dos",
+        "da",
+        "do",
+        "em",
+        "en",
+        "y",
+        "e",
+        "um",
+        "una",
+        "uno",
+        "sem",
+        "sin",
+    ]
 )
 
 
@@ -83,7 +125,9 @@ class LexicalIndex:
         else:
             stem = word[: len(word) - 2]
             out = tuple(
-                v for v in self._by_prefix.get(word[:3], ()) if v.startswith(stem) or fuzz.ratio(word, v) >= 88
+                v
+                for v in self._by_prefix.get(word[:3], ())
+                if v.startswith(stem) or fuzz.ratio(word, v) >= 88
             )
         self._forms[word] = out
         return out

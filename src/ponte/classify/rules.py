@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ponte.classify.text import fold
+from ponte.classify.text import CJK, fold
 
 __all__ = ["Facts", "Rules"]
 
@@ -28,8 +28,13 @@ class Facts:
 
 
 def _cue(pattern_words: list[str]) -> re.Pattern[str]:
-    alternatives = sorted((re.escape(fold(w)) for w in pattern_words), key=len, reverse=True)
-    return re.compile(r"(?<![a-z])(" + "|".join(alternatives) + r")(?![a-z])")
+    """Any of the words; a latin word only as a whole word (a Chinese one anywhere: no spaces there)."""
+    folded = sorted((fold(w) for w in pattern_words), key=len, reverse=True)
+    parts = [re.escape(w) if CJK.search(w) else rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in folded]
+    return re.compile("(" + "|".join(parts) + ")")
+
+
+_EXCEPT = re.compile(r"\((?:other than|excluding|not)[^)]*\)|(?:other than|excluding) [^,;()]+")
 
 
 class Rules:
@@ -72,7 +77,7 @@ class Rules:
 
     def weight(self, facts: Facts, text: str) -> float:
         """The factor the rules put on a candidate whose HS text is ``text`` (1 when they say nothing)."""
-        t = text.lower()
+        t = _EXCEPT.sub(" ", text.lower())  # "of textile materials (other than cotton)" is not of cotton
         factor = 1.0
         if facts.is_part and any(w in t for w in self.part_text):
             factor *= 1 + self.part_boost
@@ -81,13 +86,12 @@ class Rules:
             if any(w in t for w in spec["text"]):
                 factor *= 1 + self.material_boost
             else:
-                rivals = [
-                    k for k, s in self.kinds.items() if s["family"] == spec["family"] and k != kind
-                ]
+                rivals = [k for k, s in self.kinds.items() if s["family"] == spec["family"] and k != kind]
                 if any(w in t for k in rivals for w in self.kinds[k]["text"]):
                     factor *= 1 - self.material_penalty
-        if facts.construction and "knitted or crocheted" in t:
-            knitted = "not knitted" not in t and "(not printed, knitted" not in t
+        raw = text.lower()
+        if facts.construction and "knitted or crocheted" in raw:
+            knitted = "not knitted" not in raw and "(not printed, knitted" not in raw
             agrees = knitted == (facts.construction == "knitted")
             factor *= (1 + self.construction_boost) if agrees else (1 - self.construction_boost)
         return factor

@@ -76,7 +76,9 @@ def _examples(rows: list[ClassificationEvent], tenant_id: str) -> TenantExamples
         for (lang, title), vector in zip(sorted(row.titles.items()), row.matrix(), strict=True):
             source = "tenant" if own else "tenant:shared"
             examples.append(
-                Example(row.product_id or row.id, row.hs_code, lang, title, "", row.kind, source, row.tenant_id)
+                Example(
+                    row.product_id or row.id, row.hs_code, lang, title, "", row.kind, source, row.tenant_id
+                )
             )
             vectors.append(vector)
     if not examples:
@@ -107,7 +109,9 @@ def _check_codes(hs_code: str, cn_code: str | None) -> tuple[str, str | None]:
     if cn_code is not None:
         cn = cn_code.replace(".", "").strip()
         if len(cn) != 10 or not cn.isdigit():
-            raise ValidationError("China's commodity code has 10 digits", field="cn_code", rule="cn-code-10-digits")
+            raise ValidationError(
+                "China's commodity code has 10 digits", field="cn_code", rule="cn-code-10-digits"
+            )
         if not cn.startswith(code):
             raise ValidationError(
                 f"China's code must refine the subheading {code}", field="cn_code", rule="cn-code-in-hs6"
@@ -132,7 +136,11 @@ def _record(
     if product_id not in products:
         raise NotFoundError("product", product_id)
     product = products[product_id]
-    titles = {lang: check_title(t)[0] for lang, t in sorted(product.titles.items()) if lang in LANGUAGES and t.strip()}
+    titles = {
+        lang: check_title(t)[0]
+        for lang, t in sorted(product.titles.items())
+        if lang in LANGUAGES and t.strip()
+    }
     if not titles:
         raise ValidationError("the product has no title to learn from", field="titles", rule="required")
     vectors = engine.classifier.encode([titles[lang] for lang in sorted(titles)])

@@ -70,7 +70,10 @@ class ClassificationRepository(TenantScoped):
         return list(
             self.session.scalars(
                 select(ClassificationEvent)
-                .where(ClassificationEvent.tenant_id == self.tenant_id, ClassificationEvent.product_id == product_id)
+                .where(
+                    ClassificationEvent.tenant_id == self.tenant_id,
+                    ClassificationEvent.product_id == product_id,
+                )
                 .order_by(ClassificationEvent.created_at, ClassificationEvent.id)
             )
         )
@@ -105,7 +108,9 @@ class ClassificationRepository(TenantScoped):
                 ClassificationEvent.tenant_id == self.tenant_id
             )
         ).one()
-        sharers = select(Sharing.tenant_id).where(Sharing.share.is_(True), Sharing.tenant_id != self.tenant_id)
+        sharers = select(Sharing.tenant_id).where(
+            Sharing.share.is_(True), Sharing.tenant_id != self.tenant_id
+        )
         shared = self.session.execute(
             select(func.count(), func.max(ClassificationEvent.id)).where(
                 ClassificationEvent.tenant_id.in_(sharers)

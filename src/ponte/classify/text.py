@@ -13,7 +13,9 @@ __all__ = ["MAX_TITLE", "check_title", "detect_language", "fold", "words"]
 MAX_TITLE = 300
 CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[a-z0-9][a-z0-9'-]*")
-_PT = re.compile(r"ção|ções|ã|õ|ê|\b(com|para o|para a|de cabelo|sem|unidades|peças|tamanho|feminin[oa]|masculin[oa])\b")
+_PT = re.compile(
+    r"ção|ções|ã|õ|ê|\b(com|para o|para a|de cabelo|sem|unidades|peças|tamanho|feminin[oa]|masculin[oa])\b"
+)
 _ES = re.compile(r"ñ|ción|ciones|\b(con|para el|para la|de la|piezas|talla|mujer|hombre|niños?|sin)\b")
 
 
@@ -35,6 +37,8 @@ def detect_language(title: str) -> Language:
         return "es"
     if pt:
         return "pt-BR"
+    if re.search(r"[áéíóúü]", lower):  # accents both share, with no Portuguese mark (ã, ç, ê ...)
+        return "es"
     return "en"
 
 

@@ -77,7 +77,13 @@ def _read(file: Path) -> pa.Table:
 
 
 def _many(
-    file: Path, column: str, lang_column: str | None, lang: str | None, limit: int, out: Path | None, as_json: bool
+    file: Path,
+    column: str,
+    lang_column: str | None,
+    lang: str | None,
+    limit: int,
+    out: Path | None,
+    as_json: bool,
 ) -> None:
     table = _read(file)
     for name in (column, lang_column):
@@ -106,7 +112,9 @@ def _many(
                 "title": [r["title"] for r in results],
                 "lang": [r.get("lang") for r in results],
                 "code": [r["suggestions"][0]["code"] if r["suggestions"] else None for r in results],
-                "confidence": [r["suggestions"][0]["confidence"] if r["suggestions"] else None for r in results],
+                "confidence": [
+                    r["suggestions"][0]["confidence"] if r["suggestions"] else None for r in results
+                ],
                 "alternatives": ["|".join(s["code"] for s in r["suggestions"][1:]) for r in results],
                 "low_confidence": [r.get("low_confidence") for r in results],
                 "error": [r["error"] for r in results],

@@ -78,7 +78,7 @@ def _fragment(result: dict[str, Any]) -> str:
             f'<meter min="0" max="1" value="{s["confidence"]}">{s["confidence"]:.0%}</meter>'
             f"<ul>{reasons}</ul></li>"
         )
-    notes = "".join(f"<p class=\"hs-note\">{escape(n)}</p>" for n in result["notes"])
+    notes = "".join(f'<p class="hs-note">{escape(n)}</p>' for n in result["notes"])
     questions = "".join(f"<li>{escape(q)}</li>" for q in result["questions"])
     asks = f'<ul class="hs-questions">{questions}</ul>' if questions else ""
     return f'<div class="hs-suggestions" lang="{lang}">{notes}{asks}<ol>{"".join(items)}</ol></div>'
@@ -96,7 +96,13 @@ async def confirm(
 
     def handler(uow: UnitOfWork) -> tuple[int, Any]:
         event = service.confirm(
-            uow, engine, caller.tenant_id, caller.key_id or "seller", product_id, body.hs_code, body.cn_code,
+            uow,
+            engine,
+            caller.tenant_id,
+            caller.key_id or "seller",
+            product_id,
+            body.hs_code,
+            body.cn_code,
             commit=False,
         )
         return 201, event
@@ -116,8 +122,15 @@ async def override(
 
     def handler(uow: UnitOfWork) -> tuple[int, Any]:
         event = service.override(
-            uow, engine, caller.tenant_id, caller.key_id or "broker", product_id, body.hs_code, body.reason,
-            body.cn_code, commit=False,
+            uow,
+            engine,
+            caller.tenant_id,
+            caller.key_id or "broker",
+            product_id,
+            body.hs_code,
+            body.reason,
+            body.cn_code,
+            commit=False,
         )
         return 201, event
 
