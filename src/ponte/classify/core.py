@@ -34,12 +34,12 @@ __all__ = ["Classification", "Classifier", "Suggestion", "TenantExamples", "Weig
 class Weights:
     """How much each signal counts (chosen by cross-validation over the examples, never on the eval set)."""
 
-    examples: float = 0.5
+    examples: float = 0.3
     texts: float = 0.25
     headings: float = 0.1
-    words: float = 0.15
+    words: float = 0.3
     neighbours: int = 12
-    floor: float = 0.35  # similarities below this give no vote
+    floor: float = 0.3  # similarities below this give no vote
     temperature: float = 0.04  # softmax temperature over the HS text similarities
     own: float = 1.5  # a tenant's own confirmed title counts this much more than a public example
     low: float = 0.4  # below this confidence a suggestion says it is unsure and asks
