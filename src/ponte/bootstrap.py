@@ -1,7 +1,7 @@
 """The composition root: the only reader of ``Settings``.
 
 It builds what the adapters (API, console, CLI, batch) hand to the services: the database, the FX source,
-the rules, the flight schedule, the clock. Each is built once per ``Platform``; a process makes one
+the rules, the flight schedule, the clock, the HS classifier. Each is built once per ``Platform``; a process makes one
 platform (the server at start-up, a CLI command when it runs), so several processes and distributed workers
 behave the same and nothing hides in a module-level cache of its own.
 """
@@ -13,6 +13,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from ponte.classify.service import Engine, load_engine
 from ponte.duties.params import Rules, default_rules
 from ponte.journey.service import Context as JourneyContext
 from ponte.kernel.clock import Clock, SystemClock
@@ -65,6 +66,12 @@ class Platform:
     def journey(self) -> JourneyContext:
         """What the order's journey needs: rules and FX (and, as they join, customs and logistics)."""
         return JourneyContext(rules=self.rules, fx=self.fx)
+
+    @cached_property
+    def classify(self) -> Engine:
+        """The HS classifier: the packaged sentence encoder, HS texts, examples and index (about a second to
+        load, once per process), and its per-tenant cache of confirmed titles."""
+        return load_engine()
 
     def flights(self, start: date, days: int) -> list[Flight]:
         """The dated flights of the schedule from ``start`` for ``days`` days."""

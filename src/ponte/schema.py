@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 
 from ponte.accounts import store as accounts_store
 from ponte.catalog import store as catalog_store
+from ponte.classify import store as classify_store
 from ponte.customs import store as customs_store
 from ponte.duties import store as duties_store
 from ponte.journey import store as journey_store
@@ -19,6 +20,7 @@ from ponte.platform.db import Base
 MODULES = (
     accounts_store,
     catalog_store,
+    classify_store,
     orders_store,
     journey_store,
     customs_store,

@@ -1,4 +1,4 @@
-"""Catalogue: CSV import/export with per-row errors, visible language fallback, HS suggestions."""
+"""Catalogue: CSV import/export with per-row errors, visible language fallback (HS suggestions: tests/classify)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from ponte.catalog import csv_io
-from ponte.catalog.hs_suggest import detect_language, suggest
 from ponte.catalog.translations import localize, missing
 from ponte.kernel.errors import ValidationError
 
@@ -67,32 +66,3 @@ def test_import_export_round_trip_through_api(api, tenants) -> None:  # type: ig
     assert text.json()["display"] == "[pt-BR] Batom matte"
     other = api.get(f"/catalog/products/{product_id}/text?lang=es", headers=tenants.headers(tenants.key_b))
     assert other.status_code == 404
-
-
-def _accuracy(name: str) -> tuple[float, float, int]:
-    rows = list(csv.DictReader((HERE / name).open(encoding="utf-8")))
-    top1 = top3 = 0
-    for row in rows:
-        headings = [s.heading for s in suggest(row["title"], 5)]
-        top1 += headings[:1] == [row["heading"]]
-        top3 += row["heading"] in headings[:3]
-    return top1 / len(rows), top3 / len(rows), len(rows)
-
-
-def test_hs_suggestion_accuracy_on_labelled_titles() -> None:
-    tuned1, tuned3, n_tuned = _accuracy("hs_labelled.csv")  # the glossary was written with these
-    held1, held3, n_held = _accuracy("hs_heldout.csv")  # written afterwards, never tuned on
-    print(
-        f"\nHS heading suggestion: labelled {n_tuned} titles top-1 {tuned1:.0%} top-3 {tuned3:.0%}; "
-        f"held-out {n_held} titles top-1 {held1:.0%} top-3 {held3:.0%}"
-    )
-    assert tuned1 >= 0.9 and held1 >= 0.5 and held3 >= 0.75
-
-
-def test_language_is_detected_and_bad_titles_refused() -> None:
-    assert [
-        detect_language(t) for t in ("口红", "Batom com brilho", "Labial de larga duración", "Lipstick")
-    ] == ["zh-CN", "pt-BR", "es", "en"]
-    assert suggest("口红")[0].chapter_label == "精油及香膏；芳香料制品及化妆盥洗品"
-    with pytest.raises(ValidationError):
-        suggest("   ")

@@ -9,7 +9,7 @@ from ponte.catalog import core
 from ponte.catalog.store import Product, ProductRepository
 from ponte.platform.db import UnitOfWork
 
-__all__ = ["records_by_id", "rows_by_sku"]
+__all__ = ["records_by_id", "rows_by_sku", "set_hs_code"]
 
 
 def rows_by_sku(uow: UnitOfWork, tenant_id: str, skus: Iterable[str]) -> dict[str, Product]:
@@ -19,3 +19,16 @@ def rows_by_sku(uow: UnitOfWork, tenant_id: str, skus: Iterable[str]) -> dict[st
 def records_by_id(uow: UnitOfWork, tenant_id: str, product_ids: Iterable[str]) -> dict[str, core.Product]:
     rows = ProductRepository(uow.session, tenant_id).by_ids(list(product_ids))
     return {row.id: row.record() for row in rows}
+
+
+def set_hs_code(
+    uow: UnitOfWork, tenant_id: str, product_id: str, hs_code: str, cn_code: str | None = None
+) -> core.Product:
+    """Store a classification on the product: its HS 2022 subheading and, when given, China's 10-digit code
+    (which must refine the subheading). Commits nothing: the caller's unit of work does."""
+    row = ProductRepository(uow.session, tenant_id).get(product_id)
+    row.hs_code = hs_code
+    if cn_code is not None:
+        row.cn_code = cn_code
+    uow.session.flush()
+    return row.record()

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from ponte.cli import consolidate, db, declare, demo, export, process, quote, serve, simulate, track
+from ponte.cli import classify, consolidate, db, declare, demo, export, process, quote, serve, simulate, track
 from ponte.cli.output import fail, guarded
 from ponte.kernel.errors import PonteError
 
@@ -27,6 +27,7 @@ app.command("quote")(guarded(quote.quote))
 app.command("consolidate")(guarded(consolidate.consolidate))
 app.command("track")(guarded(track.track))
 app.command("process")(guarded(process.process))
+app.command("classify")(guarded(classify.classify))
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""Catalogue files and helpers: CSV import/export, texts in the reader's language, HS suggestions."""
+"""Catalogue files and helpers: CSV import/export, texts in the reader's language (HS suggestions moved to
+routers/classify.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.routing import ExactJsonRoute
 from ponte.catalog import csv_io
-from ponte.catalog.hs_suggest import suggest
 from ponte.catalog.store import Product, ProductRepository
 from ponte.catalog.translations import LANGUAGES, localize, missing
 from ponte.kernel.clock import now
@@ -21,15 +21,6 @@ from ponte.kernel.ids import new_id
 router = APIRouter(prefix="/catalog", tags=["catalog"], route_class=ExactJsonRoute)
 Read = Annotated[Principal, Depends(require_scope("catalog:read"))]
 Write = Annotated[Principal, Depends(require_scope("catalog:write"))]
-
-
-@router.get("/hs-suggestions", summary="Likely HS 2022 headings for a title in zh-CN, en, pt-BR or es")
-def hs_suggestions(
-    caller: Read,
-    title: Annotated[str, Query(min_length=1, max_length=300)],
-    limit: Annotated[int, Query(ge=1, le=20)] = 5,
-) -> list[dict[str, Any]]:
-    return [s.__dict__ for s in suggest(title, limit)]
 
 
 @router.get("/products/{product_id}/text", summary="A product's title in a language, fallback marked")

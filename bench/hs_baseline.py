@@ -1,4 +1,8 @@
-"""Likely HS 2022 headings for a product title written in zh-CN, en, pt-BR or es.
+"""FROZEN COPY of src/ponte/catalog/hs_suggest.py as it was on main before the classify slice replaced it,
+kept only so that bench/hs.py measures the old matcher in the same run as the new classifier. Its one
+change: the glossary is read from bench/data/hs_terms_baseline.yaml (the glossary as it was then).
+
+Likely HS 2022 headings for a product title written in zh-CN, en, pt-BR or es.
 
 Text matching, no model: a title's words (and the English words a glossary
 gives for zh/pt/es product words) are matched against the English texts of the
@@ -16,7 +20,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import yaml
 from rapidfuzz import fuzz
@@ -61,7 +65,7 @@ def detect_language(title: str) -> str:
 @lru_cache(maxsize=1)
 def _glossary() -> list[tuple[str, str, bool]]:
     """(folded term, English target words, is CJK), longest terms first."""
-    data = yaml.safe_load(resources.files("ponte.catalog").joinpath("data/hs_terms.yaml").read_text("utf-8"))
+    data = yaml.safe_load((Path(__file__).parent / "data" / "hs_terms_baseline.yaml").read_text("utf-8"))
     rows = [
         (_fold(term), target, bool(_CJK.search(term)))
         for target, terms in data["terms"].items()

@@ -1,0 +1,137 @@
+"""HS classification accuracy and speed on Ponte's evaluation set, beside the old matcher, in one run.
+
+    python bench/hs.py            # every title of tests/classify/data/eval.csv
+    python bench/hs.py --limit 200
+
+Prints top-1 and top-3 at six digits (subheading) and four digits (heading), overall, per language, per
+category and per kind of hard case, for the classifier and for the matcher it replaced (bench/
+hs_baseline.py, a frozen copy); the model load time; the time per title warm (p50, p90, mean) on one
+thread. Also splits the classifier's figures by whether the evaluation product's subheading has any
+example at all (unseen subheadings can only be reached through the HS texts and the words).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "src"))
+
+import hs_baseline  # noqa: E402
+from ponte.classify.core import Classifier  # noqa: E402
+from ponte.classify.encoder import UseEncoder  # noqa: E402
+from ponte.classify.knowledge import Index, load_knowledge  # noqa: E402
+
+EVAL = HERE.parent / "tests" / "classify" / "data" / "eval.csv"
+LANGS = ("zh-CN", "en", "pt-BR", "es")
+
+
+def rows(limit: int | None) -> list[dict[str, str]]:
+    lines = [line for line in EVAL.open(encoding="utf-8") if not line.startswith("#")]
+    out = []
+    for r in csv.DictReader(lines):
+        for lang in LANGS:
+            out.append({**r, "lang": lang, "title": r[lang]})
+    return out[:limit] if limit else out
+
+
+def score(codes: list[str], truth: str) -> tuple[int, int, int, int]:
+    heads = [c[:4] for c in codes]
+    return (
+        int(codes[:1] == [truth]),
+        int(truth in codes[:3]),
+        int(heads[:1] == [truth[:4]]),
+        int(truth[:4] in heads[:3]),
+    )
+
+
+def table(title: str, groups: dict[str, dict[str, list[tuple[int, int, int, int]]]]) -> None:
+    print(f"\n{title}")
+    print(f"{'':<16}{'n':>5}  {'top1-6':>7}{'top3-6':>7}{'top1-4':>7}{'top3-4':>7}   (old matcher)")
+    for key in sorted(groups["new"]):
+        new, old = groups["new"][key], groups["old"][key]
+        n = len(new)
+        fig = [sum(x[i] for x in new) / n for i in range(4)]
+        ofig = [sum(x[i] for x in old) / n for i in range(4)]
+        print(
+            f"{key:<16}{n:>5}  "
+            + "".join(f"{v:>7.1%}" for v in fig)
+            + "   ("
+            + " ".join(f"{v:.1%}" for v in ofig)
+            + ")"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit", type=int, default=None)
+    args = parser.parse_args()
+    data = rows(args.limit)
+
+    started = time.perf_counter()
+    encoder = UseEncoder()
+    knowledge = load_knowledge()
+    index = Index.load()
+    classifier = Classifier(knowledge, encoder, index)
+    load = time.perf_counter() - started
+    stale = index is None or classifier.index is not index
+    seen = {e.hs6 for e in knowledge.examples}
+
+    classifier.classify("warm up", "en")
+    hs_baseline.suggest("warm up", 5)
+    new_times: list[float] = []
+    old_times: list[float] = []
+
+    def run(fn: Callable[[dict[str, str]], list[str]], times: list[float], r: dict[str, str]) -> list[str]:
+        t = time.perf_counter()
+        codes = fn(r)
+        times.append(time.perf_counter() - t)
+        return codes
+
+    groups: dict[str, dict[str, dict[str, list[tuple[int, int, int, int]]]]] = {
+        name: {"new": defaultdict(list), "old": defaultdict(list)}
+        for name in ("all", "lang", "category", "kind", "seen")
+    }
+    for r in data:
+        new = run(
+            lambda r: [s.code for s in classifier.classify(r["title"], None, 5).suggestions], new_times, r
+        )
+        old = run(lambda r: [s.code for s in hs_baseline.suggest(r["title"], 5)], old_times, r)
+        truth = r["hs6"]
+        keys = {
+            "all": "all",
+            "lang": r["lang"],
+            "category": r["category"],
+            "kind": r["kind"],
+            "seen": "seen" if truth in seen else "unseen",
+        }
+        for name, key in keys.items():
+            groups[name]["new"][key].append(score(new, truth))
+            groups[name]["old"][key].append(score(old, truth))
+
+    products = len({r["product"] for r in data})
+    print(f"HS classification on {len(data)} titles ({products} products), {EVAL.name}")
+    print(f"model + index load {load:.2f} s{' (index REBUILT: the shipped one is stale)' if stale else ''}")
+    for name, times in (("classifier", new_times), ("old matcher", old_times)):
+        ms = sorted(t * 1000 for t in times)
+        print(
+            f"{name:<12} per title warm: p50 {statistics.median(ms):.2f} ms, "
+            f"p90 {ms[int(len(ms) * 0.9)]:.2f} ms, mean {statistics.fmean(ms):.2f} ms"
+        )
+    table("overall", groups["all"])
+    table("per language", groups["lang"])
+    table("per category", groups["category"])
+    table("per kind (hard cases)", groups["kind"])
+    table("subheading among the examples?", groups["seen"])
+
+
+if __name__ == "__main__":
+    main()
