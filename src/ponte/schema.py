@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 
 from ponte.accounts import store as accounts_store
 from ponte.catalog import store as catalog_store
+from ponte.customs import profile_store as customs_profiles
 from ponte.customs import store as customs_store
 from ponte.live.store import tables as live_tables
 from ponte.logistics.store import shipments as logistics_store
@@ -19,6 +20,7 @@ MODULES = (
     catalog_store,
     orders_store,
     customs_store,
+    customs_profiles,
     live_tables,
     logistics_store,
     idempotency,

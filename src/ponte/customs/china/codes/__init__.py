@@ -71,6 +71,12 @@ def customs_currency(iso: str, field: str = "currency") -> str:
         ) from None
 
 
+@cache
+def iso_currencies() -> frozenset[str]:
+    """The ISO 4217 currencies the customs currency table has a code for."""
+    return frozenset(_iso_index("currency"))
+
+
 def iso_country(code: str) -> str | None:
     row = _load_codes("country").get(code)
     return row[0] if row else None
