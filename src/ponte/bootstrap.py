@@ -14,9 +14,14 @@ from functools import cached_property
 from pathlib import Path
 
 from ponte.classify.service import Engine, load_engine
+from ponte.customs.adapters.transport import FileDropTransport, Transport
+from ponte.customs.china.profile import CustomsProfile
+from ponte.customs.china.signer import Signer, SoftwareSigner, demo_credentials
+from ponte.customs.service import SigningMaterial
 from ponte.duties.params import Rules, default_rules
 from ponte.journey.service import Context as JourneyContext
 from ponte.kernel.clock import Clock, SystemClock
+from ponte.kernel.errors import ValidationError
 from ponte.logistics.network import sample_flights
 from ponte.logistics.uld import Flight
 from ponte.platform.crypto import DataCipher, configure
@@ -34,6 +39,8 @@ class Platform:
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
     _database: Database | None = None
+    # tenant -> (profile version, signer): a signer holds a loaded key, built once per profile change
+    _signers: dict[str, tuple[object, Signer]] = field(default_factory=dict)
 
     @classmethod
     def from_environment(cls) -> Platform:
@@ -77,10 +84,57 @@ class Platform:
         """The dated flights of the schedule from ``start`` for ``days`` days."""
         return sample_flights(start, days)
 
+    def customs_signer(self, material: SigningMaterial) -> Signer:
+        """The tenant's signer, built from its customs profile: its software RSA key (RSA-SHA1), or its
+        e-port card through the client control."""
+        cached = self._signers.get(material.tenant_id)
+        if cached is not None and cached[0] == material.version:
+            return cached[1]
+        signer = _signer(material)
+        self._signers[material.tenant_id] = (material.version, signer)
+        return signer
+
+    def check_customs_key(self, profile: CustomsProfile, key_pem: str) -> None:
+        """Refuse a software key and certificate that do not load or do not belong together."""
+        SoftwareSigner(key_pem.encode(), (profile.signing.certificate_pem or "").encode(), key_name="check")
+
+    def software_signer(self, key_pem: bytes, cert_pem: bytes) -> Signer:
+        """A signer over an RSA key and certificate the enterprise holds (RSA-SHA1, as the e-port)."""
+        return SoftwareSigner(key_pem, cert_pem)
+
+    def demo_customs_signer(self) -> Signer:
+        """A throw-away RSA key for development demos only: refused in every other environment."""
+        if self.settings.env != "development":
+            raise RuntimeError("the demo signing key exists only with PONTE_ENV=development")
+        key, cert = demo_credentials()
+        return SoftwareSigner(key, cert)
+
+    def customs_transport(self) -> Transport:
+        """How messages reach the e-port: the e-port client's exchange folder."""
+        root = self.settings.customs_exchange_dir
+        return FileDropTransport(root / "out", delivered=root / "sent")
+
     def close(self) -> None:
         if self._database is not None:
             self._database.dispose()
             self._database = None
+
+
+def _signer(material: SigningMaterial) -> Signer:
+    signing = material.profile.signing
+    if signing.method == "software":
+        if not material.key_pem or not signing.certificate_pem:
+            raise ValidationError(
+                "the software signer needs its key and certificate", field="signing", rule="signing-setup"
+            )
+        return SoftwareSigner(
+            material.key_pem.encode(), signing.certificate_pem.encode(), key_name=signing.key_name or ""
+        )
+    raise ValidationError(
+        "signing through the e-port client control is not set up in this process",
+        field="signing.method",
+        rule="signing-setup",
+    )
 
 
 _PLATFORM: Platform | None = None

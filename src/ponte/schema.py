@@ -7,6 +7,7 @@ from sqlalchemy.engine import Engine
 from ponte.accounts import store as accounts_store
 from ponte.catalog import store as catalog_store
 from ponte.classify import store as classify_store
+from ponte.customs import profile_store as customs_profiles
 from ponte.customs import store as customs_store
 from ponte.duties import store as duties_store
 from ponte.journey import store as journey_store
@@ -25,6 +26,7 @@ MODULES = (
     journey_store,
     customs_store,
     duties_store,
+    customs_profiles,
     live_tables,
     logistics_store,
     idempotency,

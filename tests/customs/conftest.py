@@ -35,3 +35,9 @@ def demo_signer():
 
     key, cert = demo_credentials()
     return SoftwareSigner(key, cert, key_name="0001"), key, cert
+
+
+@pytest.fixture(autouse=True)
+def _exchange_dir(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """Every platform the tests build exchanges customs messages in a folder of the test's own."""
+    monkeypatch.setenv("PONTE_CUSTOMS_EXCHANGE_DIR", str(tmp_path / "exchange"))

@@ -92,3 +92,17 @@ def make_order(seed: int, direction: str | None = None, trade_mode: str | None =
         net_weight=Decimal("1.000"),
         lines=lines,
     )
+
+
+def put_profile(database, tenant: str):  # type: ignore[no-untyped-def]
+    """Give ``tenant`` a customs profile with a throw-away software key; returns the signer."""
+    from journey_factory import profile
+
+    from ponte.customs import service
+    from ponte.customs.china.signer import SoftwareSigner, demo_credentials
+
+    key, cert = demo_credentials()
+    with database.unit_of_work() as uow:
+        service.put_profile(uow, tenant, profile(cert.decode()), NOW, signing_key=key.decode())
+        uow.commit()
+    return SoftwareSigner(key, cert)

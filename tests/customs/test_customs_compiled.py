@@ -9,9 +9,10 @@ from typing import Any
 
 from customs_factory import NOW, TRANSFER, make_order
 
-from ponte.customs.china.build import XML_DECL, _attr, build, escape, text
+from ponte.customs.china.build import XML_DECL, XSI_NS, build
 from ponte.customs.china.declare import build_order
-from ponte.customs.china.fields import _lexical, check_value, make_fast, validate_fields
+from ponte.customs.china.fields import validate_fields
+from ponte.customs.china.lexical import attr, check_value, escape, lexical, make_fast, text
 from ponte.customs.china.spec import NS, Item, MessageSpec, get_spec
 from ponte.kernel.errors import Violation
 
@@ -32,7 +33,7 @@ def _walk(items, names, data, path, out, strict_names) -> None:  # type: ignore[
         if f is not None:
             if f.base == "any":
                 continue
-            s = v if type(v) is str else _lexical(v)
+            s = v if type(v) is str else lexical(v)
             if s is not None and make_fast(f)(s):
                 continue
             p = f"{path}/{it.name}"
@@ -41,7 +42,7 @@ def _walk(items, names, data, path, out, strict_names) -> None:  # type: ignore[
                 out.append(Violation(p, rule, f"must be str, int or Decimal, not {type(v).__name__}"))
                 continue
             bad = check_value(f, s)
-            if bad is not None and (strict_names or bad[0] != "format:guid"):
+            if bad is not None:
                 out.append(Violation(p, bad[0], bad[1]))
         elif it.block is not None:
             p = f"{path}/{it.name}"
@@ -86,8 +87,8 @@ def _emit(items: list[Item], data: dict[str, Any], out: list[str]) -> None:
 def _reference_build(spec: MessageSpec, data: dict[str, Any]) -> bytes:
     out = [
         XML_DECL,
-        f'<ceb:{spec.code} guid="{_attr(text(data.get("guid", "")))}" '
-        f'version="{_attr(text(data.get("version", "1.0")))}" xmlns:ceb="{NS}">',
+        f'<ceb:{spec.code} guid="{attr(text(data.get("guid", "")))}" '
+        f'version="{attr(text(data.get("version", "1.0")))}" xmlns:ceb="{NS}" xmlns:xsi="{XSI_NS}">',
     ]
     _emit(spec.items, data, out)
     out.append(f"</ceb:{spec.code}>")

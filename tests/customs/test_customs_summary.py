@@ -82,18 +82,16 @@ def _r792(sum_no: str, dec_state: str = "A") -> bytes:
 def _declare(database: Database, tenant: str, data: dict) -> str:  # type: ignore[type-arg]
     key, cert = demo_credentials()
     with database.unit_of_work() as uow:
-        decl = service.declare_summary(
-            CustomsRepository(uow.session, tenant), data, signer=SoftwareSigner(key, cert), now=NOW
-        )
+        decl = service.declare_summary(uow, tenant, data, NOW, signer=SoftwareSigner(key, cert))
         uow.commit()
         return decl.id  # type: ignore[no-any-return]
 
 
 def _apply(database: Database, tenant: str, raw: bytes) -> list[bool]:
     with database.unit_of_work() as uow:
-        rows = service.apply_receipt(CustomsRepository(uow.session, tenant), raw, NOW)
+        result = service.apply_receipt(uow, tenant, raw, NOW)
         uow.commit()
-        return [r.message_guid is not None for r in rows]
+        return [True] * result.matched + [False] * (result.applied - result.matched)
 
 
 def _state(database: Database, tenant: str, decl_id: str) -> str:

@@ -1,7 +1,7 @@
 import pytest
 
 from ponte.kernel.errors import ValidationError
-from ponte.reference import china_codes, hs
+from ponte.reference import hs
 
 
 def test_hs2022_counts_without_placeholders():
@@ -32,40 +32,3 @@ def test_hs_labels_cover_every_section_and_chapter_in_three_languages():
     assert hs.label("080921", "es") == "Frutas y frutos secos comestibles"
     assert hs.label("09", "en").startswith("Coffee")
     assert hs.search("cherries")[0].code.startswith("0809")
-
-
-def test_china_customs_codes_map_from_iso():
-    assert china_codes.customs_country("BR") == "410"
-    assert china_codes.customs_country("cn") == "142"
-    assert china_codes.iso_country("312") == "ES"
-    assert china_codes.customs_currency("CNY") == "142"
-    assert china_codes.customs_currency("USD") == "502"
-    assert china_codes.iso_currency("300") == "EUR"
-    assert china_codes.unit("35").zh == "千克"
-    assert china_codes.transport_mode("5").en == "Air"
-    assert china_codes.package_type(2).zh == "纸箱"
-    for mode in ("9610", "9710", "9810", "1210"):
-        assert china_codes.trade_mode(mode).zh
-    assert china_codes.metadata()["effective"] == "2022-05-01"
-
-
-def test_every_corridor_country_has_a_customs_code():
-    from ponte.reference.markets import markets
-
-    for m in markets():
-        assert len(china_codes.customs_country(m.country)) == 3
-
-
-@pytest.mark.parametrize(
-    ("call", "rule"),
-    [
-        (lambda: china_codes.customs_currency("BRL"), "customs-currency"),
-        (lambda: china_codes.customs_country("AQ"), "customs-country"),
-        (lambda: china_codes.trade_mode("0110"), "customs-trade-mode"),
-        (lambda: china_codes.unit("999"), "customs-unit"),
-    ],
-)
-def test_unmapped_codes_are_errors(call, rule):
-    with pytest.raises(ValidationError) as err:
-        call()
-    assert err.value.rule == rule

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "customs"))
 
-from customs_factory import NOW, TRANSFER, make_order
+from customs_factory import NOW, TRANSFER, make_order, put_profile
 
 from ponte.customs import service
 from ponte.customs.adapters.eport_simulator import Simulator
@@ -20,8 +20,6 @@ from ponte.customs.adapters.transport import FileDropTransport
 from ponte.customs.china.build import build
 from ponte.customs.china.declare import build_order
 from ponte.customs.china.receipts import status_info
-from ponte.customs.china.signer import SoftwareSigner, demo_credentials
-from ponte.customs.store import CustomsRepository
 from ponte.platform.db import Database
 from ponte.web.i18n import Locale
 from ponte.web.pages import customs as customs_pages
@@ -33,8 +31,7 @@ def declared(console_db, app_and_park, tmp_path_factory) -> dict[str, str]:  # t
     its export is rejected by a receipt."""
     database: Database = console_db[0]
     park: Park = console_db[1]
-    key, cert = demo_credentials()
-    signer = SoftwareSigner(key, cert, key_name="DEMO")
+    signers = {t: put_profile(database, t) for t in (park.seller_id, park.other_id)}
     ids: dict[str, str] = {}
     orders = {
         "import": (park.seller_id, make_order(101, "import", "9610")),
@@ -43,25 +40,22 @@ def declared(console_db, app_and_park, tmp_path_factory) -> dict[str, str]:  # t
     }
     for name, (tenant, order) in orders.items():
         with database.unit_of_work() as uow:
-            decl = service.declare(
-                CustomsRepository(uow.session, tenant), order, signer=signer, transfer=TRANSFER, now=NOW
-            )
+            decl = service.declare_raw(uow, tenant, order, NOW, signer=signers[tenant])
             ids[name] = decl.id
             uow.commit()
     drop = tmp_path_factory.mktemp("customs-drop")
     transport = FileDropTransport(drop / "inbox", delivered=drop / "processed")
-    service.send_outbox(database, lambda s: CustomsRepository(s, park.seller_id), transport, NOW)
+    service.send_outbox(database, park.seller_id, transport, NOW)
     sim = Simulator(drop)
     for _ in range(3):
         sim.tick()
     with database.unit_of_work() as uow:
-        repo = CustomsRepository(uow.session, park.seller_id)
         for path in sorted((drop / "receipts").glob("*.xml")):
-            service.apply_receipt(repo, path.read_bytes(), NOW)
+            service.apply_receipt(uow, park.seller_id, path.read_bytes(), NOW)
         export = build_order(orders["export"][1], TRANSFER, now=NOW)
         head = export["603"]["Inventory"][0]["InventoryHead"]
         rejection = sim._receipt("603", head, "100", "[Code:2600;Desc:商品名称不符]")
-        service.apply_receipt(repo, rejection, NOW)
+        service.apply_receipt(uow, park.seller_id, rejection, NOW)
         uow.commit()
     return ids
 

@@ -25,7 +25,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -103,7 +103,6 @@ class Options:
     """What to run and with which declaring parties; the same options give the same files."""
 
     skip: frozenset[str] = frozenset()
-    parties: steps.Parties = field(default_factory=steps.Parties)
     key_pem: bytes | None = None  # with cert_pem: sign the inventory lists (603/621)
     cert_pem: bytes | None = None
     flight_days: int = 7
@@ -233,10 +232,7 @@ def run_partition(data: Inputs, part: Partition, out: Path, options: Options) ->
         tmp = folder.with_name(f".{part.dest}.{os.getpid()}.tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        taxes = {oid: r.get("total_tax") for oid, r in rows.items()}
-        for oid, status in steps.declare_orders(
-            orders, taxes, tmp, options.parties, _signer(options)
-        ).items():
+        for oid, status in steps.declare_orders(orders).items():
             rows[oid].update(status)
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
@@ -260,19 +256,6 @@ def run_partition(data: Inputs, part: Partition, out: Path, options: Options) ->
     result["seconds"] = {k: round(v, 6) for k, v in timings.items()}
     _write_bytes(_marker(out, part), _json(result))
     return result
-
-
-_SIGNERS: dict[bytes, Any] = {}
-
-
-def _signer(options: Options) -> Any:
-    if not (options.key_pem and options.cert_pem):
-        return None
-    if options.key_pem not in _SIGNERS:  # loading a key costs tens of ms: once per process
-        from ponte.customs.china.signer import SoftwareSigner
-
-        _SIGNERS[options.key_pem] = SoftwareSigner(options.key_pem, options.cert_pem, key_name="0001")
-    return _SIGNERS[options.key_pem]
 
 
 def _work(data: Inputs, part: Partition, out: str, options: Options) -> dict[str, Any]:

@@ -7,11 +7,9 @@ per-order columns for the partition's result table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -27,24 +25,6 @@ FULFILMENT = {
 }
 #: Modes whose order flies as its own parcel; the others leave from a warehouse stocked in bulk.
 AIR_MODES = ("9610", "9710")
-SIGNED = ("603", "621")  # inventory lists carry the enterprise's signature
-
-
-@dataclass(frozen=True)
-class Parties:
-    """The enterprises named in the CBEC messages (customs registration codes)."""
-
-    platform: tuple[str, str] = ("4403960PLT", "Ponte Marketplace")
-    logistics: tuple[str, str] = ("4403980LGX", "Ponte Logistics")
-    agent: tuple[str, str] = ("4403960AGT", "Ponte Customs Broker")
-    payment: tuple[str, str] = ("4403960PAY", "Ponte Pay")
-    area: tuple[str, str] = ("4403660ARE", "Ponte Bonded Warehouse")
-    ems_no: str = "T5301W000001"
-    customs_code: str = "5349"
-    port_code: str = "5345"
-    cop_code: str = "0000000000"
-    cop_name: str = "Ponte"
-    dxp_id: str = "DXPENT0000000000"
 
 
 def order_records(data: dict[str, pa.Table]) -> list[dict[str, Any]]:
@@ -160,116 +140,15 @@ def quote_orders(orders: list[dict[str, Any]], fx: dict[str, str] | None = None)
     return out
 
 
-def customs_order(o: dict[str, Any], tax: Decimal | None, parties: Parties) -> Any:
-    """The CBEC view of an order (export: destination country; import: the main line's origin)."""
-    from ponte.customs.china.orders import Consignee, Conveyance, CustomsOrder, Line, Party, Person
-
-    buyer, seller = o["buyer"] or {}, o["seller"] or {}
-    bonded = o["trade_mode"] == "1210"
-    lines = []
-    for ln in o["lines"]:
-        product = ln["product"] or {}
-        titles = product.get("titles") or {}
-        lines.append(
-            Line(
-                sku=ln["sku"],
-                name=titles.get("zh-CN") or ln["sku"],
-                hs_code=f"{ln['hs_code']:0<10}"[:10],
-                gmodel=titles.get("en") or ln["sku"],
-                qty=Decimal(ln["quantity"]),
-                unit=product.get("cn_unit") or "007",
-                qty1=Decimal(ln["quantity"]),
-                unit1="035",
-                price=ln["unit_price"],
-                origin_country=ln["origin_country"],
-                item_record_no=f"ITEM{ln['product_id'][-6:]}" if bonded else None,
-            )
-        )
-    gross = o["weight_kg"]
-    net = min(sum((ln["weight_kg"] for ln in o["lines"]), Decimal(0)) or gross, gross)
-    export = o["direction"] == "export"
-    main = _main_line(o)
-    placed: datetime = o["placed_at"]
-    address = ", ".join(x for x in (buyer.get("street"), buyer.get("city"), buyer.get("postal_code")) if x)
-    ref = o["external_ref"] or o["id"]
-    return CustomsOrder(
-        order_no=o["id"],
-        direction=o["direction"],
-        trade_mode=o["trade_mode"],
-        created_at=placed,
-        paid_at=placed + timedelta(minutes=1),
-        currency=o["currency"],
-        platform=Party(code=parties.platform[0], name=parties.platform[1]),
-        seller=Party(code=seller.get("uscc") or parties.platform[0], name=seller.get("name") or "-"),
-        logistics=Party(code=parties.logistics[0], name=parties.logistics[1]),
-        agent=Party(code=parties.agent[0], name=parties.agent[1]),
-        payment=Party(code=parties.payment[0], name=parties.payment[1]),
-        area=Party(code=parties.area[0], name=parties.area[1]) if bonded else None,
-        ems_no=parties.ems_no if bonded else None,
-        pay_transaction_id=f"PAY{ref}",
-        buyer=Person(
-            name=buyer.get("name") or "-",
-            id_number=buyer.get("tax_id") or "",
-            phone=buyer.get("phone") or "",
-            reg_no=o["buyer_id"],
-        ),
-        consignee=Consignee(
-            name=buyer.get("name") or "-", phone=buyer.get("phone") or "-", address=address or "-"
-        ),
-        country=o["destination"] if export else (main["origin_country"] if main else "CN"),
-        pod=_gateway(o["destination"]) if export else None,
-        customs_code=parties.customs_code,
-        port_code=parties.port_code,
-        logistics_no=f"PT{ref}"[:32],
-        conveyance=Conveyance(
-            traf_name="AIR", voyage_no=placed.strftime("%Y%m%d"), bill_no=f"MAWB{ref}"[:37]
-        ),
-        freight=o["freight"],
-        insured_fee=o["insurance"],
-        discount=o["discount"] if not export else Decimal(0),
-        tax_total=(tax or Decimal(0)) if not export else Decimal(0),
-        gross_weight=gross,
-        net_weight=net,
-        lines=lines,
-    )
-
-
-def declare_orders(
-    orders: list[dict[str, Any]],
-    taxes: dict[str, Decimal | None],
-    folder: Path,
-    parties: Parties,
-    signer: Any = None,
-) -> dict[str, dict[str, Any]]:
-    """Build, validate and write every order's messages (``<order>_CEB303Message.xml`` ...); an order
-    whose messages break a rule gets its violations instead of files."""
-    from ponte.customs.china.build import build
-    from ponte.customs.china.declare import build_order
-    from ponte.customs.china.orders import Transfer
-    from ponte.customs.china.spec import get_spec
-    from ponte.customs.china.validate import validate_set
-
-    transfer = Transfer(cop_code=parties.cop_code, cop_name=parties.cop_name, dxp_id=parties.dxp_id)
-    out: dict[str, dict[str, Any]] = {}
-    for o in orders:
-        try:
-            order = customs_order(o, taxes.get(o["id"]), parties)
-            msgs = build_order(order, transfer, now=o["placed_at"] + timedelta(minutes=2))
-            problems = [f"{v.field} ({v.rule})" for v in validate_set(msgs)]
-        except PonteError as exc:
-            problems = [f"{v.field} ({v.rule})" for v in exc.violations] or [str(exc)]
-        except ValueError as exc:  # pydantic: a field of the order that customs cannot take
-            problems = [str(exc).splitlines()[1] if "\n" in str(exc) else str(exc)]
-        if problems:
-            out[o["id"]] = {"customs_messages": 0, "customs_ok": False, "customs_problems": problems[:10]}
-            continue
-        for kind, data in msgs.items():
-            raw = build(kind, data)
-            if signer is not None and kind in SIGNED:
-                raw = signer.sign(raw)
-            (folder / f"{o['id']}_{get_spec(kind).code}.xml").write_bytes(raw)
-        out[o["id"]] = {"customs_messages": len(msgs), "customs_ok": True, "customs_problems": []}
-    return out
+def declare_orders(orders: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Customs status per order. An order is declared from its stored record, its parcel and its
+    waybill (``ponte.customs.from_order``); the batch issues no waybill before this stage (its stages
+    run quote, customs, plans), so every order reports that it waits for its waybill rather than
+    being declared with an invented master bill and flight."""
+    problem = "waybill (waybill-required): declared once consolidation has issued its waybill"
+    return {
+        o["id"]: {"customs_messages": 0, "customs_ok": False, "customs_problems": [problem]} for o in orders
+    }
 
 
 def _gateway(country: str) -> str:

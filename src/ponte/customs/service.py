@@ -1,106 +1,359 @@
-"""Use cases over the store: declare an order (validate, build, sign, keep in the outbox), send the
-outbox, apply receipts. One unit of work per call; adapters (API, CLI) only translate."""
+"""The customs capability's use cases: the tenant's customs profile, declaring a stored order (build,
+validate, sign the signed kinds, keep in the outbox), sending the outbox, applying receipts, withdrawing
+a declared order and applying for its return. Each function stages its work in the caller's unit of
+work (``send_outbox`` commits one message at a time); adapters only translate.
+
+Signing and building are CPU work: the API calls these functions from its thread pool, never on the
+event loop. The signer and the transport come from ``ponte.bootstrap`` (built from the profile), so this
+module never reads settings or the environment.
+"""
 
 from __future__ import annotations
 
 import json
-import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from ponte.customs.adapters.transport import Transport
 from ponte.customs.china.build import build
 from ponte.customs.china.declare import build_order
+from ponte.customs.china.followups import export_cancel, export_return
+from ponte.customs.china.followups_import import import_cancel, import_return
+from ponte.customs.china.from_order import ImportTax, from_order, senders_for
+from ponte.customs.china.kinds import RECEIPT_KEY, SIGNED_KINDS
 from ponte.customs.china.orders import CustomsOrder, Transfer
-from ponte.customs.china.receipts import parse_receipt
+from ponte.customs.china.profile import CustomsProfile, check_profile
+from ponte.customs.china.quote import QuoteFacts, gate
+from ponte.customs.china.receipts import CLEARED, REJECTED, parse_receipt
 from ponte.customs.china.rules import records
-from ponte.customs.china.signer import Signer, SoftwareSigner, demo_credentials
-from ponte.customs.china.validate import ensure_valid, validate_message
-from ponte.kernel.errors import ValidationError
+from ponte.customs.china.signer import Signer
+from ponte.customs.china.validate import ensure_valid, validate_message, validate_set
+from ponte.customs.errors import CustomsCode
+from ponte.customs.profiles import (
+    ProfileView,
+    SigningMaterial,
+    get_profile,
+    profile_for,
+    profile_from,
+    put_profile,
+    signing_material,
+)
+from ponte.customs.queries import (
+    DeclarationDetail,
+    DeclaredOrder,
+    MessageView,
+    ReceiptView,
+    check_messages,
+    declaration,
+    declaration_detail,
+    declarations_of,
+    list_declarations,
+    read_plan,
+    view,
+)
+from ponte.customs.store import CustomsRepository, Declaration
+from ponte.kernel.errors import ConflictError, NotFoundError, ValidationError, Violation
+from ponte.logistics.shipping import OrderParcel, Waybill
+from ponte.orders.core import Order
+from ponte.platform.db import Database, UnitOfWork
 
-SIGNED_KINDS = {"621", "623", "625", "711", "603", "605", "607", "509", "701"}
-RECEIPT_KEY = {
-    "303": "orderNo",
-    "403": "orderNo",
-    "505": "logisticsNo",
-    "603": "copNo",
-    "311": "orderNo",
-    "411": "payTransactionId",
-    "511": "logisticsNo",
-    "621": "copNo",
-}
+__all__ = [
+    "AppliedReceipt",
+    "DeclarationChange",
+    "DeclarationDetail",
+    "DeclaredOrder",
+    "MessageView",
+    "ProfileView",
+    "ReceiptView",
+    "SigningMaterial",
+    "apply_receipt",
+    "check_messages",
+    "declaration",
+    "declaration_detail",
+    "declarations_of",
+    "declare_order",
+    "declare_raw",
+    "declare_summary",
+    "get_profile",
+    "list_declarations",
+    "messages_for",
+    "profile_for",
+    "profile_from",
+    "put_profile",
+    "read_plan",
+    "return_application",
+    "send_outbox",
+    "signing_material",
+    "validate_raw",
+    "withdraw",
+]
 
 
-@cache
-def configured_signer() -> Signer:
-    """The key in PONTE_CUSTOMS_KEY_FILE / PONTE_CUSTOMS_CERT_FILE, else a throw-away demo key."""
-    key, cert = os.environ.get("PONTE_CUSTOMS_KEY_FILE"), os.environ.get("PONTE_CUSTOMS_CERT_FILE")
-    if key and cert:
-        return SoftwareSigner(Path(key).read_bytes(), Path(cert).read_bytes(), key_name="0001")
-    k, c = demo_credentials()
-    return SoftwareSigner(k, c, key_name="DEMO")
+@dataclass(frozen=True)
+class DeclarationChange:
+    """A declaration a receipt moved: the journey moves its order to ``journey`` when it is set."""
+
+    declaration_id: str
+    order_id: str | None
+    before: str
+    after: str
+
+    @property
+    def journey(self) -> str | None:
+        if self.after in CLEARED:
+            return "cleared"
+        if self.after in REJECTED:
+            return "rejected"
+        return None
 
 
-def configured_transfer() -> Transfer:
-    return Transfer(
-        cop_code=os.environ.get("PONTE_CUSTOMS_COP_CODE", "0000000000"),
-        cop_name=os.environ.get("PONTE_CUSTOMS_COP_NAME", "Ponte"),
-        dxp_id=os.environ.get("PONTE_CUSTOMS_DXP_ID", "DXPENT0000000000"),
-    )
+# --- declaring ----------------------------------------------------------------------------------
 
 
-def declare(repo: Any, order: CustomsOrder, *, signer: Signer, transfer: Transfer, now: datetime) -> Any:
-    """Validate and store the messages of ``order`` as the next revision (queued in the outbox)."""
-    revision = repo.next_revision(order.order_no)
-    msgs = build_order(order, transfer, now=now, scope=repo.tenant, revision=revision)
-    ensure_valid(msgs)
+def _rows(msgs: dict[str, dict[str, Any]], signer: Signer) -> list[tuple[str, str, str, bytes]]:
     rows = []
     for kind, data in msgs.items():
         raw = build(kind, data)
         if kind in SIGNED_KINDS:
             raw = signer.sign(raw)
         _, head, _ = next(records(kind, data))
-        rows.append((kind, data["guid"], str(head[RECEIPT_KEY[kind]]), raw))
-    return repo.add(order.order_no, order.direction, order.trade_mode, order.model_dump_json(), rows, now)
+        rows.append((kind, str(data["guid"]), str(head[RECEIPT_KEY[kind]]), raw))
+    return rows
 
 
-def declare_summary(repo: Any, data: dict[str, Any], *, signer: Signer, now: datetime) -> Any:
+def declare_order(
+    uow: UnitOfWork,
+    tenant_id: str,
+    order: Order,
+    parcel: OrderParcel,
+    waybill: Waybill,
+    at: datetime,
+    *,
+    signer: Signer,
+    quote: QuoteFacts | None = None,
+) -> DeclaredOrder:
+    """Declare a stored order: map it with its parcel and waybill, validate every message and the
+    documents against each other, sign the signed kinds and store them in the outbox (the next
+    revision of the order's declaration). ``quote`` is the order's frozen quote: a blocked or
+    incomplete verdict stops the declaration, and an import declares its tax."""
+    if order.tenant_id != tenant_id:
+        raise NotFoundError("order", order.id)
+    gate(quote, order.direction)
+    tax: ImportTax | None = quote.tax if quote is not None else None
+    profile = profile_for(uow, tenant_id)
+    customs_order = from_order(order, parcel, waybill, profile, tax=tax)
+    repo = CustomsRepository(uow.session, tenant_id)
+    live = repo.latest_for_order(order.id)
+    if live is not None and live.state not in ("rejected", "error", "cancelled"):
+        raise ConflictError(
+            f"order {order.id} is declared ({live.state}); withdraw it before declaring again",
+            field="order_id",
+            rule="declared-once",
+        )
+    return _declare(repo, customs_order, senders_for(profile, customs_order), signer, at, order.id)
+
+
+def _declare(
+    repo: CustomsRepository,
+    order: CustomsOrder,
+    senders: Any,
+    signer: Signer,
+    at: datetime,
+    order_id: str | None,
+) -> DeclaredOrder:
+    revision = repo.next_revision(order.order_no)
+    msgs = build_order(order, senders, now=at, scope=repo.tenant, revision=revision)
+    ensure_valid(msgs)
+    decl = repo.add(
+        order.order_no,
+        order.direction,
+        order.trade_mode,
+        order.model_dump_json(),
+        _rows(msgs, signer),
+        at,
+        order_id=order_id,
+    )
+    return view(repo, decl)
+
+
+def messages_for(
+    order: Order,
+    parcel: OrderParcel,
+    waybill: Waybill,
+    profile: CustomsProfile,
+    at: datetime,
+    *,
+    signer: Signer,
+    quote: QuoteFacts | None = None,
+) -> dict[str, bytes]:
+    """The messages of an order read from a file (nothing stored): validated, signed kinds signed.
+    Keyed by message name (``CEB311Message`` ...)."""
+    gate(quote, order.direction)
+    problems = check_profile(profile)
+    if problems:
+        raise ValidationError.of([Violation(f"profile.{v.field}", v.rule, v.message) for v in problems])
+    customs_order = from_order(order, parcel, waybill, profile, tax=quote.tax if quote else None)
+    msgs = build_order(customs_order, senders_for(profile, customs_order), now=at, scope=order.tenant_id)
+    ensure_valid(msgs)
+    return {f"CEB{kind}Message": raw for kind, _, _, raw in _rows(msgs, signer)}
+
+
+def _transmitter(profile: CustomsProfile) -> Transfer:
+    return Transfer(
+        cop_code=profile.transmitter.code, cop_name=profile.transmitter.name, dxp_id=profile.dxp_id
+    )
+
+
+def declare_raw(
+    uow: UnitOfWork, tenant_id: str, order: CustomsOrder, at: datetime, *, signer: Signer
+) -> DeclaredOrder:
+    """Declare an order given whole by the client (no stored order behind it)."""
+    profile = profile_for(uow, tenant_id)
+    return _declare(
+        CustomsRepository(uow.session, tenant_id), order, senders_for(profile, order), signer, at, None
+    )
+
+
+def validate_raw(uow: UnitOfWork, tenant_id: str, order: CustomsOrder, at: datetime) -> list[Violation]:
+    """Violations of an order's messages, nothing stored."""
+    profile = profile_for(uow, tenant_id)
+    msgs = build_order(order, senders_for(profile, order), now=at, scope=tenant_id)
+    return validate_set(msgs)
+
+
+def declare_summary(
+    uow: UnitOfWork, tenant_id: str, data: dict[str, Any], at: datetime, *, signer: Signer
+) -> DeclaredOrder:
     """Validate, sign and queue a CEB701 summary application (see ``followups.summary_application``)
     as a declaration of its own, keyed by its copNo; its CEB702 gives the sumNo by which the CEB792
     summary result is matched back to it."""
     violations = validate_message("701", data, before_signing=True)
     if violations:
         raise ValidationError.of(violations)
+    repo = CustomsRepository(uow.session, tenant_id)
     _, head, rows = next(records("701", data))
     cop_no = str(head["copNo"])
-    raw = signer.sign(build("701", data))
     summary = {"copNo": cop_no, "sumNo": head.get("sumNo"), "invtNos": [r.get("invtNo") for r in rows]}
-    decl = repo.add(cop_no, "export", "9610", json.dumps(summary), [("701", data["guid"], cop_no, raw)], now)
+    decl = repo.add(cop_no, "export", "9610", json.dumps(summary), _rows({"701": data}, signer), at)
     if head.get("sumNo"):  # a re-application names the summary customs already numbered
-        repo.set_customs_ref(data["guid"], str(head["sumNo"]))
-    return decl
+        repo.set_customs_ref(str(data["guid"]), str(head["sumNo"]))
+    return view(repo, decl)
 
 
-def send_outbox(database: Any, repo_factory: Any, transport: Transport, now: datetime) -> int:
-    """Send pending messages one unit of work each: a crash loses nothing and sends nothing twice
+# --- the outbox and the receipts ----------------------------------------------------------------
+
+
+def send_outbox(database: Database, tenant_id: str, transport: Transport, at: datetime) -> int:
+    """Send pending messages, one unit of work each: a crash loses nothing and sends nothing twice
     (the transport refuses a guid it already delivered)."""
     sent = 0
     with database.unit_of_work() as uow:
-        pending = [m.guid for m in repo_factory(uow.session).outbox()]
+        pending = [m.guid for m in CustomsRepository(uow.session, tenant_id).outbox()]
     for guid in pending:
         with database.unit_of_work() as uow:
-            repo = repo_factory(uow.session)
-            msg = next((m for m in repo.outbox() if m.guid == guid), None)
-            if msg is None:
+            repo = CustomsRepository(uow.session, tenant_id)
+            msg = repo.message(guid)
+            if msg.sent_at is not None:
                 continue
-            if transport.send(msg.guid, msg.xml):
+            if transport.send(msg.guid, msg.raw):
                 sent += 1
-            repo.mark_sent(msg.guid, now)
+            repo.mark_sent(msg.guid, at)
             uow.commit()
     return sent
 
 
-def apply_receipt(repo: Any, raw: bytes, now: datetime) -> list[Any]:
-    return [row for ev in parse_receipt(raw) if (row := repo.record(ev, now)) is not None]
+@dataclass(frozen=True)
+class AppliedReceipt:
+    applied: int  # receipt records stored now (a receipt seen before is not applied again)
+    matched: int  # of those, the ones matched to a declared message
+    changes: list[DeclarationChange]
+
+
+def apply_receipt(uow: UnitOfWork, tenant_id: str, raw: bytes, at: datetime) -> AppliedReceipt:
+    """Apply one receipt message; says which declarations (and so which orders) changed state, and
+    to what."""
+    repo = CustomsRepository(uow.session, tenant_id)
+    before: dict[str, str] = {}
+    touched: list[str] = []
+    applied = matched = 0
+    for ev in parse_receipt(raw):
+        msg = repo.answered(ev)
+        if msg is not None and msg.declaration_id not in before:
+            before[msg.declaration_id] = repo.get(msg.declaration_id).state
+        row = repo.record(ev, at)
+        applied += row is not None
+        if row is not None and row.message_guid is not None:
+            matched += 1
+            decl_id = repo.message(row.message_guid).declaration_id
+            before.setdefault(decl_id, before.get(decl_id, ""))
+            if decl_id not in touched:
+                touched.append(decl_id)
+    changes = []
+    for decl_id in touched:
+        decl = repo.get(decl_id)
+        if decl.state != before.get(decl_id):
+            changes.append(DeclarationChange(decl.id, decl.order_id, before.get(decl_id, ""), decl.state))
+    return AppliedReceipt(applied, matched, changes)
+
+
+# --- after declaring: withdraw, return ----------------------------------------------------------
+
+
+def _declared(repo: CustomsRepository, order: Order) -> tuple[Declaration, CustomsOrder, str]:
+    decl = repo.latest_for_order(order.id)
+    if decl is None or decl.state in ("rejected", "error", "cancelled", "returned"):
+        raise ConflictError(
+            f"order {order.id} has no declaration customs hold",
+            field="order_id",
+            rule=CustomsCode.NOT_DECLARED,
+        )
+    invt_no = repo.invt_no(decl.id)
+    if not invt_no:
+        raise ConflictError(
+            "customs have not numbered the order's inventory list yet (no invtNo in its receipts)",
+            field="invtNo",
+            rule=CustomsCode.NO_INVENTORY_NUMBER,
+        )
+    return decl, CustomsOrder.model_validate_json(decl.order_json), invt_no
+
+
+def _follow_up(
+    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, signer: Signer, build_one: Callable[..., Any]
+) -> DeclaredOrder:
+    repo = CustomsRepository(uow.session, tenant_id)
+    decl, declared, invt_no = _declared(repo, order)
+    profile = profile_for(uow, tenant_id)
+    kind, data = build_one(declared, invt_no, _transmitter(profile), decl.revision)
+    ensure_valid({kind: data})
+    repo.add_messages(decl, _rows({kind: data}, signer), at)
+    return view(repo, decl)
+
+
+def withdraw(
+    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, *, signer: Signer, reason: str
+) -> DeclaredOrder:
+    """The cancel application of a declared order: CEB623 for an import inventory, CEB605 for an
+    export one (GACC 202205: both name the inventory number customs gave; both are signed)."""
+
+    def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
+        if declared.direction == "import":
+            return "623", import_cancel(declared, invt_no, reason, t, now=at, revision=revision)
+        return "605", export_cancel(declared, invt_no, reason, t, now=at, revision=revision)
+
+    return _follow_up(uow, tenant_id, order, at, signer, one)
+
+
+def return_application(
+    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, *, signer: Signer, reason: str
+) -> DeclaredOrder:
+    """The return application of a delivered order: CEB625 for an import (every line), CEB213 for an
+    export (9661, 1261 from a special area)."""
+
+    def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
+        if declared.direction == "import":
+            return "625", import_return(declared, invt_no, reason, t, now=at, revision=revision)
+        return "213", export_return(declared, invt_no, reason, t, now=at, revision=revision)
+
+    return _follow_up(uow, tenant_id, order, at, signer, one)

@@ -1,21 +1,34 @@
-"""Declarations to China customs: their state, a snapshot of every message declared (which is also the
-outbox: a message is stored before it is sent), and the receipts matched back to them.
+"""Customs tables and their repository: the declarations of the tenants' orders,
+a snapshot of every message declared (which is also the outbox: a message is stored before it is sent),
+and the receipts matched back to them.
 
-Every row carries ``tenant_id`` and every query filters on it.
+Every row carries ``tenant_id`` and every query filters on it. Messages and the declared order hold
+personal data (buyer names, ID numbers, phones, addresses): they are encrypted at rest (the profiles
+and their signing secrets are in ``profile_store``). The repository keeps rows; the state a receipt leads to is decided by the pure fold in
+``customs.china.receipts``.
 """
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, select
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ponte.customs.china.receipts import STATE_RANK, ReceiptEvent, next_state
+from ponte.customs.china.receipts import ReceiptEvent, declaration_state, next_state
 from ponte.kernel.errors import NotFoundError
+from ponte.kernel.ids import new_id
 from ponte.platform.db import Base
-from ponte.platform.types import UtcDateTime
+from ponte.platform.pagination import Page, paginate
+from ponte.platform.types import Encrypted, UtcDateTime
+
+__all__ = [
+    "CustomsRepository",
+    "Declaration",
+    "DeclarationQueries",
+    "DeclaredMessage",
+    "Receipt",
+]
 
 
 class Declaration(Base):
@@ -24,12 +37,14 @@ class Declaration(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    # the stored order it declares; empty only for a declaration submitted raw through the API
+    order_id: Mapped[str | None] = mapped_column(ForeignKey("orders.id"), nullable=True, index=True)
     order_no: Mapped[str] = mapped_column(String(60))
     revision: Mapped[int] = mapped_column(Integer)
     direction: Mapped[str] = mapped_column(String(6))
     trade_mode: Mapped[str] = mapped_column(String(4))
     state: Mapped[str] = mapped_column(String(16))
-    order_json: Mapped[str] = mapped_column(Text)  # the order as declared (JSON)
+    order_json: Mapped[str] = mapped_column(Encrypted())  # the order as declared (JSON)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -45,11 +60,15 @@ class DeclaredMessage(Base):
     kind: Mapped[str] = mapped_column(String(3))
     key: Mapped[str] = mapped_column(String(60), index=True)
     state: Mapped[str] = mapped_column(String(16))
-    xml: Mapped[bytes] = mapped_column(LargeBinary)
+    xml: Mapped[str] = mapped_column(Encrypted())  # the UTF-8 message, encrypted at rest
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     # the number customs gives the record once it has it (sumNo of a CEB701, from its CEB702)
     customs_ref: Mapped[str | None] = mapped_column(String(60), nullable=True, index=True)
+
+    @property
+    def raw(self) -> bytes:
+        return self.xml.encode("utf-8")
 
 
 class Receipt(Base):
@@ -81,21 +100,17 @@ class CustomsRepository:
         order_json: str,
         messages: list[tuple[str, str, str, bytes]],
         at: datetime,
+        *,
+        order_id: str | None = None,
     ) -> Declaration:
         """A new declaration (next revision of the order) with its messages queued in the outbox.
         ``messages`` holds (kind, guid, key, xml)."""
-        last = self.s.scalar(
-            select(Declaration.revision)
-            .where(Declaration.tenant_id == self.tenant, Declaration.order_no == order_no)
-            .order_by(Declaration.revision.desc())
-            .limit(1)
-        )
-        revision = 0 if last is None else last + 1
         decl = Declaration(
-            id=f"dcl_{uuid.uuid4().hex[:20]}",
+            id=new_id("dcl"),
             tenant_id=self.tenant,
+            order_id=order_id,
             order_no=order_no,
-            revision=revision,
+            revision=self.next_revision(order_no),
             direction=direction,
             trade_mode=trade_mode,
             state="queued",
@@ -105,6 +120,13 @@ class CustomsRepository:
         )
         self.s.add(decl)
         self.s.flush()
+        self.add_messages(decl, messages, at)
+        return decl
+
+    def add_messages(
+        self, decl: Declaration, messages: list[tuple[str, str, str, bytes]], at: datetime
+    ) -> None:
+        """Queue more messages of a declaration (a withdrawal, a return application)."""
         for kind, guid, key, xml in messages:
             self.s.add(
                 DeclaredMessage(
@@ -114,12 +136,12 @@ class CustomsRepository:
                     kind=kind,
                     key=key,
                     state="queued",
-                    xml=xml,
+                    xml=xml.decode("utf-8"),
                     created_at=at,
                 )
             )
         self.s.flush()
-        return decl
+        decl.state, decl.updated_at = self._declaration_state(decl.id), at
 
     def next_revision(self, order_no: str) -> int:
         last = self.s.scalar(
@@ -138,13 +160,29 @@ class CustomsRepository:
             raise NotFoundError("declaration", declaration_id)
         return decl
 
-    def recent(self, limit: int = 100) -> list[Declaration]:
+    def latest_for_order(self, order_id: str) -> Declaration | None:
+        return self.s.scalar(
+            select(Declaration)
+            .where(Declaration.tenant_id == self.tenant, Declaration.order_id == order_id)
+            .order_by(Declaration.revision.desc())
+            .limit(1)
+        )
+
+    def for_order(self, order_id: str) -> list[Declaration]:
         return list(
             self.s.scalars(
                 select(Declaration)
-                .where(Declaration.tenant_id == self.tenant)
-                .order_by(Declaration.created_at, Declaration.id)
-                .limit(limit)
+                .where(Declaration.tenant_id == self.tenant, Declaration.order_id == order_id)
+                .order_by(Declaration.revision)
+            )
+        )
+
+    def revisions(self, order_no: str) -> list[Declaration]:
+        return list(
+            self.s.scalars(
+                select(Declaration)
+                .where(Declaration.tenant_id == self.tenant, Declaration.order_no == order_no)
+                .order_by(Declaration.revision)
             )
         )
 
@@ -155,9 +193,15 @@ class CustomsRepository:
                 .where(
                     DeclaredMessage.tenant_id == self.tenant, DeclaredMessage.declaration_id == declaration_id
                 )
-                .order_by(DeclaredMessage.kind)
+                .order_by(DeclaredMessage.created_at, DeclaredMessage.kind)
             )
         )
+
+    def message(self, guid: str) -> DeclaredMessage:
+        msg = self.s.get(DeclaredMessage, guid)
+        if msg is None or msg.tenant_id != self.tenant:
+            raise NotFoundError("message", guid)
+        return msg
 
     def outbox(self, limit: int = 1000) -> list[DeclaredMessage]:
         return list(
@@ -170,19 +214,14 @@ class CustomsRepository:
         )
 
     def mark_sent(self, guid: str, at: datetime) -> None:
-        msg = self.s.get(DeclaredMessage, guid)
-        if msg is None or msg.tenant_id != self.tenant:
-            raise NotFoundError("message", guid)
+        msg = self.message(guid)
         if msg.sent_at is None:
-            msg.sent_at, msg.state = at, "sent"
+            msg.sent_at, msg.state = at, next_state(msg.state, "sent")
             decl = self.get(msg.declaration_id)
-            decl.state, decl.updated_at = next_state(decl.state, "sent"), at
+            decl.state, decl.updated_at = self._declaration_state(decl.id), at
 
     def set_customs_ref(self, guid: str, ref: str) -> None:
-        msg = self.s.get(DeclaredMessage, guid)
-        if msg is None or msg.tenant_id != self.tenant:
-            raise NotFoundError("message", guid)
-        msg.customs_ref = ref
+        self.message(guid).customs_ref = ref
         self.s.flush()
 
     def receipts(self, declaration_id: str) -> list[Receipt]:
@@ -195,7 +234,7 @@ class CustomsRepository:
             )
         )
 
-    def _answered(self, ev: ReceiptEvent) -> DeclaredMessage | None:
+    def answered(self, ev: ReceiptEvent) -> DeclaredMessage | None:
         """The declared message a receipt answers (latest revision first): by the key it echoes
         (orderNo, copNo, logisticsNo, ...); a CEB792 summary result echoes only the sumNo customs gave
         in its CEB702, so it is matched by that number, then by a sumNo already in the CEB701."""
@@ -232,16 +271,16 @@ class CustomsRepository:
         if dup is not None:
             if dup.message_guid is not None:
                 return None
-            late = self._answered(ev)
+            late = self.answered(ev)
             if late is None:
                 return None
             dup.message_guid = late.guid
             self._advance(late, ev.state, at)
             self.s.flush()
             return dup
-        msg = self._answered(ev)
+        msg = self.answered(ev)
         row = Receipt(
-            id=f"rcp_{uuid.uuid4().hex[:20]}",
+            id=new_id("rcp"),
             tenant_id=self.tenant,
             message_guid=msg.guid if msg else None,
             receipt=ev.receipt,
@@ -256,6 +295,9 @@ class CustomsRepository:
         self.s.add(row)
         if msg is not None:
             self._advance(msg, ev.state, at)
+            invt_no = str(ev.fields.get("invtNo") or "").strip()
+            if msg.kind in ("603", "621") and invt_no:
+                msg.customs_ref = invt_no  # the inventory number a withdrawal or a return names
             sum_no = str(ev.fields.get("sumNo") or "").strip()
             if ev.receipt == "CEB702Message" and sum_no:
                 msg.customs_ref = sum_no
@@ -264,11 +306,14 @@ class CustomsRepository:
         self.s.flush()
         return row
 
+    def _declaration_state(self, declaration_id: str) -> str:
+        return declaration_state({m.kind: m.state for m in self.messages(declaration_id)})
+
     def _advance(self, msg: DeclaredMessage, event_state: str | None, at: datetime) -> None:
         msg.state = next_state(msg.state, event_state)
+        self.s.flush()
         decl = self.get(msg.declaration_id)
-        decl.state = _declaration_state({m.kind: m.state for m in self.messages(decl.id)})
-        decl.updated_at = at
+        decl.state, decl.updated_at = self._declaration_state(decl.id), at
 
     def _match_waiting_results(self, msg: DeclaredMessage, sum_no: str, at: datetime) -> None:
         """CEB792 results stored unmatched under ``sum_no`` now belong to ``msg``."""
@@ -286,14 +331,34 @@ class CustomsRepository:
             row.message_guid = msg.guid
             self._advance(msg, row.state, at)
 
+    def invt_no(self, declaration_id: str) -> str | None:
+        """The inventory number customs gave the declaration's inventory list (from its receipts)."""
+        for m in self.messages(declaration_id):
+            if m.kind in ("603", "621") and m.customs_ref:
+                return m.customs_ref
+        return None
 
-def _declaration_state(states: dict[str, str]) -> str:
-    """A rejected document rejects the declaration; otherwise it follows its inventory list (603/621),
-    and before that its least advanced message."""
-    for terminal in ("rejected", "cancelled", "returned"):
-        if terminal in states.values():
-            return terminal
-    for inventory in ("603", "621"):
-        if states.get(inventory) not in (None, "queued", "sent"):
-            return states[inventory]
-    return min(states.values(), key=lambda s: STATE_RANK.get(s, 0)) if states else "draft"
+
+class DeclarationQueries:
+    """Read models across the tenants a viewer may see (``tenant`` None = every tenant: the park
+    operator); the console and the API list and open declarations through the service with these."""
+
+    def __init__(self, session: Session, tenant: str | None) -> None:
+        self.s, self.tenant = session, tenant
+
+    def page(self, state: str | None, cursor: str | None, limit: int) -> Page[Declaration]:
+        query = select(Declaration)
+        if self.tenant is not None:
+            query = query.where(Declaration.tenant_id == self.tenant)
+        if state:
+            query = query.where(Declaration.state == state)
+        return paginate(self.s, query, Declaration.id, cursor, limit)
+
+    def find(self, declaration_id: str) -> Declaration:
+        query = select(Declaration).where(Declaration.id == declaration_id)
+        if self.tenant is not None:
+            query = query.where(Declaration.tenant_id == self.tenant)
+        decl = self.s.scalar(query)
+        if decl is None:
+            raise NotFoundError("declaration", declaration_id)
+        return decl

@@ -23,7 +23,7 @@ from ponte.duties.model import QuoteRequest, parse_request
 from ponte.duties.registrations import SellerRegistrations
 from ponte.kernel.errors import PonteError, ValidationError, Violation
 from ponte.orders.core import Line, Order
-from ponte.reference.china_codes import unit as customs_unit
+from ponte.reference.china_units import unit as customs_unit
 
 __all__ = ["BuyerFacts", "net_quantity", "request_data", "request_for"]
 
@@ -48,7 +48,7 @@ def _unit_of(lq: LegalQuantity) -> str | None:
         entry = customs_unit(lq.unit)
     except PonteError:
         return None
-    return _UNECE.get(dict(entry.extra).get("unece", ""))
+    return _UNECE.get(entry.unece)
 
 
 def net_quantity(product: Product) -> dict[str, str] | None:

@@ -29,6 +29,12 @@ class Settings(BaseSettings):
     fx_official_files: list[Path] = Field(
         default_factory=list, description="CSV files of official rates that take precedence"
     )
+    customs_exchange_dir: Path = Field(
+        default=Path("customs-exchange"),
+        description="Folder shared with the e-port client: out/ (messages sent), in/ (receipts)",
+    )
+    customs_transport: str = Field(default="file", description="file | mq: how messages reach the e-port")
+    customs_mq_url: str | None = Field(default=None, description="AMQP URL of the DXP MQ endpoint")
     log_level: str = "INFO"
     log_json: bool = False
 

@@ -1,26 +1,26 @@
-"""China customs declarations: create (validated, signed, queued), validate, send, follow receipts."""
+"""China customs: the tenant's customs profile, declarations (validated, signed, queued), the outbox,
+receipts. Thin: every route calls the customs service; blocking work runs in the thread pool."""
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.routing import ExactJsonRoute
+from ponte.bootstrap import Platform
 from ponte.customs import service
-from ponte.customs.adapters.transport import FileDropTransport
-from ponte.customs.china.declare import build_order
 from ponte.customs.china.orders import CustomsOrder
+from ponte.customs.china.profile import CustomsProfile
 from ponte.customs.china.receipts import status_info
-from ponte.customs.china.validate import check_bytes, validate_set
-from ponte.customs.store import CustomsRepository
+from ponte.customs.china.validate import check_bytes
+from ponte.kernel.clock import now
+from ponte.kernel.errors import NotFoundError
 
 router = APIRouter(prefix="/customs", tags=["customs"], route_class=ExactJsonRoute)
 Reader = Annotated[Principal, Depends(require_scope("customs:read"))]
@@ -34,38 +34,66 @@ class ViolationOut(BaseModel):
     message: str
 
 
+class ProfileIn(CustomsProfile):
+    """The profile, and the secrets it needs (write only: never returned)."""
+
+    signing_key: str | None = Field(default=None, description="PEM private key of a software signer")
+    device_password: str | None = Field(default=None, description="the e-port card's PIN")
+
+
+class ProfileOut(BaseModel):
+    profile: CustomsProfile
+    has_signing_key: bool
+    has_device_password: bool
+    updated_at: str
+
+
+class MessageOut(BaseModel):
+    guid: str
+    kind: str
+    key: str
+    state: str
+    signed: bool
+    sent_at: str | None
+
+
 class DeclarationOut(BaseModel):
     id: str
+    order_id: str | None
     order_no: str
     revision: int
     direction: str
     trade_mode: str
     state: str
-    messages: list[dict[str, Any]] = []
+    messages: list[MessageOut] = []
     receipts: list[dict[str, Any]] = []
 
 
-def _out(repo: CustomsRepository, decl: Any, detail: bool = True) -> DeclarationOut:
-    out = DeclarationOut(
-        id=decl.id,
-        order_no=decl.order_no,
-        revision=decl.revision,
-        direction=decl.direction,
-        trade_mode=decl.trade_mode,
-        state=decl.state,
-    )
-    if detail:
-        out.messages = [
-            {
-                "guid": m.guid,
-                "kind": m.kind,
-                "key": m.key,
-                "state": m.state,
-                "sent_at": m.sent_at.isoformat() if m.sent_at else None,
-            }
-            for m in repo.messages(decl.id)
-        ]
-        out.receipts = [
+def _platform(request: Request) -> Platform:
+    return request.app.state.platform  # type: ignore[no-any-return]
+
+
+def _out(d: service.DeclaredOrder, receipts: list[service.ReceiptView] | None = None) -> DeclarationOut:
+    return DeclarationOut(
+        id=d.id,
+        order_id=d.order_id,
+        order_no=d.order_no,
+        revision=d.revision,
+        direction=d.direction,
+        trade_mode=d.trade_mode,
+        state=d.state,
+        messages=[
+            MessageOut(
+                guid=m.guid,
+                kind=m.kind,
+                key=m.key,
+                state=m.state,
+                signed=m.signed,
+                sent_at=m.sent_at.isoformat() if m.sent_at else None,
+            )
+            for m in d.messages
+        ],
+        receipts=[
             {
                 "receipt": r.receipt,
                 "status": r.status,
@@ -74,9 +102,39 @@ def _out(repo: CustomsRepository, decl: Any, detail: bool = True) -> Declaration
                 "info": r.info,
                 "meaning": {k: v for k, v in status_info(r.status).items() if k != "state"},
             }
-            for r in repo.receipts(decl.id)
-        ]
-    return out
+            for r in receipts or []
+        ],
+    )
+
+
+def _profile_out(v: service.ProfileView) -> ProfileOut:
+    return ProfileOut(
+        profile=v.profile,
+        has_signing_key=v.has_signing_key,
+        has_device_password=v.has_device_password,
+        updated_at=v.updated_at.isoformat(),
+    )
+
+
+@router.get("/profile", response_model=ProfileOut, summary="The tenant's declaring parties and signing setup")
+def get_profile(caller: Reader, uow: UowDep) -> ProfileOut:
+    return _profile_out(service.get_profile(uow, caller.tenant_id))
+
+
+@router.put("/profile", response_model=ProfileOut, summary="Set the declaring parties and the signing setup")
+def put_profile(body: ProfileIn, request: Request, caller: Writer, uow: UowDep) -> ProfileOut:
+    data = body.model_dump(exclude={"signing_key", "device_password"})
+    view = service.put_profile(
+        uow,
+        caller.tenant_id,
+        CustomsProfile.model_validate(data),
+        now(),
+        signing_key=body.signing_key,
+        device_password=body.device_password,
+        check_key=_platform(request).check_customs_key,
+    )
+    uow.commit()
+    return _profile_out(view)
 
 
 @router.post(
@@ -84,9 +142,8 @@ def _out(repo: CustomsRepository, decl: Any, detail: bool = True) -> Declaration
     response_model=list[ViolationOut],
     summary="Check an order's messages without storing anything",
 )
-def validate_order(body: CustomsOrder, caller: Reader) -> list[ViolationOut]:
-    msgs = build_order(body, service.configured_transfer(), now=datetime.now(UTC), scope=caller.tenant_id)
-    return [ViolationOut(**v.as_dict()) for v in validate_set(msgs)]
+def validate_order(body: CustomsOrder, caller: Reader, uow: UowDep) -> list[ViolationOut]:
+    return [ViolationOut(**v.as_dict()) for v in service.validate_raw(uow, caller.tenant_id, body, now())]
 
 
 @router.post("/messages/check", summary="Validate one CEB XML message (description + business rules)")
@@ -98,71 +155,72 @@ def check_message(body: XML, caller: Reader) -> dict[str, Any]:
     "/declarations",
     status_code=201,
     response_model=DeclarationOut,
-    summary="Declare an order: validate, build, sign and queue its messages (honours Idempotency-Key)",
+    summary="Declare an order given whole: validate, build, sign and queue its messages "
+    "(honours Idempotency-Key)",
 )
-async def create_declaration(body: CustomsOrder, request: Request, caller: Writer, database: DatabaseDep):  # type: ignore[no-untyped-def]
+async def create_declaration(
+    body: CustomsOrder, request: Request, caller: Writer, database: DatabaseDep
+) -> Response:
+    platform = _platform(request)
+
     def handler(uow):  # type: ignore[no-untyped-def]
-        repo = CustomsRepository(uow.session, caller.tenant_id)
-        decl = service.declare(
-            repo,
-            body,
-            signer=service.configured_signer(),
-            transfer=service.configured_transfer(),
-            now=datetime.now(UTC),
-        )
-        return 201, _out(repo, decl).model_dump()
+        signer = platform.customs_signer(service.signing_material(uow, caller.tenant_id))
+        decl = service.declare_raw(uow, caller.tenant_id, body, now(), signer=signer)
+        return 201, _out(decl).model_dump()
 
     return await run_idempotent(request, caller, database, handler)
 
 
 @router.get("/declarations", response_model=list[DeclarationOut])
-def list_declarations(caller: Reader, uow: UowDep) -> list[DeclarationOut]:
-    repo = CustomsRepository(uow.session, caller.tenant_id)
-    return [_out(repo, d, detail=False) for d in repo.recent()]
+def list_declarations(
+    caller: Reader, uow: UowDep, state: str | None = None, cursor: str | None = None, limit: int = 100
+) -> list[DeclarationOut]:
+    rows, _ = service.list_declarations(uow, caller.tenant_id, state=state, cursor=cursor, limit=limit)
+    return [_out(d) for _, d in rows]
+
+
+@router.get("/orders/{order_id}/declarations", response_model=list[DeclarationOut])
+def order_declarations(order_id: str, caller: Reader, uow: UowDep) -> list[DeclarationOut]:
+    """Every declaration of a stored order (its revisions), oldest first."""
+    return [_out(d) for d in service.declarations_of(uow, caller.tenant_id, order_id)]
 
 
 @router.get("/declarations/{declaration_id}", response_model=DeclarationOut)
 def get_declaration(declaration_id: str, caller: Reader, uow: UowDep) -> DeclarationOut:
-    repo = CustomsRepository(uow.session, caller.tenant_id)
-    return _out(repo, repo.get(declaration_id))
+    detail = service.declaration_detail(uow, caller.tenant_id, declaration_id)
+    return _out(detail.declaration, detail.receipts)
 
 
 @router.get("/declarations/{declaration_id}/messages/{kind}", summary="The XML of one declared message")
 def get_message(declaration_id: str, kind: str, caller: Reader, uow: UowDep) -> Response:
-    repo = CustomsRepository(uow.session, caller.tenant_id)
-    for m in repo.messages(repo.get(declaration_id).id):
+    detail = service.declaration_detail(uow, caller.tenant_id, declaration_id)
+    for m in detail.declaration.messages:
         if m.kind == kind:
-            return Response(m.xml, media_type="application/xml")
-    from ponte.kernel.errors import NotFoundError
-
+            return Response(detail.xml[m.guid], media_type="application/xml")
     raise NotFoundError("message", kind)
 
 
-@router.post("/outbox/send", summary="Send queued messages to the customs drop folder")
-def send(caller: Writer, database: DatabaseDep) -> dict[str, int]:
-    drop = Path(os.environ.get("PONTE_CUSTOMS_DROP_DIR", "customs-drop"))
-    transport = FileDropTransport(drop / "inbox", delivered=drop / "processed")
-    n = service.send_outbox(
-        database, lambda s: CustomsRepository(s, caller.tenant_id), transport, datetime.now(UTC)
-    )
+@router.post("/outbox/send", summary="Send queued messages to the e-port")
+async def send(request: Request, caller: Writer, database: DatabaseDep) -> dict[str, int]:
+    transport = _platform(request).customs_transport()
+    n = await run_in_threadpool(service.send_outbox, database, caller.tenant_id, transport, now())
     return {"sent": n}
 
 
-@router.post("/receipts", summary="Apply a customs receipt (CEB XML) to the declarations it answers")
+@router.post("/receipts", summary="Apply a customs receipt (CEB XML or DxpMsg) to what it answers")
 def post_receipt(body: XML, caller: Writer, uow: UowDep) -> dict[str, Any]:
-    repo = CustomsRepository(uow.session, caller.tenant_id)
-    rows = service.apply_receipt(repo, body, datetime.now(UTC))
+    result = service.apply_receipt(uow, caller.tenant_id, body, now())
     uow.commit()
     return {
-        "applied": len(rows),
-        "receipts": [
+        "applied": result.applied,
+        "changed": [
             {
-                "receipt": r.receipt,
-                "key": r.key,
-                "status": r.status,
-                "state": r.state,
-                "matched": r.message_guid is not None,
+                "declaration_id": c.declaration_id,
+                "order_id": c.order_id,
+                "from": c.before,
+                "to": c.after,
+                "journey": c.journey,
             }
-            for r in rows
+            for c in result.changes
         ],
     }

@@ -6,64 +6,36 @@ The data of a message is plain nested dicts keyed by element name, in the shape 
 field values are ``str``, ``int`` or ``Decimal`` (never float). Absent optional elements (``None``) are
 omitted. A pre-built ``ds:Signature`` or ExtendMessage ``Message`` is carried as raw XML text.
 
+Every real message declares ``xmlns:xsi`` on its root (ceb-messages.md §3.1, §9: the signing tools of
+the e-port build the SignedInfo with it in scope), so Ponte's do too.
+
 The writer is a string template per element with XML escaping: no tree is built, which keeps building
 and validating a message well under 100 µs.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from ponte.customs.china.compiled import emitter
-from ponte.customs.china.spec import NS, Item, MessageSpec, get_spec
-from ponte.kernel.errors import ValidationError
+from ponte.customs.china.lexical import attr, text
+from ponte.customs.china.spec import NS, MessageSpec, get_spec
+
+__all__ = ["XML_DECL", "XSI_NS", "build", "build_with"]
 
 XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>\n'
-
-
-def text(value: Any, path: str = "") -> str:
-    """The lexical form of a field value (Decimal in plain notation, no exponent)."""
-    t = type(value)
-    if t is str:
-        return value  # type: ignore[no-any-return]
-    if t is Decimal:
-        return format(value, "f")
-    if t is int:
-        return str(value)
-    if t is float:
-        raise ValidationError("amounts must be Decimal, not float", field=path, rule="no-float")
-    if t is bool:
-        raise ValidationError("booleans are not CEB values", field=path, rule="type")
-    raise ValidationError(f"unsupported value type {t.__name__}", field=path, rule="type")
-
-
-def escape(s: str) -> str:
-    if "&" in s:
-        s = s.replace("&", "&amp;")
-    if "<" in s:
-        s = s.replace("<", "&lt;")
-    if ">" in s:
-        s = s.replace(">", "&gt;")
-    return s
-
-
-def _attr(s: str) -> str:
-    return escape(s).replace('"', "&quot;")
-
-
-def _emit(items: list[Item], data: dict[str, Any], out: list[str]) -> None:
-    """Write one block's elements; the per-block function is generated once (see ``compiled``)."""
-    emitter(items)(data, out)
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 def build_with(spec: MessageSpec, data: dict[str, Any]) -> bytes:
+    version = data.get("version")
     out = [
         XML_DECL,
-        f'<ceb:{spec.code} guid="{_attr(text(data.get("guid", "")))}" '
-        f'version="{_attr(text(data.get("version", "1.0")))}" xmlns:ceb="{NS}">',
+        f'<ceb:{spec.code} guid="{attr(text(data.get("guid", "")))}" '
+        f'version="{attr(text("1.0" if version is None else version))}" xmlns:ceb="{NS}" '
+        f'xmlns:xsi="{XSI_NS}">',
     ]
-    _emit(spec.items, data, out)
+    emitter(spec.items)(data, out)
     out.append(f"</ceb:{spec.code}>")
     return "".join(out).encode("utf-8")
 

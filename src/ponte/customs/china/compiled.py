@@ -15,6 +15,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from ponte.customs.china.codes import code_list
+from ponte.customs.china.lexical import GUID, check_format, check_value, escape, lexical, make_fast, text
 from ponte.customs.china.spec import Field, Item
 from ponte.kernel.errors import Violation
 
@@ -40,8 +42,6 @@ def _inline_string_test(f: Field, env: dict[str, Any], n: int) -> str | None:
     if f.fixed is not None:
         parts.append(f"v == {f.fixed!r}")
     if f.codes is not None:
-        from ponte.customs.china.codes import code_list
-
         env[f"codes{n}"] = code_list(f.codes)
         parts.append(f"v in codes{n}")
     if f.fmt == "guid":
@@ -85,15 +85,13 @@ def checker(block_items: list[Item], names: frozenset[str] | None) -> Checker:
     found = _CHECKERS.get(key)
     if found is not None:
         return found
-    from ponte.customs.china import fields as fl
-
     env: dict[str, Any] = {
         "Violation": Violation,
         "NAMES": names,
         "field_slow": _field_slow,
         "block_rows": _block_rows,
-        "guid_match": fl._GUID.match,
-        "check_format": fl._check_format,
+        "guid_match": GUID.match,
+        "check_format": check_format,
         "Decimal": Decimal,
     }
     lines = [
@@ -145,11 +143,9 @@ def checker(block_items: list[Item], names: frozenset[str] | None) -> Checker:
 
 def _field_slow(it: Item, v: Any, path: str, out: list[Violation], strict_names: bool) -> None:
     """The generic check of one field value (what the inline quick test could not accept)."""
-    from ponte.customs.china.fields import _lexical, check_value, make_fast
-
     f = it.field
     assert f is not None
-    s = v if type(v) is str else _lexical(v)
+    s = v if type(v) is str else lexical(v)
     fast = f.fast
     if fast is None:
         fast = f.fast = make_fast(f)
@@ -161,7 +157,7 @@ def _field_slow(it: Item, v: Any, path: str, out: list[Violation], strict_names:
         out.append(Violation(p, rule, f"must be str, int or Decimal, not {type(v).__name__}"))
         return
     bad = check_value(f, s)
-    if bad is not None and (strict_names or bad[0] != "format:guid"):
+    if bad is not None:
         out.append(Violation(p, bad[0], bad[1]))
 
 
@@ -191,8 +187,6 @@ def emitter(block_items: list[Item]) -> Emitter:
     found = _EMITTERS.get(key)
     if found is not None:
         return found
-    from ponte.customs.china.build import escape, text
-
     env: dict[str, Any] = {"escape": escape, "text": text, "Decimal": Decimal}
     lines = ["def emit(data, out):", "    get = data.get", "    ap = out.append"]
     for n, it in enumerate(block_items):

@@ -1,43 +1,32 @@
-"""The messages that follow a declaration: arrival (507), departure (509), master/sub waybill (607),
-summary application (701), export cancellation (605), export return (213) and its tally (215), import
-waybill status (513), import cancellation (623), import return (625) and warehouse entry (711)."""
+"""The messages that follow an export declaration: arrival (507), departure (509), master/sub waybill
+(607), summary application (701), export cancellation (605), export return (213) and its tally (215).
+The import follow-ups (513, 623, 625, 711) are in ``followups_import``."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from ponte.customs.china.codes import return_trade_mode
-from ponte.customs.china.declare import BEIJING, _d, _transfer, ceb_time, guid_for
+from ponte.customs.china.codes import customs_country, return_trade_mode
+from ponte.customs.china.envelope import BEIJING, app_fields, ceb_time, followup_envelope
+from ponte.customs.china.envelope import dec as _d
+from ponte.customs.china.followups_import import import_cancel, import_return, warehouse_entry, waybill_status
 from ponte.customs.china.orders import CustomsOrder, Party, Transfer
 
-
-def _envelope(
-    kind: str,
-    key: str,
-    revision: int,
-    wrapper: str,
-    rows: list[dict[str, Any]],
-    transfer: Transfer,
-    scope: str = "",
-) -> dict[str, Any]:
-    return {
-        "guid": guid_for(scope, key, kind, revision, "message"),
-        "version": "1.0",
-        wrapper: rows,
-        "BaseTransfer": _transfer(transfer),
-    }
-
-
-def _app(
-    kind: str, key: str, now: datetime, revision: int, scope: str = "", app_type: str = "1"
-) -> dict[str, Any]:
-    return {
-        "guid": guid_for(scope, key, kind, revision),
-        "appType": app_type,
-        "appTime": ceb_time(now),
-        "appStatus": "2",
-    }
+__all__ = [
+    "BEIJING",
+    "arrival",
+    "departure",
+    "export_cancel",
+    "export_return",
+    "export_return_tally",
+    "import_cancel",
+    "import_return",
+    "summary_application",
+    "warehouse_entry",
+    "waybill_binding",
+    "waybill_status",
+]
 
 
 def arrival(
@@ -53,7 +42,7 @@ def arrival(
     """CEB507: the parcels of a master bill arrived at the supervised site."""
     o = orders[0]
     head = {
-        **_app("507", batch_no, now, revision),
+        **app_fields("507", batch_no, now, revision),
         "customsCode": o.customs_code,
         "copNo": batch_no,
         "operatorCode": operator.code,
@@ -72,7 +61,7 @@ def arrival(
         {"gnum": i, "logisticsNo": x.logistics_no, "totalPackageNo": x.conveyance.total_package_no}
         for i, x in enumerate(orders, 1)
     ]
-    return _envelope(
+    return followup_envelope(
         "507", batch_no, revision, "Arrival", [{"ArrivalHead": head, "ArrivalList": rows}], transfer
     )
 
@@ -90,7 +79,7 @@ def departure(
     o = orders[0]
     c = o.conveyance
     head = {
-        **_app("509", batch_no, now, revision),
+        **app_fields("509", batch_no, now, revision),
         "customsCode": o.customs_code,
         "copNo": batch_no,
         "logisticsCode": o.logistics.code,
@@ -107,7 +96,7 @@ def departure(
         {"gnum": i, "totalPackageNo": x.conveyance.total_package_no, "logisticsNo": x.logistics_no}
         for i, x in enumerate(orders, 1)
     ]
-    return _envelope(
+    return followup_envelope(
         "509", batch_no, revision, "Departure", [{"DepartureHead": head, "DepartureList": rows}], transfer
     )
 
@@ -120,7 +109,7 @@ def waybill_binding(
     c = o.conveyance
     gross = sum((x.gross_weight for x in orders), orders[0].gross_weight * 0)
     head = {
-        **_app("607", batch_no, now, revision),
+        **app_fields("607", batch_no, now, revision),
         "customsCode": o.customs_code,
         "copNo": batch_no,
         "agentCode": o.agent.code,
@@ -140,7 +129,7 @@ def waybill_binding(
         {"gnum": i, "totalPackageNo": x.conveyance.total_package_no, "logisticsNo": x.logistics_no}
         for i, x in enumerate(orders, 1)
     ]
-    return _envelope(
+    return followup_envelope(
         "607", batch_no, revision, "WayBill", [{"WayBillHead": head, "WayBillList": rows}], transfer
     )
 
@@ -159,7 +148,7 @@ def summary_application(
 ) -> dict[str, Any]:
     """CEB701: summarise B-type export inventories into a customs declaration."""
     head = {
-        **_app("701", cop_no, now, revision),
+        **app_fields("701", cop_no, now, revision),
         "customsCode": customs_code,
         "copNo": cop_no,
         "agentCode": agent.code,
@@ -174,7 +163,7 @@ def summary_application(
         "msgSeqNo": 1,
     }
     rows = [{"invtNo": n} for n in invt_nos]
-    return _envelope(
+    return followup_envelope(
         "701",
         cop_no,
         revision,
@@ -189,7 +178,7 @@ def export_cancel(
 ) -> dict[str, Any]:
     """CEB605: cancel an export inventory."""
     row = {
-        **_app("605", order.order_no, now, revision),
+        **app_fields("605", order.order_no, now, revision),
         "customsCode": order.customs_code,
         "copNo": order.order_no[:30],
         "invtNo": invt_no,
@@ -199,7 +188,7 @@ def export_cancel(
         "ebcCode": order.seller.code,
         "ebcName": order.seller.name,
     }
-    return _envelope("605", order.order_no, revision, "InvtCancel", [row], transfer)
+    return followup_envelope("605", order.order_no, revision, "InvtCancel", [row], transfer)
 
 
 def export_return(
@@ -208,7 +197,7 @@ def export_return(
     """CEB213: retail export return (9661; 1261 from a special area)."""
     c = order.conveyance
     head = {
-        **_app("213", order.order_no, now, revision),
+        **app_fields("213", order.order_no, now, revision),
         "customsCode": order.customs_code,
         "loctNo": order.loct_no,
         "ebpCode": order.platform.code,
@@ -229,7 +218,7 @@ def export_return(
         "trafName": c.traf_name or "",
         "portCode": order.port_code,
         "reason": reason,
-        "country": _country(order.country),
+        "country": customs_country(order.country),
         "voyageNo": c.voyage_no or "",
     }
     rows = [
@@ -245,7 +234,7 @@ def export_return(
         }
         for i, ln in enumerate(order.lines, 1)
     ]
-    return _envelope(
+    return followup_envelope(
         "213",
         order.order_no,
         revision,
@@ -267,7 +256,7 @@ def export_return_tally(
     """CEB215: tally of returned export parcels at the supervised site."""
     c = order.conveyance
     row = {
-        **_app("215", order.order_no, now, revision),
+        **app_fields("215", order.order_no, now, revision),
         "customsCode": order.customs_code,
         "operatorCode": operator.code,
         "operatorName": operator.name,
@@ -282,128 +271,4 @@ def export_return_tally(
         "trafName": c.traf_name or "",
         "voyageNo": c.voyage_no or "",
     }
-    return _envelope("215", order.order_no, revision, "InvtRefundDetail", [row], transfer)
-
-
-def waybill_status(
-    order: CustomsOrder, signed_at: datetime, transfer: Transfer, *, now: datetime, revision: int = 0
-) -> dict[str, Any]:
-    """CEB513: the import parcel was signed for (status S)."""
-    row = {
-        **_app("513", order.order_no, now, revision),
-        "logisticsCode": order.logistics.code,
-        "logisticsName": order.logistics.name,
-        "logisticsNo": order.logistics_no,
-        "logisticsStatus": "S",
-        "logisticsTime": ceb_time(signed_at),
-    }
-    return _envelope("513", order.order_no, revision, "LogisticsStatus", [row], transfer)
-
-
-def _buyer(order: CustomsOrder) -> dict[str, Any]:
-    b = order.buyer
-    return {"buyerIdType": "1", "buyerIdNumber": b.id_number, "buyerName": b.name, "buyerTelephone": b.phone}
-
-
-def _import_head(
-    kind: str, order: CustomsOrder, invt_no: str, reason: str, now: datetime, revision: int
-) -> dict[str, Any]:
-    return {
-        **_app(kind, order.order_no, now, revision),
-        "customsCode": order.customs_code,
-        "orderNo": order.order_no,
-        "ebpCode": order.platform.code,
-        "ebpName": order.platform.name,
-        "ebcCode": order.seller.code,
-        "ebcName": order.seller.name,
-        "logisticsNo": order.logistics_no,
-        "logisticsCode": order.logistics.code,
-        "logisticsName": order.logistics.name,
-        "copNo": order.order_no[:20],
-        "invtNo": invt_no,
-        **_buyer(order),
-        "agentCode": order.agent.code,
-        "agentName": order.agent.name,
-        "reason": reason,
-    }
-
-
-def import_cancel(
-    order: CustomsOrder, invt_no: str, reason: str, transfer: Transfer, *, now: datetime, revision: int = 0
-) -> dict[str, Any]:
-    """CEB623: cancel an import inventory (appType 1 only; must be signed)."""
-    row = _import_head("623", order, invt_no, reason, now, revision)
-    return _envelope("623", order.order_no, revision, "InvtCancel", [row], transfer)
-
-
-def import_return(
-    order: CustomsOrder, invt_no: str, reason: str, transfer: Transfer, *, now: datetime, revision: int = 0
-) -> dict[str, Any]:
-    """CEB625: return of an import inventory (every line; must be signed)."""
-    head = _import_head("625", order, invt_no, reason, now, revision)
-    rows = [
-        {"gnum": i, "gcode": ln.hs_code, "gname": ln.gname or ln.name, "qty": _d(ln.qty), "unit": ln.unit}
-        for i, ln in enumerate(order.lines, 1)
-    ]
-    return _envelope(
-        "625",
-        order.order_no,
-        revision,
-        "InvtRefund",
-        [{"InvtRefundHead": head, "InvtRefundList": rows}],
-        transfer,
-    )
-
-
-def warehouse_entry(
-    batch_no: str,
-    orders: list[CustomsOrder],
-    operator: Party,
-    transfer: Transfer,
-    *,
-    now: datetime,
-    revision: int = 0,
-) -> dict[str, Any]:
-    """CEB711: direct-mail import parcels entered the supervised site (one Delivery per message)."""
-    o = orders[0]
-    c = o.conveyance
-    head = {
-        **_app("711", batch_no, now, revision),
-        "customsCode": o.customs_code,
-        "copNo": batch_no[:20],
-        "operatorCode": operator.code,
-        "operatorName": operator.name,
-        "ieFlag": "I",
-        "trafMode": c.traf_mode,
-        "trafNo": c.traf_name or "",
-        "voyageNo": c.voyage_no or "",
-        "billNo": c.bill_no or "",
-        "logisticsCode": o.logistics.code,
-        "logisticsName": o.logistics.name,
-    }
-    rows = [{"gnum": i, "logisticsNo": x.logistics_no} for i, x in enumerate(orders, 1)]
-    data = _envelope("711", batch_no, revision, "Delivery", [], transfer)
-    data["Delivery"] = {"DeliveryHead": head, "DeliveryList": rows}
-    return data
-
-
-def _country(iso2: str) -> str:
-    from ponte.customs.china.codes import customs_country
-
-    return customs_country(iso2)
-
-
-__all__ = [
-    "BEIJING",
-    "arrival",
-    "departure",
-    "export_cancel",
-    "export_return",
-    "export_return_tally",
-    "import_cancel",
-    "import_return",
-    "summary_application",
-    "warehouse_entry",
-    "waybill_binding",
-    "waybill_status",
-]
+    return followup_envelope("215", order.order_no, revision, "InvtRefundDetail", [row], transfer)

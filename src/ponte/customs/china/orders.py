@@ -45,8 +45,8 @@ class Line(_Model):
     barcode: str | None = None
     qty: Decimal = Field(gt=0, decimal_places=5)
     unit: str = Field(pattern=r"^\d{3}$", description="customs unit code")
-    qty1: Decimal | None = None
-    unit1: str | None = None
+    qty1: Decimal = Field(gt=0, decimal_places=5, description="quantity in the first legal unit")
+    unit1: str = Field(pattern=r"^\d{3}$", description="first legal unit of the commodity code")
     qty2: Decimal | None = None
     unit2: str | None = None
     price: Decimal = Field(ge=0, decimal_places=5)
@@ -67,7 +67,7 @@ class Line(_Model):
 
 
 class Conveyance(_Model):
-    traf_mode: str = "5"  # air
+    traf_mode: str = Field(default="5", description="customs transport mode (5 = air)")
     traf_name: str | None = None
     voyage_no: str | None = None
     bill_no: str | None = None
@@ -78,6 +78,7 @@ class CustomsOrder(_Model):
     """One parcel order, export (9610/9710/9810/1210) or import (9610/1210)."""
 
     order_no: str = Field(min_length=1, max_length=60)
+    order_id: str | None = None  # Ponte's order, when the declaration is made from a stored order
     direction: Literal["export", "import"]
     trade_mode: Literal["9610", "9710", "9810", "1210", "1239"] = "9610"
     created_at: datetime  # tz-aware
@@ -107,7 +108,7 @@ class CustomsOrder(_Model):
     tax_total: Decimal = Decimal(0)
     gross_weight: Decimal = Field(gt=0)
     net_weight: Decimal = Field(gt=0)
-    wrap_type: str = "2"
+    wrap_type: str = "2"  # carton: parcels travel boxed
     statistics_flag: Literal["A", "B"] = "A"
     lines: list[Line] = Field(min_length=1, max_length=99)
     note: str | None = None

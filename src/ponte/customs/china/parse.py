@@ -94,6 +94,19 @@ def _unwrap(root: Any) -> Any:
     return root
 
 
+_XSI_DECL = ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+
+
+def _signature_text(el: Any) -> str:
+    """The ds:Signature as text, without the root's xsi declaration it does not use (lxml writes every
+    namespace in scope; carrying xsi along would change nothing but the bytes)."""
+    raw: str = etree.tostring(el, encoding="unicode")
+    head, _, rest = raw.partition(">")
+    if "xsi:" not in rest:
+        head = head.replace(_XSI_DECL, "")
+    return f"{head}>{rest}"
+
+
 def _read(items: list[Item], el: Any, path: str, data: dict[str, Any], p: Parsed, lenient: bool) -> None:
     index = {it.name: (i, it) for i, it in enumerate(items)}
     last = -1
@@ -119,7 +132,7 @@ def _read(items: list[Item], el: Any, path: str, data: dict[str, Any], p: Parsed
             p.violations.append(Violation(cp, "order", "appears out of the sequence order of the message"))
         last = pos
         if it.kind == "signature":
-            data["Signature"] = etree.tostring(child, encoding="unicode")
+            data["Signature"] = _signature_text(child)
             continue
         if it.field is not None:
             if it.field.base == "any":

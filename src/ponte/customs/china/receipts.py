@@ -4,6 +4,7 @@ to the declaration they answer, and move the declaration's state forward (never 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -154,9 +155,17 @@ def parse_receipt(raw: bytes | str) -> list[ReceiptEvent]:
     return events
 
 
+#: Receipts whose final positive status means the order's declaration is withdrawn or returned.
+_DONE = ("399", "800", "899")
+_FINAL_FOR = {"605": "cancelled", "623": "cancelled", "213": "returned", "625": "returned"}
+
+
 def _state(num: str, status: str) -> str | None:
     if num == "900":
         return "error"
+    answers = RECEIPTS[num][0]
+    if answers in _FINAL_FOR and status in _DONE:
+        return _FINAL_FOR[answers]
     state = status_info(status)["state"]
     if num == "792" and state is None:
         # decState values are set by customs and not listed in the specification: a summary result
@@ -177,8 +186,30 @@ def next_state(current: str, event_state: str | None) -> str:
 
 
 def fold(events: list[ReceiptEvent], start: str = "sent") -> str:
-    """State after applying receipts in returnTime order (they may arrive out of order or twice)."""
+    """State of one message after its receipts in returnTime order (they may arrive out of order or
+    twice): the one fold of receipts; the store applies the same step (``next_state``) one receipt at a
+    time and gets the same state."""
     state = start
     for ev in sorted(events, key=lambda e: e.sort_key):
         state = next_state(state, ev.state)
     return state
+
+
+#: How a declaration's state answers for the order's journey.
+CLEARED = frozenset({"released", "closed"})
+REJECTED = frozenset({"rejected", "error"})
+
+
+def declaration_state(states: Mapping[str, str]) -> str:
+    """A declaration's state from its messages' states (kind -> state).
+
+    A rejected document rejects the declaration; a cancellation or return is final; otherwise the
+    declaration follows its inventory list (603/621), and before that its least advanced message."""
+    values = set(states.values())
+    for terminal in ("rejected", "cancelled", "returned"):
+        if terminal in values:
+            return terminal
+    for inventory in ("603", "621"):
+        if states.get(inventory) not in (None, "queued", "sent"):
+            return states[inventory]
+    return min(states.values(), key=lambda s: STATE_RANK.get(s, 0)) if states else "draft"

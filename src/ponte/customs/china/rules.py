@@ -59,6 +59,11 @@ _LAYOUT: dict[str, tuple[str, str | None, str | None]] = {
     "507": ("Arrival", "ArrivalHead", "ArrivalList"),
     "509": ("Departure", "DepartureHead", "DepartureList"),
     "607": ("WayBill", "WayBillHead", "WayBillList"),
+    "605": ("InvtCancel", None, None),
+    "623": ("InvtCancel", None, None),
+    "215": ("InvtRefundDetail", None, None),
+    "513": ("LogisticsStatus", None, None),
+    "711": ("Delivery", "DeliveryHead", "DeliveryList"),
 }
 
 

@@ -2,8 +2,8 @@
 
 A :class:`Signer` turns unsigned message bytes into signed bytes. Two implementations:
 
-* :class:`SoftwareSigner` — signxml with a software RSA key and certificate (tests, demo, and e-ports
-  that accept a software certificate); RSA-SHA256 by default, RSA-SHA1 for the 2018 convention.
+* :class:`SoftwareSigner` — signxml with a software RSA key and certificate the enterprise holds,
+  RSA-SHA1 with a SHA-1 digest as real messages use it (the only RSA convention seen on the e-port).
 * :class:`DeviceSigner` — writes the SignedInfo itself with the algorithm URIs of either convention
   (the 2022 PDF: ``chinaport.gov.cn/2022/04/xmldsig#sm2-sm3`` + SM3 digest; the convention accepted in
   practice: ``xmldsig#sm2-sm3`` + SHA-1 digest; or plain RSA-SHA1) and hands the canonical SignedInfo
@@ -16,9 +16,18 @@ import base64
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
+from cryptography.x509.oid import NameOID
 from lxml import etree
+from signxml import DigestAlgorithm, SignatureMethod, XMLSigner
+from signxml.algorithms import SignatureConstructionMethod
 
 from ponte.customs.china.parse import load_xml
 from ponte.customs.china.spec import DS_NS
@@ -42,12 +51,6 @@ CONVENTIONS = {
         "http://www.w3.org/2000/09/xmldsig#rsa-sha1",
         "http://www.w3.org/2000/09/xmldsig#sha1",
         "sha1",
-    ),
-    "rsa-sha256": Convention(
-        "rsa-sha256",
-        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
-        "http://www.w3.org/2001/04/xmlenc#sha256",
-        "sha256",
     ),
     "sm2-chinaport-2022": Convention(
         "sm2-chinaport-2022",
@@ -77,51 +80,56 @@ def _serialize(root: etree._Element) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="utf-8")
 
 
+class _EportXMLSigner(XMLSigner):
+    """signxml refuses SHA-1 unless told otherwise; the e-port's RSA convention is RSA-SHA1 with a
+    SHA-1 digest (ceb-messages.md §9), which is what the customs side verifies."""
+
+    def check_deprecated_methods(self) -> None:
+        return None
+
+
 class SoftwareSigner:
     """XML-DSig with a software key through signxml (enveloped, C14N 1.0, KeyName + X509Certificate)."""
 
     def __init__(
-        self, key_pem: bytes, cert_pem: bytes, *, convention: str = "rsa-sha256", key_name: str = ""
+        self, key_pem: bytes, cert_pem: bytes, *, convention: str = "rsa-sha1", key_name: str = ""
     ) -> None:
-        from signxml import DigestAlgorithm, SignatureMethod
-
-        algs = {
-            "rsa-sha256": (SignatureMethod.RSA_SHA256, DigestAlgorithm.SHA256),
-            "rsa-sha1": (SignatureMethod.RSA_SHA1, DigestAlgorithm.SHA1),
-        }
-        if convention not in algs:
+        if convention != "rsa-sha1":
             raise ValidationError(
-                f"software keys sign with {sorted(algs)}, not {convention!r}",
+                f"a software RSA key signs with the rsa-sha1 convention, not {convention!r}",
                 field="convention",
                 rule="signature-convention",
             )
-        # loading (and checking) an RSA key costs tens of milliseconds: do it once, not per message
-        from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-        from cryptography.hazmat.primitives.serialization import load_pem_private_key
-
-        key = load_pem_private_key(key_pem, password=None)
+        # loading (and checking) an RSA key costs tens of milliseconds: done once, not per message
+        try:
+            key = load_pem_private_key(key_pem, password=None)
+            cert = x509.load_pem_x509_certificate(cert_pem)
+        except (ValueError, TypeError) as exc:
+            raise ValidationError(f"unreadable key or certificate: {exc}", field="key", rule="pem") from None
         if not isinstance(key, RSAPrivateKey):
             raise ValidationError("the software signer needs an RSA key", field="key", rule="rsa-key")
+        public = cert.public_key()
+        if (
+            not isinstance(public, rsa.RSAPublicKey)
+            or public.public_numbers() != key.public_key().public_numbers()
+        ):
+            raise ValidationError("the certificate is not the key's", field="certificate", rule="key-pair")
         self.key = key
-        self.cert_pem, self.key_name = cert_pem, key_name
-        self.signature_method, self.digest_method = algs[convention]
+        self.cert_pem = cert_pem
+        # KeyName: the certificate number, as the e-port card reports it (its serial, in hex)
+        self.key_name = key_name or format(cert.serial_number, "x")
+        self.signature_method, self.digest_method = SignatureMethod.RSA_SHA1, DigestAlgorithm.SHA1
 
     def sign(self, message: bytes) -> bytes:
-        from signxml import XMLSigner
-        from signxml.algorithms import SignatureConstructionMethod
-
         root = load_xml(message)
         _strip_signature(root)
-        signer = XMLSigner(
+        signer = _EportXMLSigner(
             method=SignatureConstructionMethod.enveloped,
             signature_algorithm=self.signature_method,
             digest_algorithm=self.digest_method,
             c14n_algorithm=C14N,
         )
         signer.namespaces = {"ds": DS_NS}
-        if self.signature_method.name.endswith("SHA1"):
-            # the 2018 convention still uses SHA-1; signxml refuses it unless asked for explicitly
-            signer.check_deprecated_methods = lambda: None  # type: ignore[method-assign]
         signed = signer.sign(
             root, key=self.key, cert=self.cert_pem.decode("ascii"), key_name=self.key_name or None
         )
@@ -193,14 +201,8 @@ def verify_digest(message: bytes) -> bool:
 
 
 def demo_credentials(common_name: str = "Ponte demo signer") -> tuple[bytes, bytes]:
-    """A throw-away self-signed RSA key and certificate (PEM) for tests and the demo; never for customs."""
-    from datetime import UTC, datetime, timedelta
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
-
+    """A throw-away self-signed RSA key and certificate (PEM) for tests and the development demo; never
+    for customs (``bootstrap`` hands it out only when PONTE_ENV=development)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.now(UTC)

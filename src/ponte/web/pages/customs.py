@@ -6,20 +6,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from ponte.customs import service
 from ponte.customs.china.receipts import status_info
-from ponte.customs.china.validate import CheckReport, check_files
-from ponte.customs.store import CustomsRepository, Declaration, DeclaredMessage, Receipt
+from ponte.customs.china.validate import CheckReport
 from ponte.kernel.errors import NotFoundError
 from ponte.kernel.languages import LANGUAGES
 from ponte.platform.db import Database
-from ponte.platform.pagination import paginate
 from ponte.web import queries
 from ponte.web.auth import Viewer, require_viewer
 from ponte.web.i18n import N_
@@ -69,7 +68,7 @@ KIND_LABELS = {
 
 @dataclass
 class TimelineEntry:
-    receipt: Receipt
+    receipt: service.ReceiptView
     at: datetime | None  # returnTime in UTC, None when unreadable
     meaning: str
 
@@ -86,14 +85,11 @@ def return_time(value: str) -> datetime | None:
     return local.astimezone(ZoneInfo("UTC"))
 
 
-def _find(session: Any, viewer: Viewer, declaration_id: str) -> Declaration:
-    query = queries.scoped(
-        select(Declaration).where(Declaration.id == declaration_id), viewer, Declaration.tenant_id
-    )
-    decl: Declaration | None = session.scalar(query)
-    if decl is None:
-        raise NotFoundError("declaration", declaration_id)
-    return decl
+def _tenant(viewer: Viewer, seller: str | None = None) -> str | None:
+    """The tenant whose declarations the viewer sees (None: every tenant, for the park operator)."""
+    if not viewer.is_operator:
+        return viewer.tenant_id
+    return seller or None
 
 
 @router.get("/customs")
@@ -107,17 +103,16 @@ def declarations(
     require(viewer, "customs:read")
     database: Database = request.app.state.database
     with database.unit_of_work() as uow:
-        query = queries.scoped(select(Declaration), viewer, Declaration.tenant_id, seller)
-        if state:
-            query = query.where(Declaration.state == state)
-        page = paginate(uow.session, query, Declaration.id, cursor, PAGE_SIZE)
+        rows, next_cursor = service.list_declarations(
+            uow, _tenant(viewer, seller), state=state or None, cursor=cursor, limit=PAGE_SIZE
+        )
         names = queries.tenant_names(uow.session, viewer)
         choices = queries.sellers_choice(uow.session, viewer)
     return render(
         request,
         "customs.html",
-        declarations=page.items,
-        next_cursor=page.next_cursor,
+        declarations=[d for _, d in rows],
+        next_cursor=next_cursor,
         names=names,
         sellers=choices,
         seller=seller or "",
@@ -167,7 +162,7 @@ async def check_messages(request: Request, viewer: Annotated[Viewer, Depends(req
         items.append((upload.filename, raw))
     if not items:
         return _check_page(request, [], N_("Paste a message or choose a file."), pasted, 422)
-    reports = check_files(items)
+    reports = await run_in_threadpool(service.check_messages, items)
     status = 200 if all(r.ok for r in reports) else 422
     return _check_page(request, reports, pasted=pasted, status=status)
 
@@ -181,30 +176,22 @@ def declaration_detail(
     loc = locale_of(request)
     lang = loc.lang if loc.lang in LANGUAGES else "en"
     with database.unit_of_work() as uow:
-        decl = _find(uow.session, viewer, declaration_id)
-        repo = CustomsRepository(uow.session, decl.tenant_id)
-        messages = repo.messages(decl.id)
-        xml = {m.guid: m.xml.decode("utf-8", errors="replace") for m in messages}
-        timeline = [
-            TimelineEntry(r, return_time(r.return_time), str(status_info(r.status).get(lang) or ""))
-            for r in repo.receipts(decl.id)
-        ]
-        revisions = list(
-            uow.session.scalars(
-                select(Declaration)
-                .where(Declaration.tenant_id == decl.tenant_id, Declaration.order_no == decl.order_no)
-                .order_by(Declaration.revision)
-            )
-        )
+        detail = service.declaration_detail(uow, _tenant(viewer), declaration_id)
         names = queries.tenant_names(uow.session, viewer)
+    decl = detail.declaration
+    xml = {guid: raw.decode("utf-8", errors="replace") for guid, raw in detail.xml.items()}
+    timeline = [
+        TimelineEntry(r, return_time(r.return_time), str(status_info(r.status).get(lang) or ""))
+        for r in detail.receipts
+    ]
     return render(
         request,
         "customs_declaration.html",
         decl=decl,
-        messages=messages,
+        messages=decl.messages,
         xml=xml,
         timeline=timeline,
-        revisions=revisions,
+        revisions=detail.revisions,
         seller_name=names.get(decl.tenant_id, ""),
         state_labels=STATE_LABELS,
         direction_labels=DIRECTION_LABELS,
@@ -219,18 +206,12 @@ def message_xml(
     require(viewer, "customs:read")
     database: Database = request.app.state.database
     with database.unit_of_work() as uow:
-        decl = _find(uow.session, viewer, declaration_id)
-        msg = uow.session.scalar(
-            select(DeclaredMessage).where(
-                DeclaredMessage.tenant_id == decl.tenant_id,
-                DeclaredMessage.declaration_id == decl.id,
-                DeclaredMessage.guid == guid,
-            )
-        )
-        if msg is None:
-            raise NotFoundError("message", guid)
-        return Response(
-            msg.xml,
-            media_type="application/xml",
-            headers={"Content-Disposition": f'attachment; filename="CEB{msg.kind}Message-{guid}.xml"'},
-        )
+        detail = service.declaration_detail(uow, _tenant(viewer), declaration_id)
+    found = next((m for m in detail.declaration.messages if m.guid == guid), None)
+    if found is None:
+        raise NotFoundError("message", guid)
+    return Response(
+        detail.xml[guid],
+        media_type="application/xml",
+        headers={"Content-Disposition": f'attachment; filename="CEB{found.kind}Message-{guid}.xml"'},
+    )

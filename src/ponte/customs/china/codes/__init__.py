@@ -9,8 +9,10 @@ from typing import Any
 import yaml
 
 from ponte.kernel.errors import ValidationError
+from ponte.reference import china_units
+from ponte.reference._data import load_yaml
 
-_BIG = ("country", "currency", "unit")
+_BIG = ("country", "currency")
 
 
 def _load(name: str) -> Any:
@@ -20,6 +22,8 @@ def _load(name: str) -> Any:
 @cache
 def code_list(name: str) -> frozenset[str]:
     """The set of valid codes of a list (country, currency, unit or a small list)."""
+    if name == "unit":
+        return frozenset(china_units.table())
     if name in _BIG:
         return frozenset(_load(f"{name}.yaml")["codes"])
     lists = _load("small.yaml")["lists"]
@@ -31,6 +35,9 @@ def code_list(name: str) -> frozenset[str]:
 @cache
 def code_table(name: str) -> dict[str, Any]:
     """The whole list with its labels, effective date and source."""
+    if name == "unit":  # the one units table is shared with the duties engine
+        data = load_yaml("china_units.yaml")
+        return {**data, "name": "unit", "codes": {c: u.name for c, u in china_units.table().items()}}
     if name in _BIG:
         return _load(f"{name}.yaml")  # type: ignore[no-any-return]
     small = _load("small.yaml")
@@ -69,6 +76,12 @@ def customs_currency(iso: str, field: str = "currency") -> str:
             field=field,
             rule="customs-currency",
         ) from None
+
+
+@cache
+def iso_currencies() -> frozenset[str]:
+    """The ISO 4217 currencies the customs currency table has a code for."""
+    return frozenset(_iso_index("currency"))
 
 
 def iso_country(code: str) -> str | None:
