@@ -8,10 +8,11 @@ from ponte.accounts import store as accounts_store
 from ponte.catalog import store as catalog_store
 from ponte.customs import store as customs_store
 from ponte.live.store import tables as live_tables
-from ponte.logistics.store import shipments as logistics_store
+from ponte.logistics.store import tables as logistics_store
 from ponte.orders import store as orders_store
 from ponte.platform import idempotency
 from ponte.platform.db import Base
+from ponte.webhooks import store as webhooks_store
 
 #: The modules whose tables make up Ponte's schema.
 MODULES = (
@@ -21,6 +22,7 @@ MODULES = (
     customs_store,
     live_tables,
     logistics_store,
+    webhooks_store,
     idempotency,
 )
 

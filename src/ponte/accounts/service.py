@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from ponte.accounts.core import Seller
 from ponte.accounts.store import TenantRepository
+from ponte.kernel.errors import NotFoundError
 from ponte.platform.db import UnitOfWork
 
-__all__ = ["seller"]
+__all__ = ["seller", "tenant_id_of"]
 
 
 def seller(uow: UnitOfWork, tenant_id: str) -> Seller:
@@ -18,3 +19,11 @@ def seller(uow: UnitOfWork, tenant_id: str) -> Seller:
         uscc=tenant.enterprise_code or "",
         country=tenant.country,
     )
+
+
+def tenant_id_of(uow: UnitOfWork, slug: str) -> str:
+    """The id of the tenant with this slug (the CLI names tenants by slug)."""
+    tenant = TenantRepository(uow.session).by_slug(slug)
+    if tenant is None:
+        raise NotFoundError("tenant", slug)
+    return tenant.id
