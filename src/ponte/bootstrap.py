@@ -22,8 +22,10 @@ from ponte.duties.params import Rules, default_rules
 from ponte.journey.service import Context as JourneyContext
 from ponte.kernel.clock import Clock, SystemClock
 from ponte.kernel.errors import ValidationError
-from ponte.logistics.network import sample_flights
+from ponte.logistics.network import Lanes, sample_flights
+from ponte.logistics.tracking import fsu_codes
 from ponte.logistics.uld import Flight
+from ponte.orders.states import STATES
 from ponte.platform.crypto import DataCipher, configure
 from ponte.platform.db import Database
 from ponte.platform.settings import Settings, get_settings
@@ -113,6 +115,26 @@ class Platform:
         """How messages reach the e-port: the e-port client's exchange folder."""
         root = self.settings.customs_exchange_dir
         return FileDropTransport(root / "out", delivered=root / "sent")
+
+    @cached_property
+    def lanes(self) -> Lanes:
+        """The airport pairs the schedule serves (directly or through hubs), for ``logistics.parcel_for``."""
+        return Lanes.of(self.flights(date(2026, 1, 5), 7))
+
+    @cached_property
+    def webhook_kinds(self) -> frozenset[str]:
+        """What a webhook may subscribe to: tracking events by FSU code, and the order's journey moves."""
+        return frozenset(fsu_codes()) | {f"order.{state}" for state in STATES}
+
+    @property
+    def webhooks_allow_private(self) -> bool:
+        """Development only (``PONTE_WEBHOOKS_ALLOW_PRIVATE``): webhooks to this machine or a private network."""
+        return self.settings.webhooks_allow_private
+
+    @property
+    def onerecord_base(self) -> str:
+        """The root of ONE Record ids, from the configuration (never from a request's Host header)."""
+        return f"http://{self.settings.host}:{self.settings.port}"
 
     def close(self) -> None:
         if self._database is not None:

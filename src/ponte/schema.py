@@ -12,10 +12,11 @@ from ponte.customs import store as customs_store
 from ponte.duties import store as duties_store
 from ponte.journey import store as journey_store
 from ponte.live.store import tables as live_tables
-from ponte.logistics.store import shipments as logistics_store
+from ponte.logistics.store import tables as logistics_store
 from ponte.orders import store as orders_store
 from ponte.platform import idempotency
 from ponte.platform.db import Base
+from ponte.webhooks import store as webhooks_store
 
 #: The modules whose tables make up Ponte's schema.
 MODULES = (
@@ -29,6 +30,7 @@ MODULES = (
     customs_profiles,
     live_tables,
     logistics_store,
+    webhooks_store,
     idempotency,
 )
 

@@ -66,7 +66,8 @@ def test_consolidation_stores_a_shipment_per_master_awb(api, tenants) -> None:  
     assert detail["plan"]["mawb"] == ship["mawb"] and len(detail["plan"]["ulds"]) >= 1
     assert api.get("/awb-stock", headers=h).json()["remaining"] == {"784": 99}
     # a second plan takes the next number; numbers are never reused
-    again = api.post("/consolidations", json={"parcels": PARCELS[:1]}, headers=h).json()
+    assert api.post("/consolidations", json={"parcels": PARCELS[:1]}, headers=h).status_code == 409  # stored
+    again = api.post("/consolidations", json={"parcels": [{**PARCELS[0], "id": "P1b"}]}, headers=h).json()
     assert again["shipments"][0]["mawb"] == "784-00010010"
     page = api.get("/shipments", params={"limit": 1}, headers=h).json()
     assert len(page["items"]) == 1 and page["next_cursor"]
@@ -89,7 +90,7 @@ def test_awb_stock_rules(api, tenants) -> None:  # type: ignore[no-untyped-def]
     r = api.post("/awb-stock", json={"prefix": "78", "first": 1, "last": 2}, headers=h)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "prefix"
     assert api.post("/consolidations", json={"parcels": PARCELS[:1]}, headers=h).status_code == 201
-    r = api.post("/consolidations", json={"parcels": PARCELS[:1]}, headers=h)
+    r = api.post("/consolidations", json={"parcels": [{**PARCELS[0], "id": "P1b"}]}, headers=h)
     assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "awb-stock-exhausted"
 
 

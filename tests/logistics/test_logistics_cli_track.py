@@ -44,8 +44,7 @@ def test_track_bad_input_exits_2_naming_the_field(tmp_path):
 def test_track_from_database(tmp_path, monkeypatch):
     from ponte import bootstrap
     from ponte.accounts.store import TenantRepository
-    from ponte.logistics.store.shipments import TrackingRepository
-    from ponte.logistics.tracking import TrackingEvent
+    from ponte.logistics import service
     from ponte.platform.db import Database
 
     url = f"sqlite:///{tmp_path / 'p.db'}"
@@ -54,7 +53,8 @@ def test_track_from_database(tmp_path, monkeypatch):
     at = datetime(2026, 3, 3, 2, tzinfo=UTC)
     with db.unit_of_work() as uow:
         t = TenantRepository(uow.session).add("Beleza", "beleza", "seller", "CN")
-        TrackingRepository(uow.session, t.id).add([TrackingEvent.of("parcel", "P9", "RCS", at, "CAN")], at)
+        row = {"subject": "parcel", "id": "P9", "code": "RCS", "at": at, "location": "CAN"}
+        assert service.record_events(uow, t.id, [row], at)["recorded"] == 1
         uow.commit()
     db.dispose()
     monkeypatch.setenv("PONTE_DATABASE_URL", url)

@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 from ponte.kernel.errors import ValidationError
 from ponte.logistics.consolidation import check_plan, consolidate
+from ponte.logistics.intake import batch_of
 from ponte.logistics.network import sample_flights
-from ponte.logistics.parcels import Parcel, ParcelBatch
+from ponte.logistics.parcels import Parcel
 from ponte.logistics.synthetic import synthetic_batch
 from ponte.logistics.uld import Flight
 
@@ -67,7 +68,7 @@ def test_perishables_take_the_first_flight_and_cao_only_freighters():
     )
     first = _flight("CZ1", "GRU", 10, positions={"AKE": 2})
     later = _flight("CZ3", "GRU", 40, positions={"AKE": 10})
-    plan = consolidate(ParcelBatch.from_parcels(parcels), [later, first])
+    plan = consolidate(batch_of(parcels), [later, first])
     assert check_plan(plan) == []
     idx = {pid: i for i, pid in enumerate(plan.batch.ids)}
     flights_of = np.asarray(plan.uld_flight)
@@ -93,7 +94,7 @@ def test_cut_off_and_capacity_reasons():
         Parcel(f"x{i}", Decimal("20"), Decimal(50), Decimal(40), Decimal(40), "CAN", "MEX", T0)
         for i in range(400)
     ]
-    plan = consolidate(ParcelBatch.from_parcels(parcels), [_flight("CZ9", "MEX", 10, positions={"AKE": 2})])
+    plan = consolidate(batch_of(parcels), [_flight("CZ9", "MEX", 10, positions={"AKE": 2})])
     assert check_plan(plan) == []
     reasons = list(plan.unplaced_reason.values())
     assert plan.unplaced_reason[0] == "missed-cut-off"
@@ -123,7 +124,7 @@ def test_bad_parcels_name_field_and_rule(field, kwargs, rule):
     )
     good = Parcel(**{**base, "id": "ok"})
     with pytest.raises(ValidationError) as exc:
-        ParcelBatch.from_parcels([good, Parcel(**{**base, **kwargs})])
+        batch_of([good, Parcel(**{**base, **kwargs})])
     assert exc.value.violations[0].field == f"parcels[1].{field}"
     assert exc.value.violations[0].rule == rule
 
@@ -151,7 +152,7 @@ def test_property_every_parcel_once_and_every_limit(rows):
         _flight("A2", "MEX", 30, freighter=True, positions={"PMC": 1, "AKE": 1}),
         _flight("A3", "GRU", 50, freighter=True, positions={"PAG": 1}),
     ]
-    plan = consolidate(ParcelBatch.from_parcels(parcels), flights)
+    plan = consolidate(batch_of(parcels), flights)
     assert check_plan(plan) == []
     placed = plan.parcel_uld >= 0
     assert placed.sum() + len(plan.unplaced_reason) == len(parcels)

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from ponte.logistics.binpack import shared_positions_bound
 from ponte.logistics.consolidation import _min_count, check_plan, consolidate
-from ponte.logistics.parcels import Parcel, ParcelBatch
+from ponte.logistics.intake import batch_of
+from ponte.logistics.parcels import Parcel
 from ponte.logistics.uld import Flight, uld_types
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
@@ -76,7 +77,7 @@ def test_classes_competing_for_few_pallet_positions_raise_the_bound() -> None:
         for cls, count in (("GEN", 312), ("ELI", 250))
         for i in range(count)
     ]
-    plan = consolidate(ParcelBatch.from_parcels(parcels), [flight])
+    plan = consolidate(batch_of(parcels), [flight])
     assert check_plan(plan) == [] and not plan.unplaced_reason
     # each class alone would fit two PMCs (4 in all); sharing two PMCs, they need at least 6 ULDs
     pmc, ake = uld_types()["PMC"], uld_types()["AKE"]

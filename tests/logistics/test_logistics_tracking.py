@@ -13,11 +13,10 @@ from ponte.logistics.routes import earliest_arrival
 from ponte.logistics.tracking import (
     TrackingEvent,
     estimate_arrival,
+    event_payload,
     fsu_codes,
     merge_timeline,
-    sign_webhook,
     validate_order,
-    webhook_body,
 )
 
 ONEREC = Path(__file__).parents[2] / ".." / "shared" / "data" / "air-cargo" / "onerecord"
@@ -92,10 +91,10 @@ def test_merge_with_customs_and_eta_alerts():
     assert eta.reasons == ("overdue-no-arrival",)
 
 
-def test_webhook_signature():
-    body = webhook_body(ev("DEP", 3, "CAN"))
-    assert json.loads(body)["code"] == "DEP"
-    assert sign_webhook(body, b"k") != sign_webhook(body + b" ", b"k") and len(sign_webhook(body, b"k")) == 64
+def test_the_payload_sellers_receive_names_the_event():
+    payload = event_payload(ev("DEP", 3, "CAN"))
+    assert payload["code"] == "DEP" and payload["id"] == "784-83707805" and payload["location"] == "CAN"
+    assert payload["description"] == fsu_codes()["DEP"] and json.loads(json.dumps(payload)) == payload
 
 
 @pytest.mark.skipif(not ONEREC.is_dir(), reason="shared ONE Record shapes not present")

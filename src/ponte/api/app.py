@@ -37,6 +37,7 @@ ROUTERS = [
     "ponte.api.routers.orders",
     "ponte.api.routers.reference",
     "ponte.api.routers.shipments",
+    "ponte.api.routers.webhooks",
     "ponte.api.routers.declarations",
 ]
 

@@ -1,115 +1,114 @@
-"""`ponte consolidate PARCELS_FILE`: plan parcels into bags, ULDs and flights."""
+"""`ponte consolidate FILE`: plan parcels into bags, ULDs and flights, with their house and master waybills.
+
+FILE is Ponte's orders dataset (``ponte simulate --out o.parquet`` writes it; each air order becomes its parcel
+through ``logistics.parcel_for``) or a parcel file (CSV or Parquet: id, weight_kg, length_cm, width_cm, height_cm,
+origin, destination, ready_at [, segregation, shipper, order_id]). ``--json`` prints the plan in the documented
+shape ``ponte.consolidation/1`` (docs/logistics.md), which ``ponte declare --plan`` reads.
+"""
 
 from __future__ import annotations
 
-import csv
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
+import orjson
 import typer
 
-from ponte.cli.output import emit_json, emit_table
-from ponte.kernel.errors import ValidationError
+from ponte.bootstrap import platform
+from ponte.cli.output import emit_table, fail
+from ponte.kernel.errors import PonteError, ValidationError
+from ponte.logistics import service
 
-COLUMNS = ("id", "weight_kg", "length_cm", "width_cm", "height_cm", "origin", "destination", "ready_at")
+
+def _stock(specs: list[str]) -> Any:
+    ranges = []
+    for spec in specs:
+        try:
+            prefix, rng = spec.split(":")
+            lo, hi = (int(x) for x in rng.split("-"))
+        except ValueError:
+            raise ValidationError(
+                f"{spec!r} is not PREFIX:FIRST-LAST", field="awb_stock", rule="format"
+            ) from None
+        ranges.append((prefix, lo, hi))
+    return ranges
 
 
 def consolidate(
-    parcels_file: Path = typer.Argument(
-        ...,
-        help="CSV: id, weight_kg, length_cm, width_cm, height_cm, origin, "
-        "destination, ready_at (ISO 8601 with offset), segregation, shipper.",
+    file: Path = typer.Argument(
+        ..., help="Orders dataset (orders.parquet/.csv with companions) or a parcel file."
     ),
     start: str = typer.Option(
         "", "--start", help="First day of flights (YYYY-MM-DD); default: first ready day."
     ),
-    days: int = typer.Option(7, "--days", help="Days of flights from the sample network."),
+    days: int = typer.Option(
+        0,
+        "--days",
+        help="Days of flights from the schedule (default: the parcels' ready days and a week more).",
+    ),
     awb_stock: list[str] = typer.Option(
         [], "--awb-stock", help="PREFIX:FIRST-LAST serial range (repeatable)."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
+    out: Path | None = typer.Option(
+        None, "--out", help="Write every parcel's assignment to this .parquet or .csv."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON (ponte.consolidation/1)."),
 ) -> None:
-    """Consolidate parcels: bags, ULDs, flights, AWBs, load factors, lower bound and gap."""
-    from ponte.logistics.awb import AwbStock, StockRange
-    from ponte.logistics.consolidation import consolidate as plan_it
-    from ponte.logistics.network import sample_flights
-    from ponte.logistics.parcels import ParcelBatch
-    from ponte.logistics.summary import plan_summary
-
-    if not parcels_file.is_file():
-        raise ValidationError(f"{parcels_file} does not exist", field="parcels_file", rule="exists")
-    with parcels_file.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    missing = [c for c in COLUMNS if rows and c not in rows[0]]
-    if not rows or missing:
-        raise ValidationError(
-            f"missing columns: {', '.join(missing) or 'no rows'}", field="parcels_file", rule="columns"
-        )
-    ready = []
-    for i, r in enumerate(rows):
-        try:
-            t = datetime.fromisoformat(r["ready_at"])
-        except ValueError:
-            raise ValidationError(
-                f"{r['ready_at']!r} is not an ISO 8601 time",
-                field=f"parcels[{i}].ready_at",
-                rule="iso-datetime",
-            ) from None
-        if t.tzinfo is None:
-            raise ValidationError(
-                "time must carry a time zone", field=f"parcels[{i}].ready_at", rule="tz-aware"
-            )
-        ready.append(int(t.timestamp()))
-
-    def num(i: int, r: dict[str, str], k: str) -> float:
-        try:
-            return float(r[k])
-        except ValueError:
-            raise ValidationError(
-                f"{r[k]!r} is not a number", field=f"parcels[{i}].{k}", rule="number"
-            ) from None
-
-    batch = ParcelBatch.from_columns(
-        ids=[r["id"] for r in rows],
-        weight_kg=[num(i, r, "weight_kg") for i, r in enumerate(rows)],
-        dims_cm=[
-            (num(i, r, "length_cm"), num(i, r, "width_cm"), num(i, r, "height_cm"))
-            for i, r in enumerate(rows)
-        ],
-        origin=[r["origin"].strip().upper() for r in rows],
-        dest=[r["destination"].strip().upper() for r in rows],
-        seg=[(r.get("segregation") or "GEN").strip().upper() for r in rows],
-        ready=ready,
-        shipper=[r.get("shipper") or "" for r in rows],
-    )
+    """Consolidate parcels: bags, ULDs, flights, house and master waybills, load factors, lower bound and gap."""
     try:
-        first = date.fromisoformat(start) if start else datetime.fromtimestamp(min(ready), UTC).date()
+        result = _plan(file, start, days, awb_stock, out, as_json)
+    except PonteError as exc:
+        if as_json:
+            errors = [v.as_dict() for v in exc.violations] or [
+                {"field": exc.field, "rule": exc.rule, "message": exc.message}
+            ]
+            sys.stdout.buffer.write(
+                orjson.dumps({"error": exc.message, "errors": errors}, option=orjson.OPT_INDENT_2) + b"\n"
+            )
+        fail(exc)
+        raise typer.Exit(2) from None
+    _print(result, as_json, out)
+
+
+def _plan(
+    file: Path, start: str, days: int, awb_stock: list[str], out: Path | None, as_json: bool
+) -> dict[str, Any]:
+    if days < 0 or days > 120:
+        raise ValidationError("between 1 and 120 days of flights", field="days", rule="range")
+    try:
+        first = date.fromisoformat(start) if start else None
     except ValueError:
         raise ValidationError(f"{start!r} is not a date YYYY-MM-DD", field="start", rule="iso-date") from None
-    stock = None
-    if awb_stock:
-        stock = AwbStock()
-        for spec in awb_stock:
-            try:
-                prefix, rng = spec.split(":")
-                lo, hi = (int(x) for x in rng.split("-"))
-            except ValueError:
-                raise ValidationError(
-                    f"{spec!r} is not PREFIX:FIRST-LAST", field="awb_stock", rule="format"
-                ) from None
-            stock.add_range(StockRange(prefix, lo, hi))
-    plan = plan_it(batch, sample_flights(first, days))
-    result = plan_summary(plan, stock)
+    p = platform()
+    return service.plan_file(
+        file,
+        lambda ready, last: p.flights(
+            first or datetime.fromtimestamp(ready, UTC).date(),
+            days or min(120, (last - ready) // 86_400 + 8),
+        ),
+        _stock(awb_stock),
+        p.lanes,
+        detail=as_json or out is not None,
+        out=out,
+    )
+
+
+def _print(result: dict[str, Any], as_json: bool, out: Path | None) -> None:
     if as_json:
-        emit_json(result)
+        if out is not None:
+            result.pop("assignments", None)
+        sys.stdout.buffer.write(orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n")
         return
     emit_table(
         "Consolidation",
-        ["parcels", "placed", "bags (LB)", "ULDs (LB)", "flights", "gap bags", "gap ULDs"],
+        ["parcels", "placed", "rejected", "bags (LB)", "ULDs (LB)", "flights", "gap bags", "gap ULDs"],
         [
             [
                 result["parcels"],
                 result["placed"],
+                len(result["rejected"]),
                 f"{result['bags']} ({result['lower_bound']['bags']})",
                 f"{result['ulds']} ({result['lower_bound']['ulds']})",
                 result["flights"],
@@ -133,3 +132,5 @@ def consolidate(
             for f in result["flight_loads"]
         ],
     )
+    for r in result["rejected"][:20]:
+        typer.echo(f"rejected {r['field']}: {r['message']} ({r['rule']})", err=True)

@@ -15,59 +15,15 @@ with OR-Tools CP-SAT. Every plan reports its lower bounds and the gap to them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+__all__ = ["Plan", "Rules", "check_plan", "consolidate"]
 
 import numpy as np
 
 from ponte.logistics.binpack import cpsat_pack, pack_two_pointer, shared_positions_bound
 from ponte.logistics.parcels import ParcelBatch
+from ponte.logistics.plan import Plan, Rules
+from ponte.logistics.plancheck import check_plan
 from ponte.logistics.uld import Flight, UldType, bag_types, segregation_classes, uld_types
-
-
-@dataclass(frozen=True)
-class Rules:
-    bag_type: str = "BAG30"
-    uld_volume_utilisation: float = 0.95  # soft bags never fill a ULD's volume completely
-    exact_max_items: int = 40  # groups up to this many bags are re-packed with CP-SAT
-    exact_seconds: float = 0.2
-    exact_budget_seconds: float = 2.0
-    mixed_tail: float = 0.15  # share of the smallest parcels kept back to top up each ULD
-
-
-@dataclass
-class Plan:
-    batch: ParcelBatch
-    flights: list[Flight]
-    parcel_uld: np.ndarray  # ULD index per parcel, -1 = not placed
-    parcel_bag: np.ndarray  # bag index per parcel, -1 = loose in its ULD or not placed
-    uld_flight: list[int] = field(default_factory=list)
-    uld_type: list[str] = field(default_factory=list)
-    uld_class: list[int] = field(default_factory=list)
-    bag_uld: list[int] = field(default_factory=list)
-    unplaced_reason: dict[int, str] = field(default_factory=dict)  # parcel index -> reason
-    lower_bound_ulds: int = 0
-    lower_bound_bags: int = 0
-    rules: Rules = field(default_factory=Rules)
-
-    @property
-    def ulds(self) -> int:
-        return len(self.uld_flight)
-
-    @property
-    def bags(self) -> int:
-        return len(self.bag_uld)
-
-    @property
-    def flights_used(self) -> int:
-        return len(set(self.uld_flight))
-
-    @property
-    def gap_ulds(self) -> float:
-        return (self.ulds - self.lower_bound_ulds) / self.lower_bound_ulds if self.lower_bound_ulds else 0.0
-
-    @property
-    def gap_bags(self) -> float:
-        return (self.bags - self.lower_bound_bags) / self.lower_bound_bags if self.lower_bound_bags else 0.0
 
 
 def _bag_reserve(t: UldType, bag: UldType, util: float) -> int:
@@ -118,7 +74,7 @@ def consolidate(batch: ParcelBatch, flights: list[Flight], rules: Rules | None =
     lane_key = batch.origin[claim].astype(np.int64) * 100_000 + batch.dest[claim]
     by_lane = np.argsort(lane_key, kind="stable")
     keys, starts = np.unique(lane_key[by_lane], return_index=True)
-    ends = [*starts[1:].tolist(), n]
+    ends = [*starts[1:].tolist(), n] if len(keys) else []
     lanes = {
         (int(k) // 100_000, int(k) % 100_000): claim[by_lane[a:b]]
         for k, a, b in zip(keys, starts, ends, strict=True)
@@ -368,64 +324,3 @@ def _reasons(plan: Plan, placed: np.ndarray, prio: np.ndarray) -> None:
     for level, name in names.items():
         reason[stage == level] = name
     plan.unplaced_reason = dict(zip(left.tolist(), reason.tolist(), strict=True))
-
-
-def check_plan(plan: Plan) -> list[str]:
-    """Every rule re-checked from the plan alone; returns the broken ones (empty when the plan is sound)."""
-    batch, problems = plan.batch, []
-    w, v = batch.weight_g, batch.volume_cm3
-    bag = bag_types()[plan.rules.bag_type]
-    catalogue, classes = uld_types(), segregation_classes()
-    placed = plan.parcel_uld >= 0
-    if set(np.nonzero(~placed)[0].tolist()) != set(plan.unplaced_reason):
-        problems.append("unplaced parcels and reasons differ")
-    bagged = plan.parcel_bag >= 0
-    if (bagged & ~placed).any():
-        problems.append("a bagged parcel has no ULD")
-    bag_of = np.asarray(plan.bag_uld, dtype=np.int64)
-    if bagged.any() and (bag_of[plan.parcel_bag[bagged]] != plan.parcel_uld[bagged]).any():
-        problems.append("a parcel's bag is in another ULD")
-    nb = plan.bags
-    bw = np.bincount(plan.parcel_bag[bagged], weights=w[bagged], minlength=nb)
-    bv = np.bincount(plan.parcel_bag[bagged], weights=v[bagged], minlength=nb)
-    if (bw > bag.payload_g).any() or (bv > bag.volume_cm3).any():
-        problems.append("a bag is over its weight or volume limit")
-    if bagged.any() and (~(_fits(batch.dims_cm[bagged], bag))).any():
-        problems.append("a parcel larger than its bag")
-    nu = plan.ulds
-    uw = np.bincount(plan.parcel_uld[placed], weights=w[placed], minlength=nu)
-    uw += np.bincount(bag_of, minlength=nu) * bag.tare_g if nb else 0
-    uv = np.bincount(plan.parcel_uld[placed], weights=v[placed], minlength=nu)
-    flight_gross: dict[int, float] = {}
-    for u in range(nu):
-        t = catalogue[plan.uld_type[u]]
-        if uw[u] > t.payload_g or uv[u] > t.volume_cm3 * plan.rules.uld_volume_utilisation:
-            problems.append(f"ULD {u} over its limit")
-        flight_gross[plan.uld_flight[u]] = flight_gross.get(plan.uld_flight[u], 0) + uw[u] + t.tare_g
-    for fi, gross in flight_gross.items():
-        f = plan.flights[fi]
-        if gross > f.payload_g:
-            problems.append(f"flight {f.key} over its payload")
-        for code, count in f.positions.items():
-            used = sum(1 for u in range(nu) if plan.uld_flight[u] == fi and plan.uld_type[u] == code)
-            if used > count:
-                problems.append(f"flight {f.key} has more {code} than positions")
-    if placed.any():
-        p = np.nonzero(placed)[0]
-        uf = np.asarray(plan.uld_flight)[plan.parcel_uld[p]]
-        cls = np.asarray(plan.uld_class)[plan.parcel_uld[p]]
-        if (cls != batch.seg[p]).any():
-            problems.append("a ULD mixes segregation classes")
-        code_index = {c: i for i, c in enumerate(batch.airports)}
-        fo = np.array([code_index.get(f.origin, -1) for f in plan.flights])[uf]
-        fd = np.array([code_index.get(f.destination, -1) for f in plan.flights])[uf]
-        fc = np.array([f.cutoff.timestamp() for f in plan.flights])[uf]
-        ff = np.array([f.freighter for f in plan.flights])[uf]
-        cao = np.array([classes[c].cargo_aircraft_only for c in batch.classes])[batch.seg[p]]
-        if (fo != batch.origin[p]).any() or (fd != batch.dest[p]).any():
-            problems.append("a parcel flies to the wrong place")
-        if (batch.ready[p] > fc).any():
-            problems.append("a parcel missed its flight's cut-off")
-        if (cao & ~ff).any():
-            problems.append("cargo-aircraft-only parcel on a passenger flight")
-    return problems

@@ -6,7 +6,7 @@ declare both (the logistics number, the gross and net weights, the conveyance an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from ponte.kernel.measures import Box, Weight
@@ -30,6 +30,15 @@ class OrderParcel:
     destination: str  # IATA airport it flies to
     ready_at: datetime
     pieces: int = 1
+    handling_class: str = "GEN"  # segregation class (``logistics.handling``): CAO, PER, RLI, ELI, ICE, GEN …
+    shc: tuple[str, ...] = ()  # IATA special-handling codes (ELI, RLI, CAO, PER, COL, ICE …)
+    cargo_aircraft_only: bool = False
+    dry_ice: Weight = field(default_factory=Weight.zero)
+    shipper: str = ""  # who tenders it (the seller); house waybills group parcels by shipper
+    goods: str = ""  # goods description for the waybills
+    hs_codes: tuple[str, ...] = ()
+    notoc: bool = False  # on the captain's notification (fully regulated goods, dry ice)
+    declaration: bool = False  # needs a shipper's declaration for dangerous goods
 
 
 @dataclass(frozen=True, slots=True)

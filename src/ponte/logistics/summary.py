@@ -1,72 +1,129 @@
-"""A consolidation plan as plain data (for JSON, the API and the console)."""
+"""A consolidation plan as plain data (the CLI's ``--json``, the API and the console). No side effects: the
+master waybill numbers come in (``masters``: lot index → AWB, issued by ``logistics.service``), never from here.
+
+The shape is ``ponte.consolidation/1`` and is kept stable (``docs/logistics.md`` documents every key):
+counts, bounds and gaps; ``flight_loads`` per flight leg; ``lots`` (one master waybill each, with its houses);
+``uld_list``; and with ``detail`` every parcel's ``assignments`` (parcel → order, bag, ULD, flight, house, master)
+and the ``unplaced_parcels`` with their reasons.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from ponte.logistics.awb import AwbStock
+from ponte.logistics.awb import AwbNumber
 from ponte.logistics.consolidation import Plan
+from ponte.logistics.lots import Lot, lots_of, numbers
 from ponte.logistics.uld import uld_types
 
+SCHEMA = "ponte.consolidation/1"
 
-def plan_summary(plan: Plan, stock: AwbStock | None = None, detail: bool = True) -> dict[str, Any]:
-    """Counts, bounds, gaps and load factors; with ``stock`` one master AWB per flight used and one house
-    waybill per shipper on it."""
+
+def plan_summary(
+    plan: Plan,
+    masters: Mapping[int, AwbNumber] | None = None,
+    detail: bool = True,
+    lots: list[Lot] | None = None,
+) -> dict[str, Any]:
+    """Counts, bounds, gaps, load factors, lots with their waybill numbers and, with ``detail``, every parcel."""
     batch = plan.batch
     w, v = batch.weight_g, batch.volume_cm3
     placed = plan.parcel_uld >= 0
     uw = np.bincount(plan.parcel_uld[placed], weights=w[placed], minlength=plan.ulds)
     uv = np.bincount(plan.parcel_uld[placed], weights=v[placed], minlength=plan.ulds)
+    bags_in = (
+        np.bincount(np.asarray(plan.bag_uld, dtype=np.int64), minlength=plan.ulds)
+        if plan.bags
+        else np.zeros(plan.ulds, dtype=np.int64)
+    )
+    bag_tare = plan.bag_tare_g
     types = uld_types()
+    lots = lots if lots is not None else lots_of(plan)
+    numbered = numbers(lots, masters)
+    lot_of_flight = {lot.flight_index: lot for lot in lots}
     flights: dict[int, dict[str, Any]] = {}
     ulds = []
     for u in range(plan.ulds):
         t = types[plan.uld_type[u]]
         fi = plan.uld_flight[u]
         f = plan.flights[fi]
+        gross = uw[u] + int(bags_in[u]) * bag_tare + t.tare_g
         entry = flights.setdefault(
             fi,
             {
                 "flight": f.key,
+                "number": f.number,
+                "carrier": f.carrier,
                 "origin": f.origin,
                 "destination": f.destination,
                 "departs": f.departs.isoformat(),
+                "arrives": f.arrives.isoformat(),
                 "ulds": 0,
                 "gross_kg": 0.0,
                 "payload_kg": float(f.payload_kg),
             },
         )
         entry["ulds"] += 1
-        entry["gross_kg"] += (uw[u] + t.tare_g) / 1000
+        entry["gross_kg"] += float(gross) / 1000
         ulds.append(
             {
                 "uld": u,
+                "id": f"U{u + 1:05d}",
                 "type": t.code,
                 "flight": f.key,
                 "class": batch.classes[plan.uld_class[u]],
-                "net_kg": round(uw[u] / 1000, 3),
-                "volume_m3": round(uv[u] / 1e6, 3),
-                "load_factor_volume": round(uv[u] / (t.volume_cm3 * plan.rules.uld_volume_utilisation), 3),
-                "load_factor_weight": round(uw[u] / t.payload_g, 3),
+                "bags": int(bags_in[u]),
+                "net_kg": round(float(uw[u]) / 1000, 3),
+                "gross_kg": round(float(gross) / 1000, 3),
+                "volume_m3": round(float(uv[u]) / 1e6, 3),
+                "load_factor_volume": round(
+                    float(uv[u]) / (t.volume_cm3 * plan.rules.uld_volume_utilisation), 3
+                ),
+                "load_factor_weight": round(float(uw[u]) / t.payload_g, 3),
             }
         )
+    out_lots = []
     for fi, entry in flights.items():
         entry["load_factor"] = round(entry["gross_kg"] / entry["payload_kg"], 3)
         entry["gross_kg"] = round(entry["gross_kg"], 1)
-        if stock is not None:
-            master = stock.next(plan.flights[fi].carrier)
-            entry["mawb"] = str(master)
-            members = np.nonzero(
-                placed & np.isin(plan.parcel_uld, [u for u in range(plan.ulds) if plan.uld_flight[u] == fi])
-            )[0]
-            shippers = sorted({batch.shipper[i] or "-" for i in members.tolist()})
-            entry["hawbs"] = [f"H{master.serial}{k + 1:03d}" for k in range(len(shippers))]
+        lot = lot_of_flight[fi]
+        master, houses = numbered[lot.index]
+        if master is not None:
+            entry["mawb"] = master
+            entry["hawbs"] = houses
+    for lot in lots:
+        master, houses = numbered[lot.index]
+        out_lots.append(
+            {
+                "lot": lot.index,
+                "master": master,
+                "carrier": lot.flight.carrier,
+                "flight": lot.flight.key,
+                "origin": lot.flight.origin,
+                "destination": lot.flight.destination,
+                "ulds": [f"U{u + 1:05d}" for u in lot.ulds],
+                "pieces": len(lot.parcels),
+                "net_kg": round(float(w[lot.parcels].sum()) / 1000, 3),
+                "houses": [
+                    {
+                        "house": number,
+                        "shipper": h.shipper,
+                        "pieces": len(h.parcels),
+                        "net_kg": round(float(w[h.parcels].sum()) / 1000, 3),
+                        "volume_m3": round(float(v[h.parcels].sum()) / 1e6, 3),
+                    }
+                    for h, number in zip(lot.houses, houses, strict=True)
+                ],
+            }
+        )
     reasons: dict[str, int] = {}
     for r in plan.unplaced_reason.values():
         reasons[r] = reasons.get(r, 0) + 1
     out: dict[str, Any] = {
+        "schema": SCHEMA,
         "parcels": len(batch),
         "placed": int(placed.sum()),
         "unplaced": len(plan.unplaced_reason),
@@ -76,11 +133,58 @@ def plan_summary(plan: Plan, stock: AwbStock | None = None, detail: bool = True)
         "flights": plan.flights_used,
         "lower_bound": {"bags": plan.lower_bound_bags, "ulds": plan.lower_bound_ulds},
         "gap": {"bags": round(plan.gap_bags, 4), "ulds": round(plan.gap_ulds, 4)},
-        "flight_loads": sorted(flights.values(), key=lambda e: e["departs"]),
+        "flight_loads": sorted(flights.values(), key=lambda e: (e["departs"], e["flight"])),
+        "lots": out_lots,
     }
     if detail:
         out["uld_list"] = ulds
+        out["assignments"] = assignments(plan, lots, numbered)
         out["unplaced_parcels"] = [
-            {"parcel": batch.ids[i], "reason": r} for i, r in sorted(plan.unplaced_reason.items())
+            {"parcel": batch.ids[i], "order": _order(batch, i), "reason": r}
+            for i, r in sorted(plan.unplaced_reason.items())
         ]
+    return out
+
+
+def _order(batch: Any, i: int) -> str | None:
+    return batch.order_ids[i] if batch.order_ids else None
+
+
+def assignments(
+    plan: Plan, lots: list[Lot], numbered: Mapping[int, tuple[str | None, list[str]]]
+) -> list[dict[str, Any]]:
+    """Per placed parcel, in input order: parcel, order, bag, ULD, ULD type, flight, times, house, master."""
+    batch = plan.batch
+    n = len(batch)
+    house_of = np.full(n, -1, dtype=np.int64)
+    lot_of = np.full(n, -1, dtype=np.int64)
+    house_names: list[str] = []
+    for lot in lots:
+        _master, houses = numbered[lot.index]
+        for h, number in zip(lot.houses, houses, strict=True):
+            house_of[h.parcels] = len(house_names)
+            house_names.append(number)
+        lot_of[lot.parcels] = lot.index
+    masters = [numbered[lot.index][0] for lot in lots]
+    keys = [(f.key, f.departs.isoformat(), f.arrives.isoformat()) for f in plan.flights]
+    out = []
+    orders = batch.order_ids or [None] * n
+    for i in np.nonzero(plan.parcel_uld >= 0)[0].tolist():
+        u = int(plan.parcel_uld[i])
+        b = int(plan.parcel_bag[i])
+        key, departs, arrives = keys[plan.uld_flight[u]]
+        out.append(
+            {
+                "parcel": batch.ids[i],
+                "order": orders[i],
+                "bag": f"B{b + 1:06d}" if b >= 0 else None,
+                "uld": f"U{u + 1:05d}",
+                "uld_type": plan.uld_type[u],
+                "flight": key,
+                "departs": departs,
+                "arrives": arrives,
+                "house": house_names[house_of[i]],
+                "master": masters[lot_of[i]],
+            }
+        )
     return out

@@ -1,11 +1,8 @@
 """Tracking: IATA FSU status events per parcel, bag, ULD and AWB; merged timelines with customs events;
-event-order validation; ETA and late alerts; signed webhook bodies for sellers."""
+event-order validation; ETA and late alerts; the payload sellers' webhooks receive."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -205,23 +202,15 @@ def estimate_arrival(
     return Eta(eta, max(delay, timedelta(0)), bool(reasons), delivered, tuple(reasons))
 
 
-def webhook_body(event: TrackingEvent) -> bytes:
-    return json.dumps(
-        {
-            "subject": event.subject,
-            "id": event.subject_id,
-            "code": event.code,
-            "description": fsu_codes()[event.code],
-            "at": event.at.isoformat(),
-            "location": event.location,
-            "flight": event.flight,
-            "source": event.source,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-    ).encode()
-
-
-def sign_webhook(body: bytes, secret: bytes) -> str:
-    """HMAC-SHA256 of the body, hex, for the ``Ponte-Signature`` header."""
-    return hmac.new(secret, body, hashlib.sha256).hexdigest()
+def event_payload(event: TrackingEvent) -> dict[str, str]:
+    """What a seller's webhook receives about a tracking event (the ``data`` of the delivery)."""
+    return {
+        "subject": event.subject,
+        "id": event.subject_id,
+        "code": event.code,
+        "description": fsu_codes()[event.code],
+        "at": event.at.isoformat(),
+        "location": event.location,
+        "flight": event.flight,
+        "source": event.source,
+    }

@@ -133,15 +133,30 @@ class SegregationClass:
     shc: str
     priority: int
     cargo_aircraft_only: bool
+    rank: int = 0  # most restrictive first, when a parcel holds goods of several classes
 
 
 @lru_cache(maxsize=1)
 def segregation_classes() -> dict[str, SegregationClass]:
     data = load_yaml("segregation.yaml")
     return {
-        c["code"]: SegregationClass(c["code"], c["name"], c["shc"], c["priority"], c["cargo_aircraft_only"])
+        c["code"]: SegregationClass(
+            c["code"], c["name"], c["shc"], c["priority"], c["cargo_aircraft_only"], c["rank"]
+        )
         for c in data["classes"]
     }
+
+
+@lru_cache(maxsize=1)
+def segregation_aliases() -> dict[str, str]:
+    """Class names of older parcel files and the class each stands for (``ELB`` → ``CAO``)."""
+    return {str(k): str(v) for k, v in (load_yaml("segregation.yaml").get("aliases") or {}).items()}
+
+
+def segregation_code(value: str) -> str:
+    """A class code as written in a file (any case, an alias) as the class it is; unknown stays as given."""
+    code = value.strip().upper()
+    return segregation_aliases().get(code, code)
 
 
 @dataclass(frozen=True)
@@ -161,6 +176,7 @@ class Flight:
     positions: dict[str, int] = field(default_factory=dict)  # ULD type -> positions offered to us
     cost_per_kg: Decimal = Decimal(0)
     currency: str = "USD"
+    leg: int = 1  # leg of a multi-leg flight number (CA897 PEK-MAD is 1, MAD-GRU is 2)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "origin", check_airport(self.origin, "flight.origin"))
@@ -182,7 +198,8 @@ class Flight:
 
     @property
     def key(self) -> str:
-        return f"{self.number}/{self.departs:%Y-%m-%d}"
+        """One key per flight leg: number, UTC departure date, and the leg's airports."""
+        return f"{self.number}/{self.departs:%Y-%m-%d}/{self.origin}-{self.destination}"
 
     @property
     def payload_g(self) -> int:

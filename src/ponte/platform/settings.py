@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     customs_mq_url: str | None = Field(default=None, description="AMQP URL of the DXP MQ endpoint")
     log_level: str = "INFO"
     log_json: bool = False
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="Development only: let webhooks go to loopback and private addresses (a local receiver)",
+    )
 
     def check_production(self) -> None:
         if self.env == "production" and self.data_key.get_secret_value() == DEV_DATA_KEY:

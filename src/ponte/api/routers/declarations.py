@@ -21,6 +21,7 @@ from ponte.customs.china.receipts import status_info
 from ponte.customs.china.validate import check_bytes
 from ponte.kernel.clock import now
 from ponte.kernel.errors import NotFoundError
+from ponte.orders import service as orders
 
 router = APIRouter(prefix="/customs", tags=["customs"], route_class=ExactJsonRoute)
 Reader = Annotated[Principal, Depends(require_scope("customs:read"))]
@@ -182,6 +183,7 @@ def list_declarations(
 @router.get("/orders/{order_id}/declarations", response_model=list[DeclarationOut])
 def order_declarations(order_id: str, caller: Reader, uow: UowDep) -> list[DeclarationOut]:
     """Every declaration of a stored order (its revisions), oldest first."""
+    orders.get(uow, caller.tenant_id, order_id)  # another tenant's order is not found
     return [_out(d) for d in service.declarations_of(uow, caller.tenant_id, order_id)]
 
 

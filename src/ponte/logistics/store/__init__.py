@@ -1,1 +1,1 @@
-"""Air logistics' persistence: AWB stock, shipments, tracking records and webhook subscriptions."""
+"""The logistics capability's persistence: tables (``tables``) and repositories (``repository``)."""

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
 from babel.numbers import format_percent
 from fastapi import APIRouter, Depends, Request, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from ponte.kernel.clock import now
 from ponte.kernel.errors import NotFoundError, PonteError
-from ponte.logistics.store.shipments import Shipment, ShipmentRepository, TrackingRecord, timeline
+from ponte.logistics import service as logistics
 from ponte.logistics.tracking import RANK
 from ponte.platform.db import Database
-from ponte.platform.pagination import paginate
 from ponte.web import queries
 from ponte.web.auth import Viewer, require_viewer
 from ponte.web.i18n import N_
@@ -120,22 +116,11 @@ def state_of(codes: list[str]) -> str:
     return next(label for rank, label in STATES if best >= rank)
 
 
-def _states(session: Session, rows: Sequence[Shipment]) -> dict[str, str]:
-    """Shipment id -> state, from the events stored for each master AWB (one query per page)."""
-    wanted: dict[tuple[str, str], list[str]] = {(s.tenant_id, s.mawb): [] for s in rows}
-    if wanted:
-        records = session.execute(
-            select(TrackingRecord.tenant_id, TrackingRecord.subject_id, TrackingRecord.code)
-            .where(
-                TrackingRecord.tenant_id.in_({t for t, _m in wanted}),
-                TrackingRecord.subject_id.in_({m for _t, m in wanted}),
-            )
-            .order_by(TrackingRecord.at)
-        )
-        for tenant, mawb, code in records:
-            if (tenant, mawb) in wanted:
-                wanted[(tenant, mawb)].append(code)
-    return {s.id: state_of(wanted[(s.tenant_id, s.mawb)]) for s in rows}
+def _tenants(viewer: Viewer, seller: str | None) -> list[str] | None:
+    """Whose shipments the viewer reads: its own; the operator every seller's, or the one it picked."""
+    if viewer.is_operator:
+        return [seller] if seller else None
+    return [viewer.tenant_id]
 
 
 def _tenant_for(viewer: Viewer, seller: str | None) -> str:
@@ -153,9 +138,9 @@ def shipments(
     require(viewer, "logistics:read")
     database: Database = request.app.state.database
     with database.unit_of_work() as uow:
-        query = queries.scoped(select(Shipment), viewer, Shipment.tenant_id, seller)
-        page = paginate(uow.session, query, Shipment.id, cursor, PAGE_SIZE)
-        states = _states(uow.session, page.items)
+        page = logistics.console_shipments(uow, _tenants(viewer, seller), cursor, PAGE_SIZE)
+        codes = logistics.states(uow, page.items)
+        states = {s.id: state_of(codes[s.id]) for s in page.items}
         names = queries.tenant_names(uow.session, viewer)
         choices = queries.sellers_choice(uow.session, viewer)
         rows = [(s, s.plan.get("load_factor")) for s in page.items]
@@ -184,13 +169,9 @@ def shipment_detail(
     require(viewer, "logistics:read")
     database: Database = request.app.state.database
     with database.unit_of_work() as uow:
-        query = queries.scoped(select(Shipment).where(Shipment.id == shipment_id), viewer, Shipment.tenant_id)
-        shipment = uow.session.scalar(query)
-        if shipment is None:
-            raise NotFoundError("shipment", shipment_id)
-        parcels = ShipmentRepository(uow.session, shipment.tenant_id).parcels(shipment.id)
-        houses = {h: [p for p in parcels if p.hawb == h] for h in shipment.house_waybills}
-        state = _states(uow.session, [shipment])[shipment.id]
+        shipment, parcels = logistics.console_shipment(uow, shipment_id, _tenants(viewer, None))
+        houses = {h: [p for p in parcels if p["hawb"] == h] for h in shipment.house_waybills}
+        state = state_of(logistics.states(uow, [shipment])[shipment.id])
         names = queries.tenant_names(uow.session, viewer)
         plan = shipment.plan
     ulds = plan.get("ulds") if isinstance(plan.get("ulds"), list) else []
@@ -240,7 +221,7 @@ def tracking(
         choices = queries.sellers_choice(uow.session, viewer)
         if ref:
             try:
-                result = timeline(uow.session, _tenant_for(viewer, seller), ref, now())
+                result = logistics.timeline(uow, _tenant_for(viewer, seller), ref, now())
             except NotFoundError:
                 error = loc.gettext(N_("Nothing is known under %(ref)s."), ref=ref)
             except PonteError as exc:

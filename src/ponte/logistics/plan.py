@@ -1,0 +1,62 @@
+"""A consolidation plan (which parcel is in which bag, ULD and flight) and the planner's rules (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ponte.logistics.parcels import ParcelBatch
+from ponte.logistics.uld import Flight, bag_types
+
+__all__ = ["Plan", "Rules"]
+
+
+@dataclass(frozen=True)
+class Rules:
+    bag_type: str = "BAG30"
+    uld_volume_utilisation: float = 0.95  # soft bags never fill a ULD's volume completely
+    exact_max_items: int = 40  # groups up to this many bags are re-packed with CP-SAT
+    exact_seconds: float = 0.2
+    exact_budget_seconds: float = 2.0
+    mixed_tail: float = 0.15  # share of the smallest parcels kept back to top up each ULD
+
+
+@dataclass
+class Plan:
+    batch: ParcelBatch
+    flights: list[Flight]
+    parcel_uld: np.ndarray  # ULD index per parcel, -1 = not placed
+    parcel_bag: np.ndarray  # bag index per parcel, -1 = loose in its ULD or not placed
+    uld_flight: list[int] = field(default_factory=list)
+    uld_type: list[str] = field(default_factory=list)
+    uld_class: list[int] = field(default_factory=list)
+    bag_uld: list[int] = field(default_factory=list)
+    unplaced_reason: dict[int, str] = field(default_factory=dict)  # parcel index -> reason
+    lower_bound_ulds: int = 0
+    lower_bound_bags: int = 0
+    rules: Rules = field(default_factory=Rules)
+
+    @property
+    def bag_tare_g(self) -> int:
+        return bag_types()[self.rules.bag_type].tare_g
+
+    @property
+    def ulds(self) -> int:
+        return len(self.uld_flight)
+
+    @property
+    def bags(self) -> int:
+        return len(self.bag_uld)
+
+    @property
+    def flights_used(self) -> int:
+        return len(set(self.uld_flight))
+
+    @property
+    def gap_ulds(self) -> float:
+        return (self.ulds - self.lower_bound_ulds) / self.lower_bound_ulds if self.lower_bound_ulds else 0.0
+
+    @property
+    def gap_bags(self) -> float:
+        return (self.bags - self.lower_bound_bags) / self.lower_bound_bags if self.lower_bound_bags else 0.0

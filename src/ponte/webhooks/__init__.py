@@ -1,0 +1,1 @@
+"""Signed webhooks to sellers: subscriptions, the delivery outbox and its deliverer."""
