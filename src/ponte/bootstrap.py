@@ -74,7 +74,14 @@ class Platform:
     @cached_property
     def journey(self) -> JourneyContext:
         """What the order's journey needs: rules and FX (and, as they join, customs and logistics)."""
-        return JourneyContext(rules=self.rules, fx=self.fx)
+        return JourneyContext(
+            rules=self.rules,
+            fx=self.fx,
+            lanes=self.lanes,
+            flights=self.flights,
+            signer_for=self.customs_signer,
+            transport=self.customs_transport,
+        )
 
     @cached_property
     def classify(self) -> Engine:

@@ -54,7 +54,7 @@ def test_track_from_database(tmp_path, monkeypatch):
     with db.unit_of_work() as uow:
         t = TenantRepository(uow.session).add("Beleza", "beleza", "seller", "CN")
         row = {"subject": "parcel", "id": "P9", "code": "RCS", "at": at, "location": "CAN"}
-        assert service.record_events(uow, t.id, [row], at)["recorded"] == 1
+        assert service.record_events(uow, t.id, [row], at).as_dict()["recorded"] == 1
         uow.commit()
     db.dispose()
     monkeypatch.setenv("PONTE_DATABASE_URL", url)

@@ -123,8 +123,10 @@ def parcel_for(
     lanes: Lanes | None = None,
     rules: PackingRules | None = None,
     parcel_id: str | None = None,
+    route: tuple[str, str] | None = None,
 ) -> OrderParcel:
-    """The parcel of ``order``: weights, carton, class, airports and ready time (pure)."""
+    """The parcel of ``order``: weights, carton, class, airports and ready time (pure). ``route`` gives the
+    airports of a parcel that does not fly from the park (one leaving a warehouse near its buyer)."""
     if not order.lines:
         raise ValidationError(
             "an order without lines has no parcel", field="lines", rule=LogisticsError.ORDER_LINES
@@ -136,7 +138,7 @@ def parcel_for(
     box = carton_for(order, rules)
     net = order.net_weight
     gross = net + carton_weight(box, rules) + Weight(handling.dry_ice_kg)
-    origin, destination = lane_for(order, lanes or default_lanes())
+    origin, destination = route or lane_for(order, lanes or default_lanes())
     descriptions = sorted({line.description for line in order.lines})
     return OrderParcel(
         id=parcel_id or f"{order.id}-P1",

@@ -27,6 +27,7 @@ from ponte.logistics.intake import batch_of
 from ponte.logistics.network import Lanes
 from ponte.logistics.packing import parcel_for
 from ponte.logistics.planning import Planned, plan_batch
+from ponte.logistics.service_orders import orders_of_events, parcel, parcel_rows, withdraw_parcel
 from ponte.logistics.service_reads import (
     console_shipment,
     console_shipments,
@@ -47,7 +48,7 @@ from ponte.logistics.store.repository import (
     parcel_of,
 )
 from ponte.logistics.store.tables import ParcelRecord, Shipment, ShipmentParcel
-from ponte.logistics.tracking import event_payload
+from ponte.logistics.tracking import TrackingEvent, event_payload
 from ponte.logistics.uld import Flight
 from ponte.orders.core import Order
 from ponte.platform.db import UnitOfWork
@@ -65,7 +66,10 @@ __all__ = [
     "eta",
     "hand_over",
     "onerecord",
+    "orders_of_events",
     "pack",
+    "parcel",
+    "parcel_rows",
     "plan_file",
     "record_events",
     "shipment",
@@ -74,18 +78,24 @@ __all__ = [
     "timeline",
     "timeline_of_rows",
     "waybill",
+    "withdraw_parcel",
 ]
 
 
 def pack(
-    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, lanes: Lanes | None = None
+    uow: UnitOfWork,
+    tenant_id: str,
+    order: Order,
+    at: datetime,
+    lanes: Lanes | None = None,
+    route: tuple[str, str] | None = None,
 ) -> OrderParcel:
     """The order's parcel, made by ``parcel_for`` and stored (once: packing an order again returns its parcel)."""
     repo = ParcelRepository(uow.session, tenant_id)
     found = repo.by_order(order.id)
     if found is not None:
         return parcel_of(found)
-    parcel = parcel_for(order, lanes=lanes)
+    parcel = parcel_for(order, lanes=lanes, route=route)
     repo.add(parcel, at)
     return parcel
 
@@ -257,7 +267,7 @@ def _airline(prefix: str) -> str:
 def waybill(uow: UnitOfWork, tenant_id: str, order_id: str) -> Waybill | None:
     """The waybill of an order's parcel once it is booked (by air or with a last-mile carrier)."""
     row = ParcelRepository(uow.session, tenant_id).by_order(order_id)
-    if row is None or row.status == "packed":
+    if row is None or row.status in ("packed", "cancelled", "offloaded"):
         return None
     if row.status == "handed-over":
         return Waybill(
@@ -303,11 +313,23 @@ def record_events(
     rows: Sequence[Mapping[str, object]],
     at: datetime,
     source: str = "carrier",
-) -> dict[str, int]:
+) -> Recorded:
     """Validate events (once, for every way they come), store the new ones and queue their webhooks."""
     repo = TrackingRepository(uow.session, tenant_id)
     events = check_events(rows, lambda subject: repo.events([subject]), source)
     added = repo.add(events, at)
     for event_id, e in added:
         webhooks.notify(uow, tenant_id, e.code, event_payload(e), at, event_id, e.at)
-    return {"received": len(events), "recorded": len(added), "duplicates": len(events) - len(added)}
+    return Recorded(len(events), [e for _, e in added])
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """Tracking events received, and the new ones among them (a repeat is not recorded again)."""
+
+    received: int
+    added: list[TrackingEvent]
+
+    def as_dict(self) -> dict[str, int]:
+        recorded = len(self.added)
+        return {"received": self.received, "recorded": recorded, "duplicates": self.received - recorded}

@@ -87,7 +87,9 @@ def build_orders(
     line_start = np.concatenate([[0], np.cumsum(n_lines)[:-1]])
     line_no = np.arange(n_total) - line_start[line_order] + 1
     ls = seller[line_order]
-    product = p_first[ls] + (rng.random(n_total) * p_count[ls]).astype(np.int64)
+    # each line of an order is another product (an order has one line per SKU)
+    first_pick = (rng.random(n_orders) * p_count[seller]).astype(np.int64)
+    product = p_first[ls] + (first_pick[line_order] + line_no - 1) % p_count[ls]
     qty = np.minimum(rng.geometric(0.78, n_total), 6)
     price_minor = np.round(products["price"].cast(pa.float64()).to_numpy() * 100).astype(np.int64)
     weight_g = np.round(products["weight_kg"].cast(pa.float64()).to_numpy() * 1000).astype(np.int64)

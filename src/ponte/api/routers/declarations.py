@@ -19,6 +19,7 @@ from ponte.customs.china.orders import CustomsOrder
 from ponte.customs.china.profile import CustomsProfile
 from ponte.customs.china.receipts import status_info
 from ponte.customs.china.validate import check_bytes
+from ponte.journey import service as journey
 from ponte.kernel.clock import now
 from ponte.kernel.errors import NotFoundError
 from ponte.orders import service as orders
@@ -211,7 +212,7 @@ async def send(request: Request, caller: Writer, database: DatabaseDep) -> dict[
 
 @router.post("/receipts", summary="Apply a customs receipt (CEB XML or DxpMsg) to what it answers")
 def post_receipt(body: XML, caller: Writer, uow: UowDep) -> dict[str, Any]:
-    result = service.apply_receipt(uow, caller.tenant_id, body, now())
+    result = journey.apply_receipt(uow, caller.tenant_id, body, now())  # receipts move the orders
     uow.commit()
     return {
         "applied": result.applied,

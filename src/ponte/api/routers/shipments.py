@@ -20,6 +20,7 @@ from ponte.api.idempotency import run_idempotent
 from ponte.api.routing import ExactJsonRoute
 from ponte.api.schemas import PageOut
 from ponte.bootstrap import Platform
+from ponte.journey import service as journey
 from ponte.kernel.clock import now
 from ponte.kernel.errors import ValidationError, Violation
 from ponte.logistics import service
@@ -209,7 +210,7 @@ async def post_events(body: EventsIn, request: Request, caller: Writer, database
     rows = [e.model_dump() for e in body.events]
 
     def handler(uow: UnitOfWork) -> tuple[int, Any]:
-        return 201, service.record_events(uow, caller.tenant_id, rows, now())
+        return 201, journey.record_tracking(uow, caller.tenant_id, rows, now())  # events move the orders
 
     return await run_idempotent(request, caller, database, handler)
 
