@@ -103,6 +103,10 @@ def _decimals(col: pa.ChunkedArray, to: pa.DataType) -> pa.ChunkedArray:
     """Numbers written as text to exact decimals; text that is not a plain decimal number becomes null (and
     its row a reject), never a float."""
     text = pc.utf8_trim_whitespace(col)
+    try:
+        return text.cast(to)  # the common case: every value is a plain decimal
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     ok = pc.match_substring_regex(text, r"^[+-]?(\d{1,13})(\.\d{1,4})?$")
     kept = pc.if_else(pc.fill_null(ok, False), text, pa.scalar(None, pa.string()))
     return kept.cast(to)
