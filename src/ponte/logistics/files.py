@@ -156,8 +156,9 @@ def plan_file(
         raise ValidationError(
             "--out must end in .parquet or .csv", field="out", rule=LogisticsError.FILE_TYPE
         )
+    records: list[OrderParcel] = []
     if is_orders_dataset(path):
-        table, rejects, _records = parcels_from_orders(path, lanes)
+        table, rejects, records = parcels_from_orders(path, lanes)
     else:
         table, rejects = read_parcel_file(path), []
     batch, bad = ParcelBatch.from_table(table)
@@ -170,6 +171,13 @@ def plan_file(
     first = int(batch.ready.min()) if len(batch) else int(datetime.now(UTC).timestamp())
     last = int(batch.ready.max()) if len(batch) else first
     planned = plan_batch(batch, flights_from(first, last), stock, rejects, detail=detail)
+    by_id = {p.id: p for p in records}
+    for a in planned.summary.get("assignments", []):
+        parcel = by_id.get(a["parcel"])
+        # the exact weights of an order's parcel (customs declare them); a parcel file states its gross only
+        a["net_kg"] = str(parcel.net.kg) if parcel is not None else a["gross_kg"]
+        if parcel is not None:
+            a["gross_kg"] = str(parcel.gross.kg)
     if out is not None:
         write_assignments(planned.summary.get("assignments", []), out)
     return planned.summary
@@ -177,7 +185,24 @@ def plan_file(
 
 def write_assignments(rows: Sequence[Mapping[str, Any]], out: Path) -> None:
     """Every placed parcel's assignment as a table (Parquet or CSV), written under a temporary name first."""
-    names = ("parcel", "order", "bag", "uld", "uld_type", "flight", "departs", "arrives", "house", "master")
+    names = (
+        "parcel",
+        "order",
+        "bag",
+        "uld",
+        "uld_type",
+        "flight",
+        "leg",
+        "carrier",
+        "origin",
+        "destination",
+        "gross_kg",
+        "net_kg",
+        "departs",
+        "arrives",
+        "house",
+        "master",
+    )
     table = pa.table({n: pa.array([r[n] for r in rows], pa.string()) for n in names})
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")

@@ -153,7 +153,8 @@ def _order(batch: Any, i: int) -> str | None:
 def assignments(
     plan: Plan, lots: list[Lot], numbered: Mapping[int, tuple[str | None, list[str]]]
 ) -> list[dict[str, Any]]:
-    """Per placed parcel, in input order: parcel, order, bag, ULD, ULD type, flight, times, house, master."""
+    """Per placed parcel, in input order: parcel, order, bag, ULD, ULD type, flight number and leg key, carrier
+    (AWB prefix), airports, gross weight (kg, whole grams as planned), times, house, master."""
     batch = plan.batch
     n = len(batch)
     house_of = np.full(n, -1, dtype=np.int64)
@@ -166,13 +167,16 @@ def assignments(
             house_names.append(number)
         lot_of[lot.parcels] = lot.index
     masters = [numbered[lot.index][0] for lot in lots]
-    keys = [(f.key, f.departs.isoformat(), f.arrives.isoformat()) for f in plan.flights]
+    keys = [
+        (f.key, f.number, f.carrier, f.origin, f.destination, f.departs.isoformat(), f.arrives.isoformat())
+        for f in plan.flights
+    ]
     out = []
     orders = batch.order_ids or [None] * n
     for i in np.nonzero(plan.parcel_uld >= 0)[0].tolist():
         u = int(plan.parcel_uld[i])
         b = int(plan.parcel_bag[i])
-        key, departs, arrives = keys[plan.uld_flight[u]]
+        key, number, carrier, origin, destination, departs, arrives = keys[plan.uld_flight[u]]
         out.append(
             {
                 "parcel": batch.ids[i],
@@ -180,7 +184,12 @@ def assignments(
                 "bag": f"B{b + 1:06d}" if b >= 0 else None,
                 "uld": f"U{u + 1:05d}",
                 "uld_type": plan.uld_type[u],
-                "flight": key,
+                "flight": number,
+                "leg": key,
+                "carrier": carrier,
+                "origin": origin,
+                "destination": destination,
+                "gross_kg": f"{int(batch.weight_g[i]) / 1000:.3f}",
                 "departs": departs,
                 "arrives": arrives,
                 "house": house_names[house_of[i]],
