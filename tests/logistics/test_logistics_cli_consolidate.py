@@ -88,3 +88,7 @@ def test_consolidate_reads_pontes_orders_dataset(tmp_path):
     out_file = tmp_path / "plan.parquet"
     result = CliRunner().invoke(app, ["consolidate", str(out), "--out", str(out_file), *stock])
     assert result.exit_code == 0 and out_file.is_file()
+    import pyarrow.parquet as pq
+
+    written = pq.read_table(out_file).to_pylist()
+    assert written == [{k: a[k] for k in written[0]} for a in plan["assignments"]]
