@@ -30,6 +30,7 @@ from ponte.platform.crypto import DataCipher, configure
 from ponte.platform.db import Database
 from ponte.platform.settings import Settings, get_settings
 from ponte.reference.fx import FxConverter, default_converter
+from ponte.schema import MODULES as TABLES  # every slice's tables on the one Base (foreign keys resolve)
 
 __all__ = ["Platform", "platform"]
 
@@ -53,6 +54,8 @@ class Platform:
         """The key that encrypts personal data at rest (several, comma separated, for rotation)."""
         secret = self.settings.data_key.get_secret_value()
         return configure([part for part in secret.split(",") if part])
+
+    tables = TABLES
 
     @property
     def database(self) -> Database:

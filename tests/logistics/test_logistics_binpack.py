@@ -5,6 +5,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ponte.logistics.binpack import (
     count_bins,
@@ -92,3 +94,34 @@ def test_triplets_within_five_percent(n_bins, capsys):
         assert res.ffd_bins >= n_bins * 1.1  # the recipe reproduces FFD's weakness
         assert res.bins <= res.ffd_bins
         assert res.bins <= n_bins * 1.05
+
+
+def _ffd_2d_reference(w, v, cap):  # type: ignore[no-untyped-def]
+    """Plain two-dimensional first-fit decreasing, written out: the reference of the compiled one."""
+    order = sorted(range(len(w)), key=lambda i: -max(w[i] / cap[0], v[i] / cap[1]))
+    bins: list[list[int]] = []
+    out = [0] * len(w)
+    for i in order:
+        for b, (rw, rv) in enumerate(bins):
+            if rw >= w[i] and rv >= v[i]:
+                bins[b] = [rw - w[i], rv - v[i]]
+                out[i] = b
+                break
+        else:
+            bins.append([cap[0] - w[i], cap[1] - v[i]])
+            out[i] = len(bins) - 1
+    return out, len(bins)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 30), st.integers(1, 40)), min_size=1, max_size=120))
+def test_compiled_two_dimensional_ffd_equals_its_reference(items):  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from ponte.logistics.binpack import first_fit_decreasing_2d
+
+    w = np.array([a for a, _ in items], dtype=np.int64)
+    v = np.array([b for _, b in items], dtype=np.int64)
+    got, bins = first_fit_decreasing_2d(w, v, (30, 40))
+    ref, ref_bins = _ffd_2d_reference(w.tolist(), v.tolist(), (30, 40))
+    assert bins == ref_bins and got.tolist() == ref

@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 
 from typer.testing import CliRunner
 
@@ -60,7 +61,8 @@ def test_consolidate_reads_pontes_orders_dataset(tmp_path):
     assert plan["schema"] == "ponte.consolidation/1" and plan["placed"] > 0
     for a in plan["assignments"]:
         assert a["order"] and a["parcel"] == f"{a['order']}-P1" and a["uld"] and a["flight"] and a["house"]
-        assert a["master"] and a["master"][:3] in carriers
+        assert a["master"] and a["master"][:3] in carriers and a["carrier"] == a["master"][:3]
+        assert a["leg"].startswith(a["flight"] + "/") and Decimal(a["gross_kg"]) > Decimal(a["net_kg"]) > 0
     masters = {lot["master"] for lot in plan["lots"]}
     assert {a["master"] for a in plan["assignments"]} == masters and len(masters) == len(plan["lots"])
     houses = [h["house"] for lot in plan["lots"] for h in lot["houses"]]
@@ -73,6 +75,20 @@ def test_consolidate_reads_pontes_orders_dataset(tmp_path):
     )
     assert accounted == 300
     assert {r["rule"] for r in plan["rejected"]} <= {"not-an-air-parcel", "no-lane"}
+    # what `ponte declare --plan` reads of it: each order's parcel weights and its waybill
+    from ponte.customs.service import read_plan
+
+    (tmp_path / "plan.json").write_text(result.output)
+    entries = read_plan(tmp_path / "plan.json")
+    for a in plan["assignments"]:
+        e = entries[a["order"]]
+        assert e.waybill is not None and e.parcel is not None and not e.problems
+        assert (e.waybill.master, e.waybill.house, e.waybill.flight) == (a["master"], a["house"], a["flight"])
+        assert str(e.parcel.gross.kg) == a["gross_kg"]
     out_file = tmp_path / "plan.parquet"
     result = CliRunner().invoke(app, ["consolidate", str(out), "--out", str(out_file), *stock])
     assert result.exit_code == 0 and out_file.is_file()
+    import pyarrow.parquet as pq
+
+    written = pq.read_table(out_file).to_pylist()
+    assert written == [{k: a[k] for k in written[0]} for a in plan["assignments"]]

@@ -97,8 +97,6 @@ def _plan(
 
 def _print(result: dict[str, Any], as_json: bool, out: Path | None) -> None:
     if as_json:
-        if out is not None:
-            result.pop("assignments", None)
         sys.stdout.buffer.write(orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n")
         return
     emit_table(

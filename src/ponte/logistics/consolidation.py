@@ -19,7 +19,12 @@ __all__ = ["Plan", "Rules", "check_plan", "consolidate"]
 
 import numpy as np
 
-from ponte.logistics.binpack import cpsat_pack, pack_two_pointer, shared_positions_bound
+from ponte.logistics.binpack import (
+    cpsat_pack,
+    first_fit_decreasing_2d,
+    pack_two_pointer,
+    shared_positions_bound,
+)
 from ponte.logistics.parcels import ParcelBatch
 from ponte.logistics.plan import Plan, Rules
 from ponte.logistics.plancheck import check_plan
@@ -61,7 +66,6 @@ def consolidate(batch: ParcelBatch, flights: list[Flight], rules: Rules | None =
     catalogue = uld_types()
     classes = segregation_classes()
     flights = sorted(flights, key=lambda f: (f.departs, f.number))
-    w, v = batch.weight_g, batch.volume_cm3
     prio = np.array([classes[c].priority for c in batch.classes], dtype=np.int64)[batch.seg]
     claim = np.lexsort((np.arange(n), batch.ready, prio))  # oldest first within priority
     placed = np.zeros(n, dtype=bool)
@@ -81,88 +85,136 @@ def consolidate(batch: ParcelBatch, flights: list[Flight], rules: Rules | None =
     }
     fits_cache: dict[str, np.ndarray] = {}
 
-    for fi, flight in enumerate(flights):
-        o, d = code_index.get(flight.origin), code_index.get(flight.destination)
-        if o is None or d is None:
-            continue
+    # per flight: its ULD types (largest first), the positions and payload still free
+    offered: list[list[UldType]] = []
+    free: list[dict[str, int]] = []
+    payload: list[int] = []
+    for flight in flights:
         types = sorted(
             (catalogue[c] for c, k in flight.positions.items() if k > 0), key=lambda t: -t.volume_cm3
         )
-        if not types:
-            continue
-        positions = {t.code: flight.positions[t.code] for t in types}
-        payload_left = flight.payload_g
-        lane = lanes.get((o, d))
-        if lane is None:
-            continue
-        base = batch.ready[lane] <= flight.cutoff.timestamp()
+        offered.append(types)
+        free.append({t.code: flight.positions[t.code] for t in types})
+        payload.append(flight.payload_g)
         for t in types:
             if t.code not in fits_cache:
                 fits_cache[t.code] = _fits(batch.dims_cm, t)
-            base &= fits_cache[t.code][lane]
-        lane_seg = batch.seg[lane]
+    # per parcel, which catalogue types hold it (one bit per type)
+    bit = {code: j for j, code in enumerate(catalogue)}
+    holds = np.zeros(n, dtype=np.int64)
+    for code, j in bit.items():
+        holds |= (fits_cache[code] if code in fits_cache else _fits(batch.dims_cm, catalogue[code])).astype(
+            np.int64
+        ) << j
+    # priority first across every flight (perishables take their positions before general cargo anywhere),
+    # then flights in departure order (the earliest eligible flight with room), then the classes of that priority
+    levels = sorted({classes[c].priority for c in batch.classes})
+    for level in levels:
+        level_classes = [k for k in class_order if classes[batch.classes[k]].priority == level]
         for _round in range(2):
-            for k in class_order:
-                if not flight.freighter and classes[batch.classes[k]].cargo_aircraft_only:
+            for fi, flight in enumerate(flights):
+                o, d = code_index.get(flight.origin), code_index.get(flight.destination)
+                lane = lanes.get((o, d)) if o is not None and d is not None else None
+                if lane is None or not offered[fi]:
                     continue
-                sel = lane[base & (lane_seg == k) & ~placed[lane]]
-                if len(sel) == 0 or payload_left <= 0:
-                    continue
-                caps: list[tuple[int, int]] = []
-                cap_type: list[UldType] = []
-                for t in types:
-                    wc = t.payload_g - _bag_reserve(t, bag, rules.uld_volume_utilisation)
-                    vc = int(t.volume_cm3 * rules.uld_volume_utilisation)
-                    caps += [(wc, vc)] * positions[t.code]
-                    cap_type += [t] * positions[t.code]
-                if not caps:
-                    break
-                total_w = min(sum(c[0] for c in caps), payload_left - sum(t.tare_g for t in cap_type))
-                total_v = sum(c[1] for c in caps)
-                cut = min(
-                    int(np.searchsorted(np.cumsum(w[sel]), total_w * 0.995, side="right")),
-                    int(np.searchsorted(np.cumsum(v[sel]), total_v * 0.995, side="right")),
-                )
-                sub = sel[: max(cut, 1)]
-                assign, used = pack_two_pointer(w[sub], v[sub], caps, mixed_tail=rules.mixed_tail)
-                if used == 0:
-                    continue
-                # flight payload: keep the ULDs (in fill order) whose gross, tares included, fits
-                gross = _uld_gross(w, v, sub, assign, used, bag) + np.array(
-                    [t.tare_g for t in cap_type[:used]]
-                )
-                keep = int(np.searchsorted(np.cumsum(gross), payload_left, side="right"))
-                if keep < used:
-                    assign[assign >= keep] = -1
-                    used = keep
-                if used:
-                    gross[used - 1] += _right_size(
-                        sub[assign == used - 1],
-                        cap_type,
-                        used,
-                        types,
-                        positions,
-                        fits_cache,
-                        bag,
-                        rules,
-                        w,
-                        v,
-                    )
-                ok = assign >= 0
-                first = plan.ulds
-                for b in range(used):
-                    plan.uld_flight.append(fi)
-                    plan.uld_type.append(cap_type[b].code)
-                    plan.uld_class.append(k)
-                    positions[cap_type[b].code] -= 1
-                parcel_uld[sub[ok]] = first + assign[ok]
-                placed[sub[ok]] = True
-                payload_left -= int(gross[:used].sum())
-                groups.append((fi, k, sub[ok]))
+                base = batch.ready[lane] <= flight.cutoff.timestamp()
+                lane_seg = batch.seg[lane]
+                for k in level_classes:
+                    if not flight.freighter and classes[batch.classes[k]].cargo_aircraft_only:
+                        continue
+                    sel = lane[base & (lane_seg == k) & ~placed[lane]]
+                    if len(sel) == 0 or payload[fi] <= 0:
+                        continue
+                    # a parcel fits the flight if one offered type holds it: those that fit only some types
+                    # are filled first into those types, then the rest into any
+                    mask = np.zeros(len(sel), dtype=np.int64)
+                    for j, t in enumerate(offered[fi]):
+                        mask |= fits_cache[t.code][sel].astype(np.int64) << j
+                    full = (1 << len(offered[fi])) - 1
+                    for m in sorted(
+                        set(mask.tolist()) - {0}, key=lambda m: (m == full, bin(m).count("1"), m)
+                    ):
+                        types = [t for j, t in enumerate(offered[fi]) if m >> j & 1]
+                        part = sel[mask == m] if m != full else sel[(mask == full) & ~placed[sel]]
+                        _fill(
+                            plan,
+                            part,
+                            fi,
+                            k,
+                            types,
+                            free[fi],
+                            payload,
+                            placed,
+                            groups,
+                            fits_cache,
+                            bag,
+                            rules,
+                        )
     _bag_all(plan, bag, rules)
     _bounds(plan, groups, bag, rules)
     _reasons(plan, placed, prio)
     return plan
+
+
+def _fill(
+    plan: Plan,
+    sel: np.ndarray,
+    fi: int,
+    k: int,
+    types: list[UldType],
+    positions: dict[str, int],
+    payload: list[int],
+    placed: np.ndarray,
+    groups: list[tuple[int, int, np.ndarray]],
+    fits_cache: dict[str, np.ndarray],
+    bag: UldType,
+    rules: Rules,
+) -> None:
+    """Fill ULDs of ``types`` on flight ``fi`` with the parcels ``sel`` (claim order) of class ``k``, within
+    the free positions and payload (tares of ULDs and bags included); updates both."""
+    w, v = plan.batch.weight_g, plan.batch.volume_cm3
+    if len(sel) == 0 or payload[fi] <= 0:
+        return
+    caps: list[tuple[int, int]] = []
+    cap_type: list[UldType] = []
+    for t in types:
+        wc = t.payload_g - _bag_reserve(t, bag, rules.uld_volume_utilisation)
+        vc = int(t.volume_cm3 * rules.uld_volume_utilisation)
+        caps += [(wc, vc)] * positions[t.code]
+        cap_type += [t] * positions[t.code]
+    if not caps:
+        return
+    total_w = min(sum(c[0] for c in caps), payload[fi] - sum(t.tare_g for t in cap_type))
+    total_v = sum(c[1] for c in caps)
+    cut = min(
+        int(np.searchsorted(np.cumsum(w[sel]), total_w * 0.995, side="right")),
+        int(np.searchsorted(np.cumsum(v[sel]), total_v * 0.995, side="right")),
+    )
+    sub = sel[: max(cut, 1)]
+    assign, used = pack_two_pointer(w[sub], v[sub], caps, mixed_tail=rules.mixed_tail)
+    if used == 0:
+        return
+    # flight payload: keep the ULDs (in fill order) whose gross, tares included, fits
+    gross = _uld_gross(w, v, sub, assign, used, bag) + np.array([t.tare_g for t in cap_type[:used]])
+    keep = int(np.searchsorted(np.cumsum(gross), payload[fi], side="right"))
+    if keep < used:
+        assign[assign >= keep] = -1
+        used = keep
+    if used:
+        gross[used - 1] += _right_size(
+            sub[assign == used - 1], cap_type, used, types, positions, fits_cache, bag, rules, w, v
+        )
+    ok = assign >= 0
+    first = plan.ulds
+    for b in range(used):
+        plan.uld_flight.append(fi)
+        plan.uld_type.append(cap_type[b].code)
+        plan.uld_class.append(k)
+        positions[cap_type[b].code] -= 1
+    plan.parcel_uld[sub[ok]] = first + assign[ok]
+    placed[sub[ok]] = True
+    payload[fi] -= int(gross[:used].sum())
+    groups.append((fi, k, sub[ok]))
 
 
 def _right_size(
@@ -227,6 +279,10 @@ def _bag_all(plan: Plan, bag: UldType, rules: Rules) -> None:
             continue
         assign, used = pack_two_pointer(w[members], v[members], None, cap)
         lb = max(-(-int(w[members].sum()) // cap[0]), -(-int(v[members].sum()) // cap[1]))
+        if used > lb:  # never worse than plain two-dimensional first-fit decreasing
+            ffd, ffd_used = first_fit_decreasing_2d(w[members], v[members], cap)
+            if ffd_used < used:
+                assign, used = ffd, ffd_used
         if used > lb and len(members) <= rules.exact_max_items and budget > 0:
             exact = cpsat_pack(
                 list(w[members]), list(v[members]), cap[0], cap[1], used - 1, rules.exact_seconds
@@ -315,10 +371,11 @@ def _reasons(plan: Plan, placed: np.ndarray, prio: np.ndarray) -> None:
         lane = (batch.origin[left] == o) & (batch.dest[left] == d)
         s1 = lane & ~(cao & (not f.freighter))
         s2 = s1 & (batch.ready[left] <= f.cutoff.timestamp())
-        s3 = s2.copy()
+        s3 = np.zeros(len(left), dtype=bool)
         for c, cnt in f.positions.items():
             if cnt > 0:
-                s3 &= _fits(batch.dims_cm[left], uld_types()[c])
+                s3 |= _fits(batch.dims_cm[left], uld_types()[c])
+        s3 &= s2
         stage = np.maximum(stage, np.where(s3, 4, np.where(s2, 3, np.where(s1, 2, np.where(lane, 1, 0)))))
     names = {1: "cargo-aircraft-only", 2: "missed-cut-off", 3: "does-not-fit-offered-ulds", 4: "no-capacity"}
     for level, name in names.items():

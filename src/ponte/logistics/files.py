@@ -18,11 +18,13 @@ from ponte.kernel.errors import PonteError, ValidationError
 from ponte.logistics.awb import AwbStock, StockRange
 from ponte.logistics.errors import LogisticsError
 from ponte.logistics.intake import table_from_parcels
+from ponte.logistics.lots import numbers
 from ponte.logistics.network import Lanes
 from ponte.logistics.packing import parcel_for
 from ponte.logistics.parcels import REQUIRED, SCHEMA, ParcelBatch, Reject
 from ponte.logistics.planning import plan_batch
 from ponte.logistics.shipping import OrderParcel
+from ponte.logistics.summary import assignment_columns
 from ponte.logistics.uld import Flight
 from ponte.orders.dataset import Rejected, companion, read_tables, records
 
@@ -103,6 +105,10 @@ def _decimals(col: pa.ChunkedArray, to: pa.DataType) -> pa.ChunkedArray:
     """Numbers written as text to exact decimals; text that is not a plain decimal number becomes null (and
     its row a reject), never a float."""
     text = pc.utf8_trim_whitespace(col)
+    try:
+        return text.cast(to)  # the common case: every value is a plain decimal
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     ok = pc.match_substring_regex(text, r"^[+-]?(\d{1,13})(\.\d{1,4})?$")
     kept = pc.if_else(pc.fill_null(ok, False), text, pa.scalar(None, pa.string()))
     return kept.cast(to)
@@ -152,8 +158,9 @@ def plan_file(
         raise ValidationError(
             "--out must end in .parquet or .csv", field="out", rule=LogisticsError.FILE_TYPE
         )
+    records: list[OrderParcel] = []
     if is_orders_dataset(path):
-        table, rejects, _records = parcels_from_orders(path, lanes)
+        table, rejects, records = parcels_from_orders(path, lanes)
     else:
         table, rejects = read_parcel_file(path), []
     batch, bad = ParcelBatch.from_table(table)
@@ -165,16 +172,38 @@ def plan_file(
             stock.add_range(StockRange(prefix, lo, hi))
     first = int(batch.ready.min()) if len(batch) else int(datetime.now(UTC).timestamp())
     last = int(batch.ready.max()) if len(batch) else first
-    planned = plan_batch(batch, flights_from(first, last), stock, rejects, detail=detail)
+    planned = plan_batch(batch, flights_from(first, last), stock, rejects, detail=detail and out is None)
+    by_id = {p.id: p for p in records}
     if out is not None:
-        write_assignments(planned.summary.get("assignments", []), out)
+        cols = assignment_columns(planned.plan, planned.lots, numbers(planned.lots, planned.masters))
+        _exact_weights(cols, by_id)
+        write_assignments(cols, out)
+        planned.summary["assignments_file"] = str(out)
+    else:
+        cols = {
+            name: [a[name] for a in planned.summary.get("assignments", [])] for name in ("parcel", "gross_kg")
+        }
+        _exact_weights(cols, by_id)
+        for a, gross, net in zip(
+            planned.summary.get("assignments", []), cols["gross_kg"], cols["net_kg"], strict=True
+        ):
+            a["gross_kg"], a["net_kg"] = gross, net
     return planned.summary
 
 
-def write_assignments(rows: Sequence[Mapping[str, Any]], out: Path) -> None:
+def _exact_weights(cols: dict[str, list[Any]], by_id: Mapping[str, OrderParcel]) -> None:
+    """The exact weights of an order's parcel (customs declare them); a parcel file states its gross only."""
+    gross, net = [], []
+    for pid, planned in zip(cols["parcel"], cols["gross_kg"], strict=True):
+        parcel = by_id.get(pid)
+        gross.append(str(parcel.gross.kg) if parcel is not None else planned)
+        net.append(str(parcel.net.kg) if parcel is not None else planned)
+    cols["gross_kg"], cols["net_kg"] = gross, net
+
+
+def write_assignments(cols: Mapping[str, Sequence[Any]], out: Path) -> None:
     """Every placed parcel's assignment as a table (Parquet or CSV), written under a temporary name first."""
-    names = ("parcel", "order", "bag", "uld", "uld_type", "flight", "departs", "arrives", "house", "master")
-    table = pa.table({n: pa.array([r[n] for r in rows], pa.string()) for n in names})
+    table = pa.table({name: pa.array(list(values), pa.string()) for name, values in cols.items()})
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     if out.suffix.lower() == ".parquet":

@@ -59,6 +59,10 @@ def check_plan(plan: Plan) -> list[str]:
         p = np.nonzero(placed)[0]
         uf = np.asarray(plan.uld_flight)[plan.parcel_uld[p]]
         cls = np.asarray(plan.uld_class)[plan.parcel_uld[p]]
+        for code in set(plan.uld_type):
+            on = np.asarray(plan.uld_type, dtype=object)[plan.parcel_uld[p]] == code
+            if (~_fits(batch.dims_cm[p[on]], catalogue[code])).any():
+                problems.append(f"a parcel larger than its {code}")
         if (cls != batch.seg[p]).any():
             problems.append("a ULD mixes segregation classes")
         code_index = {c: i for i, c in enumerate(batch.airports)}

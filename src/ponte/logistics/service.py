@@ -24,6 +24,7 @@ from ponte.logistics.events import COLUMNS as EVENT_COLUMNS
 from ponte.logistics.events import check_events
 from ponte.logistics.files import plan_file
 from ponte.logistics.intake import batch_of
+from ponte.logistics.ledger import demand, offered, remaining
 from ponte.logistics.network import Lanes
 from ponte.logistics.packing import parcel_for
 from ponte.logistics.planning import Planned, plan_batch
@@ -40,6 +41,7 @@ from ponte.logistics.service_reads import (
     timeline_of_rows,
 )
 from ponte.logistics.shipping import OrderParcel, Waybill
+from ponte.logistics.store.ledger import LedgerRepository
 from ponte.logistics.store.repository import (
     AwbStockRepository,
     ParcelRepository,
@@ -168,10 +170,23 @@ def consolidate_and_issue(
         )
     by_ref = {r.ref: r for r in rows}
     batch = batch_of([parcel_of(r) for r in rows])
+    # the tenant's AWB stock is locked first: its plans issue numbers and book capacity one after the other
     stock_repo = AwbStockRepository(uow.session, tenant_id)
-    stock = stock_repo.stock()
+    stock = stock_repo.stock(lock=True)
     before = set(stock.used)
-    planned = plan_batch(batch, flights, stock)
+    # plan against the ledger: what other plans (other processes, days, calls) booked is taken off
+    ledger = LedgerRepository(uow.session, tenant_id)
+    ledger.ensure({f.key: offered(f) for f in flights}, at)
+    free = remaining(flights, ledger.booked([f.key for f in flights]))
+    planned = plan_batch(batch, free, stock)
+    for leg, taken in sorted(demand(planned.plan).items()):
+        for resource, n in sorted(taken.items()):
+            if n and not ledger.book(leg, resource, n, at):
+                raise ConflictError(
+                    f"the capacity of {leg} ({resource}) was booked meanwhile; plan again",
+                    field="flights",
+                    rule=LogisticsError.OVERBOOKED,
+                )
     stock_repo.record_issued(stock, before, at)
     cid = new_id("cns")
     stored, waybills = _store(uow, tenant_id, cid, planned, by_ref, at)

@@ -150,10 +150,11 @@ def _order(batch: Any, i: int) -> str | None:
     return batch.order_ids[i] if batch.order_ids else None
 
 
-def assignments(
+def assignment_columns(
     plan: Plan, lots: list[Lot], numbered: Mapping[int, tuple[str | None, list[str]]]
-) -> list[dict[str, Any]]:
-    """Per placed parcel, in input order: parcel, order, bag, ULD, ULD type, flight, times, house, master."""
+) -> dict[str, list[Any]]:
+    """Per placed parcel, in input order, as columns: parcel, order, bag, ULD, ULD type, flight number and leg
+    key, carrier (AWB prefix), airports, gross weight (kg, whole grams as planned), times, house, master."""
     batch = plan.batch
     n = len(batch)
     house_of = np.full(n, -1, dtype=np.int64)
@@ -166,25 +167,39 @@ def assignments(
             house_names.append(number)
         lot_of[lot.parcels] = lot.index
     masters = [numbered[lot.index][0] for lot in lots]
-    keys = [(f.key, f.departs.isoformat(), f.arrives.isoformat()) for f in plan.flights]
-    out = []
+    idx = np.nonzero(plan.parcel_uld >= 0)[0]
+    u = plan.parcel_uld[idx]
+    fl = np.asarray(plan.uld_flight, dtype=np.int64)[u] if len(idx) else np.zeros(0, dtype=np.int64)
+    flights = plan.flights
+
+    def per_flight(values: list[Any]) -> list[Any]:
+        return [values[f] for f in fl.tolist()]
+
     orders = batch.order_ids or [None] * n
-    for i in np.nonzero(plan.parcel_uld >= 0)[0].tolist():
-        u = int(plan.parcel_uld[i])
-        b = int(plan.parcel_bag[i])
-        key, departs, arrives = keys[plan.uld_flight[u]]
-        out.append(
-            {
-                "parcel": batch.ids[i],
-                "order": orders[i],
-                "bag": f"B{b + 1:06d}" if b >= 0 else None,
-                "uld": f"U{u + 1:05d}",
-                "uld_type": plan.uld_type[u],
-                "flight": key,
-                "departs": departs,
-                "arrives": arrives,
-                "house": house_names[house_of[i]],
-                "master": masters[lot_of[i]],
-            }
-        )
-    return out
+    uld_type = plan.uld_type
+    return {
+        "parcel": [batch.ids[i] for i in idx.tolist()],
+        "order": [orders[i] for i in idx.tolist()],
+        "bag": [f"B{b + 1:06d}" if b >= 0 else None for b in plan.parcel_bag[idx].tolist()],
+        "uld": [f"U{x + 1:05d}" for x in u.tolist()],
+        "uld_type": [uld_type[x] for x in u.tolist()],
+        "flight": per_flight([f.number for f in flights]),
+        "leg": per_flight([f.key for f in flights]),
+        "carrier": per_flight([f.carrier for f in flights]),
+        "origin": per_flight([f.origin for f in flights]),
+        "destination": per_flight([f.destination for f in flights]),
+        "gross_kg": [f"{g / 1000:.3f}" for g in batch.weight_g[idx].tolist()],
+        "departs": per_flight([f.departs.isoformat() for f in flights]),
+        "arrives": per_flight([f.arrives.isoformat() for f in flights]),
+        "house": [house_names[h] for h in house_of[idx].tolist()],
+        "master": [masters[x] for x in lot_of[idx].tolist()],
+    }
+
+
+def assignments(
+    plan: Plan, lots: list[Lot], numbered: Mapping[int, tuple[str | None, list[str]]]
+) -> list[dict[str, Any]]:
+    """The assignment columns as one record per placed parcel (the JSON's ``assignments``)."""
+    cols = assignment_columns(plan, lots, numbered)
+    names = list(cols)
+    return [dict(zip(names, row, strict=True)) for row in zip(*cols.values(), strict=True)]

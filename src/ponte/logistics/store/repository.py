@@ -40,14 +40,15 @@ class AwbStockRepository:
     def __init__(self, session: Session, tenant_id: str) -> None:
         self.s, self.tenant = session, tenant_id
 
-    def ranges(self) -> list[AwbRange]:
-        return list(
-            self.s.scalars(
-                select(AwbRange)
-                .where(AwbRange.tenant_id == self.tenant)
-                .order_by(AwbRange.prefix, AwbRange.first_serial)
-            )
+    def ranges(self, lock: bool = False) -> list[AwbRange]:
+        """The tenant's ranges; with ``lock`` their rows stay locked to the end of the transaction, so two
+        plans of one tenant issue numbers one after the other (PostgreSQL; SQLite has one writer)."""
+        query = (
+            select(AwbRange)
+            .where(AwbRange.tenant_id == self.tenant)
+            .order_by(AwbRange.prefix, AwbRange.first_serial)
         )
+        return list(self.s.scalars(query.with_for_update() if lock else query))
 
     def add_range(self, rng: StockRange, at: datetime) -> AwbRange:
         row = AwbRange(
@@ -62,10 +63,10 @@ class AwbStockRepository:
         self.s.flush()
         return row
 
-    def stock(self) -> AwbStock:
+    def stock(self, lock: bool = False) -> AwbStock:
         """The tenant's stock as the pure ``AwbStock``: its ranges and every number already issued."""
         stock = AwbStock()
-        for r in self.ranges():
+        for r in self.ranges(lock):
             stock.add_range(StockRange(r.prefix, r.first_serial, r.last_serial))
         stock.used = {
             (p, n)

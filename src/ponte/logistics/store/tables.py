@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ponte.logistics.tracking import TrackingEvent
@@ -174,3 +174,19 @@ class TrackingRecord(Base):
             self.flight,
             self.detail,
         )
+
+
+class LegLedger(Base):
+    """The booking ledger: a forwarder's capacity on one flight leg, one row per resource (a ULD type's
+    positions, or ``*payload`` in grams), what it was offered and what is booked."""
+
+    __tablename__ = "logistics_leg_ledger"
+    __table_args__ = (UniqueConstraint("tenant_id", "leg", "resource"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
+    leg: Mapped[str] = mapped_column(String(60))
+    resource: Mapped[str] = mapped_column(String(12))
+    offered: Mapped[int] = mapped_column(BigInteger)
+    booked: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
