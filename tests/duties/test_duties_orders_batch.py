@@ -93,7 +93,8 @@ def _scalar_answer(o: Any, ctx: BatchContext) -> tuple[Any, ...]:
         key=_key,
     )  # fmt: skip
     reasons = [f"{r.code}:{r.field}" for r in q.reasons if r.blocking]
-    return (q.status, q.regime, q.treatment, str(q.total_tax), str(q.landed_cost), reasons, lines)
+    totals = (None, None) if q.blocked else (str(q.total_tax), str(q.landed_cost))
+    return (q.status, q.regime, q.treatment, *totals, reasons, lines)
 
 
 def _batch_answers(got: Any) -> dict[str, tuple[Any, ...]]:

@@ -83,8 +83,8 @@ def _one(row: dict[str, Any], rules: Rules, fx: FxSource | None) -> tuple[Any, .
         q.regime,
         q.treatment,
         q.currency,
-        str(q.total_tax),
-        str(q.landed_cost),
+        None if q.blocked else str(q.total_tax),
+        None if q.blocked else str(q.landed_cost),
         q.allowed,
         q.complete,
         None,
@@ -119,8 +119,9 @@ def quote_table(
             codes = np.array(cur.dictionary.to_pylist(), dtype=object)
             out["tax_currency"][idx] = codes[cur.indices.to_numpy(zero_copy_only=False)]
             total = got.total_tax[idx]
-            out["total_tax"][idx] = fastbatch.cents_text(total)
-            out["landed_cost"][idx] = fastbatch.cents_text(got.value[idx] + total)
+            open_ = ~got.blocked[idx]  # a blocked quote has no total to pay
+            out["total_tax"][idx] = np.where(open_, fastbatch.cents_text(total), None)
+            out["landed_cost"][idx] = np.where(open_, fastbatch.cents_text(got.value[idx] + total), None)
             out["allowed"][idx] = got.allowed[idx]
             out["complete"][idx] = got.complete[idx]
         rest = np.flatnonzero(~got.covered)

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Context, Decimal, Inexact
 from typing import Any, Protocol
 
 from ponte.duties import messages
+from ponte.duties.errors import DutiesError
 from ponte.duties.model import QuoteRequest
 from ponte.duties.params import Resolved, RuleNotInForce, Rules
 from ponte.kernel.errors import PonteError, ValidationError
@@ -40,13 +41,35 @@ class FxSource(Protocol):
     def rate(self, base: str, quote: str, on: date, /) -> FxRate: ...
 
 
+_WIDE = Context(prec=60, rounding=ROUND_FLOOR)
+
+
+def divide(amount: Decimal, rate: Decimal) -> Decimal:
+    """``amount / rate`` for limit tests and conversions by a rate given the other way round.
+
+    Exact whenever the quotient has at most 60 digits (4.62 into 13,860 is 3,000, not a hair over).
+    Otherwise the true quotient lies strictly between two 60-digit neighbours; the result is their
+    midpoint, which is never equal to a limit of fewer digits, so ``value <= limit`` answers as the
+    exact quotient would."""
+    _WIDE.clear_flags()
+    floor = _WIDE.divide(amount, rate)
+    if not _WIDE.flags[Inexact]:
+        return floor
+    ulp = Decimal(1).scaleb(floor.adjusted() - 59)
+    return Context(prec=62).add(floor, ulp / 2)
+
+
 @dataclass(frozen=True)
 class FxUse:
-    pair: str
+    pair: str  # the pair as the rate is given (base/quote)
     rate: Decimal
     source: str
     rate_date: date | None
     rule: str
+    divide: bool = False  # the computation runs quote -> base: amounts are divided by the rate
+
+    def apply(self, amount: Decimal) -> Decimal:
+        return divide(amount, self.rate) if self.divide else amount * self.rate
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -142,7 +165,9 @@ class Quote:
 
     @property
     def total_tax(self) -> Decimal:
-        return sum((ln.amount for ln in self.lines), Decimal(0))
+        """The lines added up, in the currency's minor units ("0.00", never "0")."""
+        total = sum((ln.amount for ln in self.lines), Decimal(0))
+        return total.quantize(Decimal(1).scaleb(-minor_units(self.currency)))
 
     @property
     def landed_cost(self) -> Decimal:
@@ -150,7 +175,12 @@ class Quote:
 
     @property
     def allowed(self) -> bool:
-        return not any(r.blocking and r.code != "missing-data" for r in self.reasons)
+        """Nothing blocks it and nothing is missing: a quote without a fact it needs is not allowed."""
+        return not any(r.blocking for r in self.reasons)
+
+    @property
+    def blocked(self) -> bool:
+        return any(r.blocking and r.code != "missing-data" for r in self.reasons)
 
     @property
     def complete(self) -> bool:
@@ -159,11 +189,12 @@ class Quote:
     @property
     def status(self) -> str:
         """The verdict in one word: ``blocked``, ``incomplete`` or ``allowed``."""
-        return "blocked" if not self.allowed else "incomplete" if not self.complete else "allowed"
+        return "blocked" if self.blocked else "incomplete" if not self.complete else "allowed"
 
     def as_dict(self) -> dict[str, Any]:
         loc = self.locale
         cur = self.currency
+        blocked = self.blocked
         return {
             "version": "1",
             "regime": self.regime,
@@ -175,9 +206,11 @@ class Quote:
                 "basis": self.dutiable_value_basis,
             },
             "lines": [ln.as_dict(loc) for ln in self.lines],
-            "total_tax": {"amount": str(self.total_tax), "currency": cur},
-            "landed_cost": {"amount": str(self.landed_cost), "currency": cur},
+            # a blocked quote has no total to pay under the regime that refused it
+            "total_tax": {"amount": None if blocked else str(self.total_tax), "currency": cur},
+            "landed_cost": {"amount": None if blocked else str(self.landed_cost), "currency": cur},
             "verdict": {
+                "status": self.status,
                 "allowed": self.allowed,
                 "complete": self.complete,
                 "regime": self.regime,
@@ -245,28 +278,30 @@ class Ctx:
     def rnd(self, amount: Decimal) -> Decimal:
         return amount.quantize(self._quantum, rounding=self.rounding)
 
-    def fx_rate(self, base: str, quote: str) -> Decimal:
+    def fx(self, base: str, quote: str) -> FxUse | None:
+        """How an amount in ``base`` becomes one in ``quote`` (None: the same currency)."""
         if base == quote:
-            return Decimal(1)
+            return None
         pair = f"{base}/{quote}"
         used = self.fx_used.get(pair)
         if used is not None:
-            return used.rate
+            return used
         explicit = self.req.fx
         if pair in explicit:
             use = FxUse(pair, explicit[pair], "request", None, "rate given in the request")
         elif f"{quote}/{base}" in explicit:
             use = FxUse(
-                pair,
-                Decimal(1) / explicit[f"{quote}/{base}"],
-                "request (inverse)",
+                f"{quote}/{base}",
+                explicit[f"{quote}/{base}"],
+                "request",
                 None,
-                "inverse of the rate given in the request",
+                f"rate given in the request; amounts in {base} are divided by it",
+                divide=True,
             )
         else:
             if self.fx_source is None:
                 raise ValidationError(
-                    f"no {pair} rate: give it in fx", field=f"/fx/{pair}", rule="rate-available"
+                    f"no {pair} rate: give it in fx", field=f"/fx/{pair}", rule=DutiesError.RATE_AVAILABLE
                 )
             rule = self.maybe("general.fx_rule")
             offset = self.maybe("general.fx_day_offset")
@@ -277,7 +312,7 @@ class Ctx:
                 raise ValidationError(
                     f"no {pair} rate for {on.isoformat()}: give it in fx",
                     field=f"/fx/{pair}",
-                    rule="rate-available",
+                    rule=DutiesError.RATE_AVAILABLE,
                 ) from exc
             use = FxUse(
                 pair,
@@ -289,17 +324,17 @@ class Ctx:
             if rule is None:
                 self.reasons.append(Reason("fx-table", f"/fx/{pair}", {"table": got.table}, False))
         self.fx_used[pair] = use
-        return use.rate
+        return use
 
     def to_cur(self, amount: Decimal, from_cur: str) -> Decimal:
         """An amount in another currency, in the computation currency (unrounded)."""
-        return amount * self.fx_rate(from_cur, self.currency)
+        use = self.fx(from_cur, self.currency)
+        return amount if use is None else use.apply(amount)
 
     def in_cur(self, amount: Decimal, to_cur: str) -> Decimal:
-        """An amount in the computation currency, in `to_cur` (for limit tests)."""
-        if to_cur == self.currency:
-            return amount
-        return amount * self.fx_rate(self.currency, to_cur)
+        """An amount in the computation currency, in `to_cur` (for limit tests: exact, see divide)."""
+        use = self.fx(self.currency, to_cur)
+        return amount if use is None else use.apply(amount)
 
     def req_amount(self, amount: Decimal) -> Decimal:
         """An amount of the request (its currency) in the computation currency."""
@@ -333,15 +368,18 @@ class Ctx:
     def limit(self, name: str, limit: Decimal, used: Decimal, currency: str) -> None:
         if currency == self.currency:
             used = self.rnd(used)
-        elif used != used.to_integral_value():
+        elif used == used.to_integral_value():
+            used = used.quantize(Decimal(1))
+        else:
             used = used.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         self.limits.append(Limit(name, limit, used, currency))
 
     def reason(self, code: str, field: str = "", blocking: bool = True, **params: Any) -> None:
         self.reasons.append(Reason(code, field, params, blocking))
 
-    def missing(self, field: str) -> None:
-        self.reasons.append(Reason("missing-data", field, {"field": field}, True))
+    def missing(self, field: str, line: str) -> None:
+        """A fact the quote needs; ``line`` is the kind of tax line it cannot compute without it."""
+        self.reasons.append(Reason("missing-data", field, {"field": field, "line": line}, True))
 
 
 RegimeFn = Callable[[Ctx], tuple[str, str, Decimal, str]]

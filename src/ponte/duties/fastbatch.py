@@ -229,8 +229,9 @@ class FastResult:
     treatment: np.ndarray  # index in TREATMENTS (-1: not covered)
     lines: dict[str, np.ndarray]  # kind -> amount in cents (-1: no such line)
     value: np.ndarray  # goods + freight + insurance, cents
-    allowed: np.ndarray  # bool
+    allowed: np.ndarray  # bool: neither blocked nor missing a fact
     complete: np.ndarray  # bool
+    blocked: np.ndarray  # bool: refused by the regime (no total to pay)
 
     @property
     def total_tax(self) -> np.ndarray:
@@ -363,7 +364,11 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
         "exempt_treatment": TREATMENTS.index("exempt"),
     }
     xr.compute(g, ok, v, goods, safe_qty, out)
-    return FastResult(ok, g["kind"], out["regime"], treatment, lines, v, out["allowed"], out["complete"])
+    blocked = ~out["allowed"].astype(bool)
+    complete = out["complete"].astype(bool)
+    return FastResult(
+        ok, g["kind"], out["regime"], treatment, lines, v, ~blocked & complete, complete, blocked
+    )
 
 
 def cents_text(cents: np.ndarray) -> list[str]:

@@ -50,10 +50,10 @@ _T: dict[str, tuple[str, str, str, str]] = {
         "Supera el límite {limit_name} de {limit} {currency}",
     ),
     "missing-data": (
-        "缺少数据：{field}",
-        "Missing data: {field}",
-        "Dados em falta: {field}",
-        "Faltan datos: {field}",
+        "缺少数据：{field}（无此数据无法计算：{line}）",
+        "Missing data: {field} (without it, no {line} line)",
+        "Dados em falta: {field} (sem eles, sem a linha {line})",
+        "Faltan datos: {field} (sin ellos, sin la línea {line})",
     ),
     "excluded-goods": (
         "该类商品不适用此通关方式：{category}",
@@ -94,6 +94,8 @@ def text(key: str, locale: str = "en", **params: Any) -> str:
     if row is None:
         return key
     template = row[LANGUAGES.index(locale) if locale in LANGUAGES else 1]
+    if "line" in params and params["line"] in _T:  # a line kind, named in the reader's language
+        params = {**params, "line": text(params["line"], locale)}
     try:
         return template.format(**params)
     except (KeyError, IndexError):

@@ -140,8 +140,8 @@ def _scalar(req: QuoteRequest, ctx: BatchContext) -> _Answer:
         q.regime,
         q.treatment,
         q.currency,
-        str(q.total_tax),
-        str(q.landed_cost),
+        None if q.blocked else str(q.total_tax),
+        None if q.blocked else str(q.landed_cost),
         [f"{r.code}:{r.field}" for r in q.reasons if r.blocking],
         lines=[(0 if single else ln.item, ln.kind, str(ln.amount)) for ln in q.lines],
     )

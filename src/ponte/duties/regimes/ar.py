@@ -39,7 +39,7 @@ def courier(ctx: Ctx) -> tuple[str, str, Decimal, str]:
         for i in range(len(req.items)):
             d = duty_override(ctx, i)
             if d is None:
-                ctx.missing(f"/items/{i}/rates/duty")
+                ctx.missing(f"/items/{i}/rates/duty", "duty")
                 continue
             part = item_share(ctx, i, dutiable)
             duty += ctx.line("duty", part, d, [franchise, per_year, excess_only], item=i).amount

@@ -23,7 +23,7 @@ def _icms_rate(ctx: Ctx) -> tuple[Decimal | None, list]:
     state = _state(ctx)
     states = ctx.p("rts.states").value
     if state is None:
-        ctx.missing("/destination_region")
+        ctx.missing("/destination_region", "icms")
         return None, []
     if state not in states:
         raise ValidationError(

@@ -44,7 +44,7 @@ def _taric_duty(ctx: Ctx, cv: Decimal, only: set[int] | None = None) -> Decimal:
             continue
         d = duty_override(ctx, i)
         if d is None:
-            ctx.missing(f"/items/{i}/rates/duty")
+            ctx.missing(f"/items/{i}/rates/duty", "duty")
             continue
         total += ctx.line("duty", item_share(ctx, i, cv), d, [], item=i, note="TARIC rate given").amount
     return total
@@ -88,7 +88,7 @@ def eu(ctx: Ctx) -> tuple[str, str, Decimal, str]:
                 if i in excluded:
                     continue
                 if len(it.hs_code) < 6:
-                    ctx.missing(f"/items/{i}/hs_code")
+                    ctx.missing(f"/items/{i}/hs_code", "flat_duty")
                 subheadings.add(it.hs_code[:6] or f"item-{i}")
             amount = ctx.to_cur(flat.value, "EUR") * len(subheadings)
             in_base = ctx.p("eu.customs.flat_duty_in_vat_base")
