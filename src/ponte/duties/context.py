@@ -244,8 +244,22 @@ class Ctx:
         self._in_force = self.rules.in_force(self.jurisdiction, self.req.date)
         self.currency = self.req.tax_currency or self.req.currency
         self._quantum = Decimal(1).scaleb(-minor_units(self.currency))
-        mode = self.p("general.rounding")
+        try:
+            mode = self.p("general.rounding")
+        except RuleNotInForce:
+            raise self._uncovered() from None
         self.rounding = _ROUNDING.get(str(mode.value), ROUND_HALF_UP)
+
+    def _uncovered(self) -> ValidationError:
+        """The market's coverage, named for a date outside it (every market's rounding rule opens it)."""
+        values = self.rules.param(self.name("general.rounding")).values
+        start = values[0][0].isoformat()
+        return ValidationError(
+            f"Ponte's rules for {self.req.destination} cover quotes from {start}; "
+            f"{self.req.date.isoformat()} is outside that coverage",
+            field="/date",
+            rule=DutiesError.COVERED_DATE,
+        )
 
     @property
     def on(self) -> date:

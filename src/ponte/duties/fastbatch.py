@@ -196,6 +196,8 @@ def _plan_mx(ctx: Ctx, context: dict[str, str]) -> Plan | None:
     treaty = ctx.maybe("courier.treaty_countries")
     if treaty is not None and ctx.req.origin in treaty.value:
         return None
+    if ctx.maybe("courier.high_value_from") is not None:
+        return None  # the 2020 rule's second band: the scalar engine
     exempt = _cents(ctx.p("courier.exempt_up_to").value)
     rate = _millionths(ctx.p("courier.global_rate").value)
     ctx.p("courier.dta_included")

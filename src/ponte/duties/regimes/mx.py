@@ -50,5 +50,10 @@ def courier(ctx: Ctx) -> tuple[str, str, Decimal, str]:
     if cv_usd <= exempt.value and exempt.value > 0:
         ctx.line("global_rate", cv, Decimal(0), [exempt], note="exempt")
         return COURIER, "exempt", cv, basis
+    high_from = ctx.maybe("courier.high_value_from")
+    if high_from is not None and cv_usd > high_from.value:
+        high = ctx.p("courier.global_rate_high")
+        ctx.line("global_rate", cv, high.value, [high, high_from, dta])
+        return COURIER, "global_rate_high", cv, basis
     ctx.line("global_rate", cv, general.value, [general, exempt, dta])
     return COURIER, "global_rate", cv, basis
