@@ -22,6 +22,7 @@ from ponte.duties.model import QuoteRequest
 from ponte.duties.params import Resolved, RuleNotInForce, Rules
 from ponte.kernel.errors import PonteError, ValidationError
 from ponte.kernel.money import minor_units
+from ponte.reference.countries import subdivisions
 
 __all__ = ["Ctx", "FxRate", "FxSource", "FxUse", "Limit", "Line", "Quote", "Reason", "RegimeFn"]
 
@@ -264,6 +265,30 @@ class Ctx:
     @property
     def on(self) -> date:
         return self.req.date
+
+    @property
+    def region(self) -> str | None:
+        """The destination region as ISO 3166-2 (``SP`` for Brazil becomes ``BR-SP``), or None."""
+        region = (self.req.destination_region or "").strip().upper()
+        if not region:
+            return None
+        prefix = f"{self.req.destination}-"
+        return region if region.startswith(prefix) else prefix + region
+
+    def check_region(self) -> None:
+        """A region is one of the market's ISO 3166-2 subdivisions, or the quote is refused: no region
+        silently becomes another territory."""
+        region = self.region
+        if region is None:
+            return
+        if region not in {s.code for s in subdivisions(self.req.destination)}:
+            brazil = self.req.destination == "BR"
+            raise ValidationError(
+                f"{self.req.destination_region!r} is not a region of {self.req.destination} (ISO 3166-2)"
+                + (", e.g. SP" if brazil else ""),
+                field="/destination_region",
+                rule=DutiesError.BR_STATE if brazil else DutiesError.TERRITORY,
+            )
 
     # rules -------------------------------------------------------------
     def name(self, short: str) -> str:

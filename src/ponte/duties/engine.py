@@ -31,6 +31,7 @@ def quote(req: QuoteRequest, rules: Rules, fx_source: FxSource | None = None) ->
             rule=DutiesError.SUPPORTED_DESTINATION,
         )
     ctx = Ctx(req, rules, fx_source, juris)
+    ctx.check_region()
     regime, treatment, dutiable, basis = REGIMES[juris](ctx)
     goods_total = ctx.rnd(ctx.req_amount(req.goods_value + req.freight + req.insurance))
     return Quote(

@@ -135,6 +135,7 @@ def plan_for(context: dict[str, str], rules: Rules, fx: FxSource | None = None) 
     try:
         req = parse_request(_request(context))
         ctx = Ctx(req, rules, None, dest)
+        ctx.check_region()
         if ctx.rounding != "ROUND_HALF_UP" or ctx.currency != "USD":
             return None
         if dest == "BR":
@@ -155,6 +156,7 @@ def _xplan(context: dict[str, str], rules: Rules, fx: FxSource | None) -> xr.XPl
             return None
         dest = context["destination"]
         ctx = Ctx(parse_request(_request(context)), rules, fx, dest)
+        ctx.check_region()
         if ctx.rounding != "ROUND_HALF_UP":
             return None
         return _XPLANS[dest](ctx)

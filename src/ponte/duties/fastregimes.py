@@ -191,7 +191,7 @@ def plan_co(ctx: Ctx) -> XPlan:
 def plan_eu(ctx: Ctx) -> XPlan:
     req = ctx.req
     region = eu._region(ctx)
-    if region in ("canarias", "ceuta", "melilla"):
+    if region in ("canarias", "ceuta_melilla"):
         raise NotCovered(region)
     item = req.items[0]
     limit = threshold(ctx, ctx.p("eu.customs.ioss_intrinsic_value_limit").value, "EUR")

@@ -42,7 +42,19 @@ _T: dict[str, tuple[str, str, str, str]] = {
         "Tributo único sobre el excedente",
     ),
     "specific_tax": ("从量消费税", "Specific consumption tax", "Imposto específico", "Impuesto específico"),
+    "igic": (
+        "加那利群岛间接税 IGIC",
+        "IGIC (Canary Islands general indirect tax)",
+        "IGIC (imposto geral indireto das Canárias)",
+        "IGIC (Impuesto General Indirecto Canario)",
+    ),
     # reasons
+    "territory-assumed": (
+        "未提供地区：按{territory}计算",
+        "No region given: {territory} assumed",
+        "Região não indicada: considerado {territory}",
+        "Región no indicada: se asume {territory}",
+    ),
     "limit-exceeded": (
         "超出{limit_name}限额 {limit} {currency}",
         "Over the {limit_name} limit of {limit} {currency}",

@@ -5,17 +5,28 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ponte.duties.context import Ctx
+from ponte.duties.errors import ReasonCode
 from ponte.duties.params import Resolved
+from ponte.duties.regimes.canarias import canarias
 from ponte.duties.regimes.common import cif, duty_override, forced, goods, item_share
 
 IOSS, LOW, IMPORT = "eu.ioss", "eu.import_low_value", "eu.import"
 
 
+_TERRITORIES = {"PT": ("azores", "madeira"), "ES": ("canarias", "ceuta_melilla")}
+
+
 def _region(ctx: Ctx) -> str:
-    """The VAT region key used in the rule files: mainland, madeira, azores, canarias, ceuta, melilla."""
-    region = (ctx.req.destination_region or "").upper()
-    table = {"PT-30": "madeira", "PT-20": "azores", "ES-CN": "canarias", "ES-CE": "ceuta", "ES-ML": "melilla"}
-    return table.get(region, "mainland")
+    """The fiscal territory of the destination region, from the market's territories rule file:
+    mainland, azores, madeira, canarias or ceuta_melilla. No region given: the mainland, said so."""
+    region = ctx.region
+    if region is None:
+        ctx.reason(ReasonCode.TERRITORY_ASSUMED, "/destination_region", False, territory="mainland")
+        return "mainland"
+    for name in _TERRITORIES[ctx.req.destination]:
+        if region in ctx.p(f"territories.{name}").value:
+            return name
+    return "mainland"
 
 
 def _vat_rate(ctx: Ctx, i: int, region: str) -> tuple[Decimal, list[Resolved]]:
@@ -54,11 +65,16 @@ def eu(ctx: Ctx) -> tuple[str, str, Decimal, str]:
     name = forced(ctx, (IOSS, LOW, IMPORT))
     req = ctx.req
     region = _region(ctx)
-    if region in ("canarias", "ceuta", "melilla"):
+    if region == "canarias":
+        return canarias(ctx)
+    if region == "ceuta_melilla":
         ctx.reason(
-            "not-modelled", "/destination_region", True, what=f"{region}: outside the EU VAT area (IGIC/IPSI)"
+            ReasonCode.NOT_MODELLED,
+            "/destination_region",
+            True,
+            what="Ceuta and Melilla: outside the EU customs territory and VAT area (IPSI; its import rates are not in Ponte's sources)",
         )
-        return "es.outside_eu_vat", "not_covered", cif(ctx), "n/a"
+        return "es.ceuta_melilla", "not_covered", cif(ctx), "n/a"
     intrinsic = goods(ctx)
     intrinsic_eur = ctx.in_cur(intrinsic, "EUR")
     ioss_limit = ctx.p("eu.customs.ioss_intrinsic_value_limit")
