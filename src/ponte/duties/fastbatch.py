@@ -354,6 +354,7 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
     allowed = np.where(pe, goods <= g["cap"], v <= g["cap"])
     lines = {"duty": duty, "icms": icms, "global_rate": glob, "igv": igv, "ipm": ipm}
     lines["vat"] = np.full(n, -1, dtype=np.int64)
+    lines["checkout_vat"] = np.full(n, -1, dtype=np.int64)
     lines["flat_duty"] = np.full(n, -1, dtype=np.int64)
     regime = np.where(g["kind"] <= 3, g["kind"], 0)
     allowed = np.where(g["kind"] <= 3, allowed, True)

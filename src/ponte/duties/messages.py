@@ -19,6 +19,12 @@ _T: dict[str, tuple[str, str, str, str]] = {
         "Derecho fijo por subpartida arancelaria",
     ),
     "vat": ("增值税", "VAT", "IVA", "IVA"),
+    "checkout_vat": (
+        "结账时代收的增值税",
+        "VAT collected at checkout",
+        "IVA cobrado no checkout",
+        "IVA cobrado al pagar",
+    ),
     "icms": ("ICMS（价内计征）", "ICMS (grossed up)", "ICMS (por dentro)", "ICMS (por dentro)"),
     "igv": ("IGV 增值税", "IGV (general sales tax)", "IGV", "IGV"),
     "ipm": ("市政促进税 IPM", "Municipal promotion tax (IPM)", "IPM", "Impuesto de Promoción Municipal"),

@@ -42,10 +42,10 @@ def _vat_rate(ctx: Ctx, i: int, region: str) -> tuple[Decimal, list[Resolved]]:
     return rate.value, [rate]
 
 
-def _vat_lines(ctx: Ctx, base: Decimal, region: str, note: str = "") -> None:
+def _vat_lines(ctx: Ctx, base: Decimal, region: str, note: str = "", kind: str = "vat") -> None:
     for i in range(len(ctx.req.items)):
         rate, basis = _vat_rate(ctx, i, region)
-        ctx.line("vat", item_share(ctx, i, base), rate, basis, item=i, note=note)
+        ctx.line(kind, item_share(ctx, i, base), rate, basis, item=i, note=note)
 
 
 def _taric_duty(ctx: Ctx, cv: Decimal, only: set[int] | None = None) -> Decimal:
@@ -123,7 +123,7 @@ def eu(ctx: Ctx) -> tuple[str, str, Decimal, str]:
                 ctx.line("duty", sale_price, Decimal(0), [relief], note="negligible-value relief")
             vat_base = sale_price + duty
         if ioss:
-            _vat_lines(ctx, vat_base, region, note="charged at sale (IOSS)")
+            _vat_lines(ctx, vat_base, region, note="charged at sale (IOSS)", kind="checkout_vat")
             return IOSS, "ioss", intrinsic, "intrinsic value (goods, excluding transport)"
         _vat_lines(ctx, vat_base, region, note="import VAT at the border")
         return LOW, "import_vat_low_value", intrinsic, "intrinsic value (goods, excluding transport)"
