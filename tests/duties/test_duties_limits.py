@@ -95,7 +95,11 @@ def test_the_issue_examples_hold_exactly() -> None:
 
 
 def _row(r: dict[str, Any]) -> dict[str, str]:
-    row = {k: str(v) for k, v in r.items() if k in ("destination", "destination_region", "date", "currency", "tax_currency")}
+    row = {
+        k: str(v)
+        for k, v in r.items()
+        if k in ("destination", "destination_region", "date", "currency", "tax_currency")
+    }
     row |= {"unit_price": r["items"][0]["unit_price"], "quantity": "1"}
     row |= {f"fx_{p.replace('/', '_')}": v for p, v in r["fx"].items()}
     row |= {k: "true" for k, v in r.get("seller", {}).items() if v}

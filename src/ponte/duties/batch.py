@@ -120,8 +120,12 @@ def quote_table(
             out["tax_currency"][idx] = codes[cur.indices.to_numpy(zero_copy_only=False)]
             total = got.total_tax[idx]
             open_ = ~got.blocked[idx]  # a blocked quote has no total to pay
-            out["total_tax"][idx] = np.where(open_, fastbatch.cents_text(total), None)
-            out["landed_cost"][idx] = np.where(open_, fastbatch.cents_text(got.value[idx] + total), None)
+            tax_text = np.array(fastbatch.cents_text(total), dtype=object)
+            landed_text = np.array(fastbatch.cents_text(got.value[idx] + total), dtype=object)
+            tax_text[~open_] = None
+            landed_text[~open_] = None
+            out["total_tax"][idx] = tax_text
+            out["landed_cost"][idx] = landed_text
             out["allowed"][idx] = got.allowed[idx]
             out["complete"][idx] = got.complete[idx]
         rest = np.flatnonzero(~got.covered)

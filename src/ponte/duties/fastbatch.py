@@ -27,6 +27,7 @@ from ponte.duties import fastregimes as xr
 from ponte.duties.context import Ctx, FxSource
 from ponte.duties.model import parse_request
 from ponte.duties.params import Rules
+from ponte.duties.regimes.common import channel
 from ponte.duties.rows import ITEM_FACTS, row_request
 from ponte.kernel.money import minor_units
 
@@ -121,6 +122,9 @@ def plan_for(context: dict[str, str], rules: Rules, fx: FxSource | None = None) 
     dest = context.get("destination", "")
     if any(context.get(k, "") for k in ITEM_FACTS):
         return None  # item rates, preferences and an own origin: the scalar engine
+    chan = context.get("channel", "")
+    if chan not in ("", "courier", "postal") or (chan and dest in ("CN", "AR")):
+        return None  # China's and Argentina's channels choose their regime: the scalar engine
     if dest in _XPLANS:
         return _xplan(context, rules, fx)
     if dest not in ("BR", "MX", "PE") or context.get("currency") != "USD":
@@ -136,6 +140,7 @@ def plan_for(context: dict[str, str], rules: Rules, fx: FxSource | None = None) 
         req = parse_request(_request(context))
         ctx = Ctx(req, rules, None, dest)
         ctx.check_region()
+        channel(ctx)
         if ctx.rounding != "ROUND_HALF_UP" or ctx.currency != "USD":
             return None
         if dest == "BR":
@@ -157,6 +162,7 @@ def _xplan(context: dict[str, str], rules: Rules, fx: FxSource | None) -> xr.XPl
         dest = context["destination"]
         ctx = Ctx(parse_request(_request(context)), rules, fx, dest)
         ctx.check_region()
+        channel(ctx)
         if ctx.rounding != "ROUND_HALF_UP":
             return None
         return _XPLANS[dest](ctx)

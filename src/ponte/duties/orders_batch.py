@@ -83,7 +83,7 @@ def request_row(req: QuoteRequest) -> dict[str, str] | None:
     if len(req.items) != 1 or req.fx or req.flags.model_dump() != type(req.flags)().model_dump():
         return None
     it = req.items[0]
-    if it.rates is not None or it.preference or (it.origin not in (None, req.origin)):
+    if it.rates is not None or it.preference or it.postal_class or (it.origin not in (None, req.origin)):
         return None
     seller, buyer = req.seller, req.buyer
     row = {

@@ -37,7 +37,9 @@ def chile(ctx: Ctx) -> tuple[str, str, Decimal, str]:
         ctx.limit("remote sale", remote.value, v_usd, "USD")
         if req.seller.sii_registered and v_usd <= remote.value:
             rate = ctx.p("remote_sale.iva_rate")
-            ctx.line("checkout_vat", v, rate.value, [rate, remote], note="IVA charged at checkout; import exempt")
+            ctx.line(
+                "checkout_vat", v, rate.value, [rate, remote], note="IVA charged at checkout; import exempt"
+            )
             return CL_REMOTE, "vat_at_checkout", v, "price including shipping"
         if name == CL_REMOTE:
             why = (

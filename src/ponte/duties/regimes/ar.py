@@ -73,4 +73,6 @@ def puerta_a_puerta(ctx: Ctx) -> tuple[str, str, Decimal, str]:
 
 def argentina(ctx: Ctx) -> tuple[str, str, Decimal, str]:
     name = forced(ctx, (COURIER, P2P))
+    if name is None and ctx.req.channel in ("postal", "door_to_door"):
+        name = P2P  # Correo Argentino's puerta a puerta
     return puerta_a_puerta(ctx) if name == P2P else courier(ctx)

@@ -147,7 +147,10 @@ def postal(ctx: Ctx) -> tuple[str, str, Decimal, str]:
     for i, item in enumerate(req.items):
         dv_i = item_share(ctx, i, dv)
         high_end, hb = _high_end_cosmetic(ctx, i, dv_i)
-        if high_end:
+        by_class = ctx.maybe("postal.rates_by_class")
+        if item.postal_class is not None and by_class is not None:
+            rate, basis = by_class.value[str(item.postal_class)], [by_class]
+        elif high_end:
             rate, basis = hec_rate.value, [*hb, hec_rate]
         elif item.category in table.value:
             rate, basis = table.value[item.category], [table]
@@ -169,7 +172,8 @@ def postal(ctx: Ctx) -> tuple[str, str, Decimal, str]:
 
 def china(ctx: Ctx) -> tuple[str, str, Decimal, str]:
     name = forced(ctx, (CBEC, POSTAL, GENERAL))
-    if name == POSTAL or (name is None and not ctx.req.flags.three_documents):
+    by_post = ctx.req.channel in ("postal", "courier")  # personal articles, by post or express
+    if name == POSTAL or (name is None and (by_post or not ctx.req.flags.three_documents)):
         return postal(ctx)
     if name == GENERAL:
         dv = cif(ctx)
