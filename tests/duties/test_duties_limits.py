@@ -20,7 +20,7 @@ RULES = default_rules()
 #:  (the second rate has an exact inverse, for the other direction), what holds at the limit, what holds one minor unit over it)
 CASES: list[tuple[str, dict[str, Any], str, str, str, tuple[str, str], str, str]] = [
     ("BR RTS USD 3,000", {"destination": "BR", "destination_region": "SP", "date": "2025-07-24"},
-     "USD", "BRL", "3000", ("4.62", "5"), "rts_general", "limit-exceeded"),
+     "USD", "BRL", "3000", ("4.62", "5"), "rts_general", "ordinary_import"),
     ("BR RC band USD 50", {"destination": "BR", "destination_region": "SP", "date": "2025-07-24",
      "seller": {"remessa_conforme": True}}, "USD", "BRL", "50", ("5.52", "5"),
      "rts_remessa_conforme_low_band", "rts_remessa_conforme_high_band"),
@@ -31,7 +31,7 @@ CASES: list[tuple[str, dict[str, Any], str, str, str, tuple[str, str], str, str]
     ("EU IOSS EUR 150", {"destination": "ES", "date": "2025-08-26", "seller": {"ioss": True}},
      "EUR", "CNY", "150", ("7.02", "8"), "ioss", "duty_and_import_vat"),
     ("MX courier USD 2,500", {"destination": "MX", "date": "2025-09-01"}, "USD", "MXN", "2500",
-     ("18.75", "20"), "global_rate", "limit-exceeded"),
+     ("18.75", "20"), "global_rate", "ordinary_import"),
     ("PE exempt USD 200", {"destination": "PE", "date": "2025-09-01"}, "USD", "PEN", "200", ("3.75", "4"),
      "exempt", "simplified"),
     ("CO duty-free USD 200", {"destination": "CO", "date": "2025-09-01"}, "USD", "COP", "200",

@@ -375,6 +375,13 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
         "exempt_treatment": TREATMENTS.index("exempt"),
     }
     xr.compute(g, ok, v, goods, safe_qty, out)
+    # above a simplified regime's cap the engine quotes the ordinary import: those rows are its own
+    kind = g["kind"]
+    over_cap = ((kind == 1) | (kind == 2)) & (v > g["cap"])
+    over_cap |= (kind == 3) & (goods > g["cap"])
+    over_cap |= (kind == xr.CO) & (v > g["t1"])
+    over_cap |= (kind == xr.AR) & (goods > g["t1"])
+    ok = ok & ~over_cap
     blocked = ~out["allowed"].astype(bool)
     complete = out["complete"].astype(bool)
     return FastResult(

@@ -54,6 +54,26 @@ _T: dict[str, tuple[str, str, str, str]] = {
         "IGIC (imposto geral indireto das Canárias)",
         "IGIC (Impuesto General Indirecto Canario)",
     ),
+    "dta": (
+        "海关手续费 DTA",
+        "Customs processing fee (DTA)",
+        "Taxa de despacho (DTA)",
+        "Derecho de trámite aduanero (DTA)",
+    ),
+    "ipi": (
+        "工业产品税 IPI",
+        "IPI (tax on industrialised products)",
+        "IPI",
+        "IPI (impuesto sobre productos industrializados)",
+    ),
+    "pis": ("PIS 进口税", "PIS/PASEP on imports", "PIS/PASEP-importação", "PIS/PASEP sobre importaciones"),
+    "cofins": ("COFINS 进口税", "COFINS on imports", "COFINS-importação", "COFINS sobre importaciones"),
+    "ordinary-import": (
+        "超出{limit_name}限额 {limit} {currency}：按一般进口计算",
+        "Over the {limit_name} limit of {limit} {currency}: quoted as an ordinary import",
+        "Acima do limite {limit_name} de {limit} {currency}: cotado como importação comum",
+        "Supera el límite {limit_name} de {limit} {currency}: cotizado como importación ordinaria",
+    ),
     # reasons
     "territory-assumed": (
         "未提供地区：按{territory}计算",

@@ -67,8 +67,9 @@ class ItemRates(_Strict):
     duty: Decimal | None = None
     vat: Decimal | None = None
     consumption_tax: Decimal | None = None
+    ipi: Decimal | None = None  # Brazil's IPI by NCM (ordinary import)
 
-    @field_validator("duty", "vat", "consumption_tax", mode="before")
+    @field_validator("duty", "vat", "consumption_tax", "ipi", mode="before")
     @classmethod
     def _rate(cls, v: Any, info: pydantic.ValidationInfo) -> Decimal | None:
         if v is None:
