@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from orders_factory import FixedRates, LineSpec, OrderSpec, tables
 
 from ponte.duties import default_rules, quote
+from ponte.duties.mapping import request_for
 from ponte.duties.registrations import SellerRegistrations, check_registration
-from ponte.duties.request_for import request_for
 from ponte.duties.service import BatchContext, quote_orders
 from ponte.kernel.errors import PonteError
 from ponte.orders.dataset import Rejected, records

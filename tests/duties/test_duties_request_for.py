@@ -11,8 +11,8 @@ from orders_factory import LineSpec, OrderSpec, tables
 
 from ponte.duties import default_rules, quote
 from ponte.duties.errors import DutiesError
+from ponte.duties.mapping import BuyerFacts, request_for
 from ponte.duties.registrations import SellerRegistrations, TaxRegistration, check_registration
-from ponte.duties.request_for import BuyerFacts, request_for
 from ponte.duties.service import BatchContext, quote_order, quote_orders
 from ponte.kernel.errors import ValidationError
 from ponte.orders.dataset import records

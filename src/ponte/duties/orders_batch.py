@@ -21,10 +21,10 @@ import pyarrow as pa
 from ponte.duties import fastbatch
 from ponte.duties.context import FxSource, Quote
 from ponte.duties.engine import quote
+from ponte.duties.mapping import BuyerFacts, request_for
 from ponte.duties.model import QuoteRequest
 from ponte.duties.params import Rules
 from ponte.duties.registrations import SellerRegistrations
-from ponte.duties.request_for import BuyerFacts, request_for
 from ponte.kernel.errors import PonteError
 from ponte.orders.core import Order
 from ponte.orders.dataset import Rejected, records
