@@ -40,10 +40,20 @@ def test_cli_quote_from_stdin_prints_a_table() -> None:
     assert "72.29" in result.stdout and "br.rts" in result.stdout
 
 
-def test_cli_bad_request_exits_2() -> None:
+def test_cli_bad_request_exits_2_with_the_error_as_json() -> None:
     bad = {**UOL_50, "items": [{"description": "x", "quantity": 1, "unit_price": "-5"}]}
     result = CliRunner().invoke(app, ["quote", "--json"], input=json.dumps(bad))
     assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["violations"][0]["field"] == "/items/0/unit_price"
+    assert error["violations"][0]["rule"] == "value"
+
+
+def test_cli_reads_json_numbers_exactly() -> None:
+    exact = {**UOL_50, "items": [{"description": "x", "quantity": 1, "unit_price": 40.5}]}
+    result = CliRunner().invoke(app, ["quote", "--json"], input=json.dumps(exact))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["dutiable_value"]["amount"] == "40.50"
 
 
 def test_api_quote_and_problem(api: Any, tenants: Any) -> None:

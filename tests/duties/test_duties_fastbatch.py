@@ -28,7 +28,21 @@ row = st.fixed_dictionaries(
     {
         "destination": st.sampled_from(["BR", "MX", "PE", "CL", "CO", "PT", "ES", "CN", "AR", "MO"]),
         "destination_region": st.sampled_from(
-            ["SP", "BR-RJ", "RR", "AP", "", "XX", "PT-30", "PT-20", "ES-CN"]
+            [
+                "SP",
+                "BR-RJ",
+                "RR",
+                "AP",
+                "",
+                "XX",
+                "PT-30",
+                "PT-20",
+                "ES-CN",
+                "ES-TF",
+                "ES-CE",
+                "ES-M",
+                "CL-RM",
+            ]
         ),
         "date": st.dates(date(2024, 6, 1), date(2026, 12, 31)).map(date.isoformat),
         "currency": st.sampled_from(["USD", "USD", "USD", "EUR", "CNY", "JPY", "MOP"]),
@@ -50,6 +64,13 @@ row = st.fixed_dictionaries(
         "fx_USD_EUR": st.sampled_from(["0.92", "0.9137", ""]),
         "fx_USD_CNY": st.sampled_from(["7.10", ""]),
         "fx_USD_BRL": st.sampled_from(["5.52", ""]),
+        "discount": st.sampled_from(["", "", "0", "1.00", "999999"]),
+        "channel": st.sampled_from(["", "", "", "courier", "postal", "door_to_door", "9610", "1210"]),
+        "net_quantity": st.sampled_from(["", "", "20", "0.5"]),
+        "net_quantity_unit": st.sampled_from(["", "g", "piece", "l"]),
+        "postal_class": st.sampled_from(["", "", "", "2", "3"]),
+        "duty_rate": st.sampled_from(["", "", "", "0.05"]),
+        "preference": st.sampled_from(["", "", "", "USMCA"]),
     }
 )
 

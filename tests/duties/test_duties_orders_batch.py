@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from orders_factory import FixedRates, LineSpec, OrderSpec, tables
 
 from ponte.duties import default_rules, quote
+from ponte.duties.mapping import request_for
 from ponte.duties.registrations import SellerRegistrations, check_registration
-from ponte.duties.request_for import request_for
 from ponte.duties.service import BatchContext, quote_orders
 from ponte.kernel.errors import PonteError
 from ponte.orders.dataset import Rejected, records
@@ -93,7 +93,8 @@ def _scalar_answer(o: Any, ctx: BatchContext) -> tuple[Any, ...]:
         key=_key,
     )  # fmt: skip
     reasons = [f"{r.code}:{r.field}" for r in q.reasons if r.blocking]
-    return (q.status, q.regime, q.treatment, str(q.total_tax), str(q.landed_cost), reasons, lines)
+    totals = (None, None) if q.blocked else (str(q.total_tax), str(q.landed_cost))
+    return (q.status, q.regime, q.treatment, *totals, reasons, lines)
 
 
 def _batch_answers(got: Any) -> dict[str, tuple[Any, ...]]:

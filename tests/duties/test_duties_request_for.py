@@ -11,8 +11,8 @@ from orders_factory import LineSpec, OrderSpec, tables
 
 from ponte.duties import default_rules, quote
 from ponte.duties.errors import DutiesError
+from ponte.duties.mapping import BuyerFacts, request_for
 from ponte.duties.registrations import SellerRegistrations, TaxRegistration, check_registration
-from ponte.duties.request_for import BuyerFacts, request_for
 from ponte.duties.service import BatchContext, quote_order, quote_orders
 from ponte.kernel.errors import ValidationError
 from ponte.orders.dataset import records
@@ -55,7 +55,7 @@ def test_spain_ioss_phone_case_and_cookbook_pays_22_60_by_every_path() -> None:
     result = quote_orders(tables([ES_CASE_BOOK]), BatchContext(RULES, sellers={"ten_a": IOSS}))
     assert result.orders.to_pylist()[0]["total_tax"] == "22.60"
     per_line = {(r["line_no"], r["kind"]): r["amount"] for r in result.lines.to_pylist()}
-    assert per_line[(1, "vat")] == "21.00" and per_line[(2, "vat")] == "1.60"
+    assert per_line[(1, "checkout_vat")] == "21.00" and per_line[(2, "checkout_vat")] == "1.60"
 
 
 def test_each_line_keeps_its_own_facts() -> None:

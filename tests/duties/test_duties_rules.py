@@ -64,4 +64,4 @@ def test_value_in_force_follows_dates_and_ends_on_null() -> None:
     with pytest.raises(RuleNotInForce):
         exempt.at(date(2025, 10, 25))
     with pytest.raises(RuleNotInForce):
-        rate.at(date(2024, 12, 31))
+        rate.at(date(2020, 6, 30))

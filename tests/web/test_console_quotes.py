@@ -81,7 +81,7 @@ def test_rules_of_the_engine_show_beside_their_fields(client: TestClient, park, 
     loc = Locale(lang)
     too_early = client.post("/quotes", data=dict(UOL_50, date="2001-01-01"), params={"lang": lang})
     assert too_early.status_code == 422
-    assert error_of(too_early.text, "date") == loc.gettext("No rule is in force on this date.")
+    assert error_of(too_early.text, "date") == loc.gettext("Ponte has no rules for this market on this date.")
     nowhere = client.post("/quotes", data=dict(UOL_50, destination="JP"), params={"lang": lang})
     assert error_of(nowhere.text, "destination") == loc.gettext("Ponte has no rules for this destination.")
     bad_state = client.post("/quotes", data=dict(UOL_50, destination_region="XX"), params={"lang": lang})
@@ -92,8 +92,9 @@ def test_rules_of_the_engine_show_beside_their_fields(client: TestClient, park, 
 
 def test_a_blocked_quote_says_why(client: TestClient, park) -> None:  # type: ignore[no-untyped-def]
     sign_in(client, park.seller_key)
-    over = dict(UOL_50, **{"items.0.unit_price": "3000.01"})
-    page = client.post("/quotes", data=over, params={"lang": "pt-BR"})
+    wine = dict(UOL_50, destination="MX", destination_region="", **{"items.0.category": "wine"})
+    page = client.post("/quotes", data=wine, params={"lang": "pt-BR"})
     assert page.status_code == 200
-    assert 'data-allowed="false"' in page.text and 'data-code="limit-exceeded"' in page.text
+    assert 'data-status="blocked"' in page.text and 'data-code="excluded-goods"' in page.text
+    assert 'id="no-total"' in page.text and 'id="total-tax"' not in page.text
     assert Locale("pt-BR").gettext("Not allowed") in page.text

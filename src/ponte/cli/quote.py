@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ def _read_request(file: Path | None) -> Any:
             rule=DutiesError.READABLE,
         ) from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_float=Decimal)  # 40.5 is the decimal 40.5, never a binary float
     except json.JSONDecodeError as exc:
         raise ValidationError(
             f"not JSON: {exc.msg} at line {exc.lineno}", field="/", rule=DutiesError.JSON
@@ -51,7 +52,12 @@ def quote(
     try:
         _run(file, batch, out, as_json)
     except PonteError as exc:
-        fail(exc)
+        if as_json:  # a program reads the error as it reads a result: JSON on stdout
+            emit_json(
+                {"error": {"message": exc.message, "violations": [v.as_dict() for v in exc.violations]}}
+            )
+        else:
+            fail(exc)
         raise typer.Exit(2) from None
 
 
@@ -93,14 +99,12 @@ def _run(file: Path | None, batch: Path | None, out: Path | None, as_json: bool)
         ]
         for ln in result_json["lines"]
     ]
-    rows.append(["total tax", "", "", result_json["total_tax"]["amount"], ""])
-    rows.append(["landed cost", "", "", result_json["landed_cost"]["amount"], ""])
+    if result_json["total_tax"]["amount"] is not None:
+        rows.append(["total tax", "", "", result_json["total_tax"]["amount"], ""])
+        rows.append(["landed cost", "", "", result_json["landed_cost"]["amount"], ""])
     verdict = result_json["verdict"]
-    title = (
-        f"{result_json['regime']} ({result_json['treatment']}) in {cur} — "
-        f"{'allowed' if verdict['allowed'] else 'NOT allowed'}"
-        f"{'' if verdict['complete'] else ', data missing'}"
-    )
+    status = {"allowed": "allowed", "blocked": "NOT allowed (no total to pay)", "incomplete": "INCOMPLETE"}
+    title = f"{result_json['regime']} ({result_json['treatment']}) in {cur} — {status[verdict['status']]}"
     emit_table(title, ["line", "rate", "base", "amount", "legal basis"], rows)
     for reason in verdict["reasons"]:
         typer.echo(f"- {reason['message']}")

@@ -12,19 +12,25 @@ from __future__ import annotations
 from typing import Any
 
 from ponte.duties.engine import FxSource, Quote, quote
+from ponte.duties.mapping import BuyerFacts, request_for
 from ponte.duties.model import QuoteRequest, parse_request
 from ponte.duties.params import Rules, default_rules, load_rules
+from ponte.duties.registrations import SellerRegistrations, TaxRegistration
 
 __all__ = [
+    "BuyerFacts",
     "FxSource",
     "Quote",
     "QuoteRequest",
     "Rules",
+    "SellerRegistrations",
+    "TaxRegistration",
     "default_rules",
     "load_rules",
     "parse_request",
     "quote",
     "quote_json",
+    "request_for",
 ]
 
 

@@ -83,8 +83,8 @@ def _one(row: dict[str, Any], rules: Rules, fx: FxSource | None) -> tuple[Any, .
         q.regime,
         q.treatment,
         q.currency,
-        str(q.total_tax),
-        str(q.landed_cost),
+        None if q.blocked else str(q.total_tax),
+        None if q.blocked else str(q.landed_cost),
         q.allowed,
         q.complete,
         None,
@@ -119,8 +119,13 @@ def quote_table(
             codes = np.array(cur.dictionary.to_pylist(), dtype=object)
             out["tax_currency"][idx] = codes[cur.indices.to_numpy(zero_copy_only=False)]
             total = got.total_tax[idx]
-            out["total_tax"][idx] = fastbatch.cents_text(total)
-            out["landed_cost"][idx] = fastbatch.cents_text(got.value[idx] + total)
+            open_ = ~got.blocked[idx]  # a blocked quote has no total to pay
+            tax_text = np.array(fastbatch.cents_text(total), dtype=object)
+            landed_text = np.array(fastbatch.cents_text(got.value[idx] + total), dtype=object)
+            tax_text[~open_] = None
+            landed_text[~open_] = None
+            out["total_tax"][idx] = tax_text
+            out["landed_cost"][idx] = landed_text
             out["allowed"][idx] = got.allowed[idx]
             out["complete"][idx] = got.complete[idx]
         rest = np.flatnonzero(~got.covered)

@@ -14,48 +14,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from ponte.duties import messages
+from ponte.duties.errors import DutiesError
+from ponte.duties.fx import FxRate, FxSource, FxUse, divide
 from ponte.duties.model import QuoteRequest
 from ponte.duties.params import Resolved, RuleNotInForce, Rules
 from ponte.kernel.errors import PonteError, ValidationError
 from ponte.kernel.money import minor_units
+from ponte.reference.countries import subdivisions
 
-__all__ = ["Ctx", "FxRate", "FxSource", "FxUse", "Limit", "Line", "Quote", "Reason", "RegimeFn"]
+__all__ = ["Ctx", "FxRate", "FxSource", "FxUse", "Limit", "Line", "Quote", "Reason", "RegimeFn", "divide"]
 
 _ROUNDING = {"ROUND_HALF_UP": ROUND_HALF_UP, "ROUND_HALF_EVEN": ROUND_HALF_EVEN}
-
-
-class FxRate(Protocol):
-    @property
-    def rate(self) -> Decimal: ...
-    @property
-    def table(self) -> str: ...
-    @property
-    def rate_date(self) -> date: ...
-
-
-class FxSource(Protocol):
-    def rate(self, base: str, quote: str, on: date, /) -> FxRate: ...
-
-
-@dataclass(frozen=True)
-class FxUse:
-    pair: str
-    rate: Decimal
-    source: str
-    rate_date: date | None
-    rule: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "pair": self.pair,
-            "rate": str(self.rate),
-            "source": self.source,
-            "rate_date": self.rate_date.isoformat() if self.rate_date else None,
-            "rule": self.rule,
-        }
 
 
 @dataclass(frozen=True)
@@ -142,7 +114,9 @@ class Quote:
 
     @property
     def total_tax(self) -> Decimal:
-        return sum((ln.amount for ln in self.lines), Decimal(0))
+        """The lines added up, in the currency's minor units ("0.00", never "0")."""
+        total = sum((ln.amount for ln in self.lines), Decimal(0))
+        return total.quantize(Decimal(1).scaleb(-minor_units(self.currency)))
 
     @property
     def landed_cost(self) -> Decimal:
@@ -150,7 +124,12 @@ class Quote:
 
     @property
     def allowed(self) -> bool:
-        return not any(r.blocking and r.code != "missing-data" for r in self.reasons)
+        """Nothing blocks it and nothing is missing: a quote without a fact it needs is not allowed."""
+        return not any(r.blocking for r in self.reasons)
+
+    @property
+    def blocked(self) -> bool:
+        return any(r.blocking and r.code != "missing-data" for r in self.reasons)
 
     @property
     def complete(self) -> bool:
@@ -159,11 +138,12 @@ class Quote:
     @property
     def status(self) -> str:
         """The verdict in one word: ``blocked``, ``incomplete`` or ``allowed``."""
-        return "blocked" if not self.allowed else "incomplete" if not self.complete else "allowed"
+        return "blocked" if self.blocked else "incomplete" if not self.complete else "allowed"
 
     def as_dict(self) -> dict[str, Any]:
         loc = self.locale
         cur = self.currency
+        blocked = self.blocked
         return {
             "version": "1",
             "regime": self.regime,
@@ -175,9 +155,11 @@ class Quote:
                 "basis": self.dutiable_value_basis,
             },
             "lines": [ln.as_dict(loc) for ln in self.lines],
-            "total_tax": {"amount": str(self.total_tax), "currency": cur},
-            "landed_cost": {"amount": str(self.landed_cost), "currency": cur},
+            # a blocked quote has no total to pay under the regime that refused it
+            "total_tax": {"amount": None if blocked else str(self.total_tax), "currency": cur},
+            "landed_cost": {"amount": None if blocked else str(self.landed_cost), "currency": cur},
             "verdict": {
+                "status": self.status,
                 "allowed": self.allowed,
                 "complete": self.complete,
                 "regime": self.regime,
@@ -211,12 +193,50 @@ class Ctx:
         self._in_force = self.rules.in_force(self.jurisdiction, self.req.date)
         self.currency = self.req.tax_currency or self.req.currency
         self._quantum = Decimal(1).scaleb(-minor_units(self.currency))
-        mode = self.p("general.rounding")
+        try:
+            mode = self.p("general.rounding")
+        except RuleNotInForce:
+            raise self._uncovered() from None
         self.rounding = _ROUNDING.get(str(mode.value), ROUND_HALF_UP)
+
+    def _uncovered(self) -> ValidationError:
+        """The market's coverage, named for a date outside it (every market's rounding rule opens it)."""
+        values = self.rules.param(self.name("general.rounding")).values
+        start = values[0][0].isoformat()
+        return ValidationError(
+            f"Ponte's rules for {self.req.destination} cover quotes from {start}; "
+            f"{self.req.date.isoformat()} is outside that coverage",
+            field="/date",
+            rule=DutiesError.COVERED_DATE,
+        )
 
     @property
     def on(self) -> date:
         return self.req.date
+
+    @property
+    def region(self) -> str | None:
+        """The destination region as ISO 3166-2 (``SP`` for Brazil becomes ``BR-SP``), or None."""
+        region = (self.req.destination_region or "").strip().upper()
+        if not region:
+            return None
+        prefix = f"{self.req.destination}-"
+        return region if region.startswith(prefix) else prefix + region
+
+    def check_region(self) -> None:
+        """A region is one of the market's ISO 3166-2 subdivisions, or the quote is refused: no region
+        silently becomes another territory."""
+        region = self.region
+        if region is None:
+            return
+        if region not in {s.code for s in subdivisions(self.req.destination)}:
+            brazil = self.req.destination == "BR"
+            raise ValidationError(
+                f"{self.req.destination_region!r} is not a region of {self.req.destination} (ISO 3166-2)"
+                + (", e.g. SP" if brazil else ""),
+                field="/destination_region",
+                rule=DutiesError.BR_STATE if brazil else DutiesError.TERRITORY,
+            )
 
     # rules -------------------------------------------------------------
     def name(self, short: str) -> str:
@@ -245,28 +265,30 @@ class Ctx:
     def rnd(self, amount: Decimal) -> Decimal:
         return amount.quantize(self._quantum, rounding=self.rounding)
 
-    def fx_rate(self, base: str, quote: str) -> Decimal:
+    def fx(self, base: str, quote: str) -> FxUse | None:
+        """How an amount in ``base`` becomes one in ``quote`` (None: the same currency)."""
         if base == quote:
-            return Decimal(1)
+            return None
         pair = f"{base}/{quote}"
         used = self.fx_used.get(pair)
         if used is not None:
-            return used.rate
+            return used
         explicit = self.req.fx
         if pair in explicit:
             use = FxUse(pair, explicit[pair], "request", None, "rate given in the request")
         elif f"{quote}/{base}" in explicit:
             use = FxUse(
-                pair,
-                Decimal(1) / explicit[f"{quote}/{base}"],
-                "request (inverse)",
+                f"{quote}/{base}",
+                explicit[f"{quote}/{base}"],
+                "request",
                 None,
-                "inverse of the rate given in the request",
+                f"rate given in the request; amounts in {base} are divided by it",
+                divide=True,
             )
         else:
             if self.fx_source is None:
                 raise ValidationError(
-                    f"no {pair} rate: give it in fx", field=f"/fx/{pair}", rule="rate-available"
+                    f"no {pair} rate: give it in fx", field=f"/fx/{pair}", rule=DutiesError.RATE_AVAILABLE
                 )
             rule = self.maybe("general.fx_rule")
             offset = self.maybe("general.fx_day_offset")
@@ -277,7 +299,7 @@ class Ctx:
                 raise ValidationError(
                     f"no {pair} rate for {on.isoformat()}: give it in fx",
                     field=f"/fx/{pair}",
-                    rule="rate-available",
+                    rule=DutiesError.RATE_AVAILABLE,
                 ) from exc
             use = FxUse(
                 pair,
@@ -289,17 +311,17 @@ class Ctx:
             if rule is None:
                 self.reasons.append(Reason("fx-table", f"/fx/{pair}", {"table": got.table}, False))
         self.fx_used[pair] = use
-        return use.rate
+        return use
 
     def to_cur(self, amount: Decimal, from_cur: str) -> Decimal:
         """An amount in another currency, in the computation currency (unrounded)."""
-        return amount * self.fx_rate(from_cur, self.currency)
+        use = self.fx(from_cur, self.currency)
+        return amount if use is None else use.apply(amount)
 
     def in_cur(self, amount: Decimal, to_cur: str) -> Decimal:
-        """An amount in the computation currency, in `to_cur` (for limit tests)."""
-        if to_cur == self.currency:
-            return amount
-        return amount * self.fx_rate(self.currency, to_cur)
+        """An amount in the computation currency, in `to_cur` (for limit tests: exact, see divide)."""
+        use = self.fx(self.currency, to_cur)
+        return amount if use is None else use.apply(amount)
 
     def req_amount(self, amount: Decimal) -> Decimal:
         """An amount of the request (its currency) in the computation currency."""
@@ -333,15 +355,18 @@ class Ctx:
     def limit(self, name: str, limit: Decimal, used: Decimal, currency: str) -> None:
         if currency == self.currency:
             used = self.rnd(used)
-        elif used != used.to_integral_value():
+        elif used == used.to_integral_value():
+            used = used.quantize(Decimal(1))
+        else:
             used = used.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         self.limits.append(Limit(name, limit, used, currency))
 
     def reason(self, code: str, field: str = "", blocking: bool = True, **params: Any) -> None:
         self.reasons.append(Reason(code, field, params, blocking))
 
-    def missing(self, field: str) -> None:
-        self.reasons.append(Reason("missing-data", field, {"field": field}, True))
+    def missing(self, field: str, line: str) -> None:
+        """A fact the quote needs; ``line`` is the kind of tax line it cannot compute without it."""
+        self.reasons.append(Reason("missing-data", field, {"field": field, "line": line}, True))
 
 
 RegimeFn = Callable[[Ctx], tuple[str, str, Decimal, str]]

@@ -16,6 +16,7 @@ from ponte.duties.errors import DutiesError
 from ponte.duties.model import QuoteRequest
 from ponte.duties.params import Rules
 from ponte.duties.regimes import REGIMES, jurisdiction_of
+from ponte.duties.regimes.common import channel
 from ponte.kernel.errors import ValidationError
 
 __all__ = ["Ctx", "FxSource", "Line", "Quote", "quote"]
@@ -31,6 +32,8 @@ def quote(req: QuoteRequest, rules: Rules, fx_source: FxSource | None = None) ->
             rule=DutiesError.SUPPORTED_DESTINATION,
         )
     ctx = Ctx(req, rules, fx_source, juris)
+    ctx.check_region()
+    channel(ctx)
     regime, treatment, dutiable, basis = REGIMES[juris](ctx)
     goods_total = ctx.rnd(ctx.req_amount(req.goods_value + req.freight + req.insurance))
     return Quote(

@@ -53,3 +53,4 @@ class ReasonCode(StrEnum):
     FX_TABLE = "fx-table"
     NOT_ON_POSITIVE_LIST = "not-on-positive-list"
     ORDINARY_IMPORT = "ordinary-import"
+    TERRITORY_ASSUMED = "territory-assumed"

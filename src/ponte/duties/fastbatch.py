@@ -27,6 +27,7 @@ from ponte.duties import fastregimes as xr
 from ponte.duties.context import Ctx, FxSource
 from ponte.duties.model import parse_request
 from ponte.duties.params import Rules
+from ponte.duties.regimes.common import channel
 from ponte.duties.rows import ITEM_FACTS, row_request
 from ponte.kernel.money import minor_units
 
@@ -121,6 +122,9 @@ def plan_for(context: dict[str, str], rules: Rules, fx: FxSource | None = None) 
     dest = context.get("destination", "")
     if any(context.get(k, "") for k in ITEM_FACTS):
         return None  # item rates, preferences and an own origin: the scalar engine
+    chan = context.get("channel", "")
+    if chan not in ("", "courier", "postal") or (chan and dest in ("CN", "AR")):
+        return None  # China's and Argentina's channels choose their regime: the scalar engine
     if dest in _XPLANS:
         return _xplan(context, rules, fx)
     if dest not in ("BR", "MX", "PE") or context.get("currency") != "USD":
@@ -135,6 +139,8 @@ def plan_for(context: dict[str, str], rules: Rules, fx: FxSource | None = None) 
     try:
         req = parse_request(_request(context))
         ctx = Ctx(req, rules, None, dest)
+        ctx.check_region()
+        channel(ctx)
         if ctx.rounding != "ROUND_HALF_UP" or ctx.currency != "USD":
             return None
         if dest == "BR":
@@ -155,6 +161,8 @@ def _xplan(context: dict[str, str], rules: Rules, fx: FxSource | None) -> xr.XPl
             return None
         dest = context["destination"]
         ctx = Ctx(parse_request(_request(context)), rules, fx, dest)
+        ctx.check_region()
+        channel(ctx)
         if ctx.rounding != "ROUND_HALF_UP":
             return None
         return _XPLANS[dest](ctx)
@@ -196,6 +204,8 @@ def _plan_mx(ctx: Ctx, context: dict[str, str]) -> Plan | None:
     treaty = ctx.maybe("courier.treaty_countries")
     if treaty is not None and ctx.req.origin in treaty.value:
         return None
+    if ctx.maybe("courier.high_value_from") is not None:
+        return None  # the 2020 rule's second band: the scalar engine
     exempt = _cents(ctx.p("courier.exempt_up_to").value)
     rate = _millionths(ctx.p("courier.global_rate").value)
     ctx.p("courier.dta_included")
@@ -229,8 +239,9 @@ class FastResult:
     treatment: np.ndarray  # index in TREATMENTS (-1: not covered)
     lines: dict[str, np.ndarray]  # kind -> amount in cents (-1: no such line)
     value: np.ndarray  # goods + freight + insurance, cents
-    allowed: np.ndarray  # bool
+    allowed: np.ndarray  # bool: neither blocked nor missing a fact
     complete: np.ndarray  # bool
+    blocked: np.ndarray  # bool: refused by the regime (no total to pay)
 
     @property
     def total_tax(self) -> np.ndarray:
@@ -349,6 +360,7 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
     allowed = np.where(pe, goods <= g["cap"], v <= g["cap"])
     lines = {"duty": duty, "icms": icms, "global_rate": glob, "igv": igv, "ipm": ipm}
     lines["vat"] = np.full(n, -1, dtype=np.int64)
+    lines["checkout_vat"] = np.full(n, -1, dtype=np.int64)
     lines["flat_duty"] = np.full(n, -1, dtype=np.int64)
     regime = np.where(g["kind"] <= 3, g["kind"], 0)
     allowed = np.where(g["kind"] <= 3, allowed, True)
@@ -363,7 +375,18 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
         "exempt_treatment": TREATMENTS.index("exempt"),
     }
     xr.compute(g, ok, v, goods, safe_qty, out)
-    return FastResult(ok, g["kind"], out["regime"], treatment, lines, v, out["allowed"], out["complete"])
+    # above a simplified regime's cap the engine quotes the ordinary import: those rows are its own
+    kind = g["kind"]
+    over_cap = ((kind == 1) | (kind == 2)) & (v > g["cap"])
+    over_cap |= (kind == 3) & (goods > g["cap"])
+    over_cap |= (kind == xr.CO) & (v > g["t1"])
+    over_cap |= (kind == xr.AR) & (goods > g["t1"])
+    ok = ok & ~over_cap
+    blocked = ~out["allowed"].astype(bool)
+    complete = out["complete"].astype(bool)
+    return FastResult(
+        ok, g["kind"], out["regime"], treatment, lines, v, ~blocked & complete, complete, blocked
+    )
 
 
 def cents_text(cents: np.ndarray) -> list[str]:

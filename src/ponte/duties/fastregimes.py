@@ -191,7 +191,7 @@ def plan_co(ctx: Ctx) -> XPlan:
 def plan_eu(ctx: Ctx) -> XPlan:
     req = ctx.req
     region = eu._region(ctx)
-    if region in ("canarias", "ceuta", "melilla"):
+    if region in ("canarias", "ceuta_melilla"):
         raise NotCovered(region)
     item = req.items[0]
     limit = threshold(ctx, ctx.p("eu.customs.ioss_intrinsic_value_limit").value, "EUR")
@@ -309,7 +309,7 @@ def compute(
         unreg = low & ~checkout
         exempt = cl & ~low & (g["t2"] >= 0) & (v <= g["t2"])
         ordinary = cl & ~low & ~exempt
-        lines["vat"][checkout] = _half_up(v * g["r1"], SCALE)[checkout]
+        lines["checkout_vat"][checkout] = _half_up(v * g["r1"], SCALE)[checkout]
         put(checkout, 0, 0)
         duty = np.where((unreg & (g["b2"] == 1)) | ordinary, _half_up(v * g["r2"], SCALE), -1)
         taxed = unreg | ordinary
@@ -344,7 +344,9 @@ def compute(
         lines["duty"][relief] = 0
         base = v + np.where(flat & (g["b2"] == 1), g["c1"], 0)
         eu_vat = _half_up(base * g["r1"], SCALE)
-        lines["vat"][eu] = eu_vat[eu]
+        ioss_rows = eu_low & (g["b3"] == 1)
+        lines["checkout_vat"][ioss_rows] = eu_vat[ioss_rows]
+        lines["vat"][eu & ~ioss_rows] = eu_vat[eu & ~ioss_rows]
         put(eu_low & (g["b3"] == 1), 4, 6)
         put(relief & (g["b3"] == 0), 5, 7)
         high = eu & ~eu_low

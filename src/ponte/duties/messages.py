@@ -19,6 +19,12 @@ _T: dict[str, tuple[str, str, str, str]] = {
         "Derecho fijo por subpartida arancelaria",
     ),
     "vat": ("增值税", "VAT", "IVA", "IVA"),
+    "checkout_vat": (
+        "结账时代收的增值税",
+        "VAT collected at checkout",
+        "IVA cobrado no checkout",
+        "IVA cobrado al pagar",
+    ),
     "icms": ("ICMS（价内计征）", "ICMS (grossed up)", "ICMS (por dentro)", "ICMS (por dentro)"),
     "igv": ("IGV 增值税", "IGV (general sales tax)", "IGV", "IGV"),
     "ipm": ("市政促进税 IPM", "Municipal promotion tax (IPM)", "IPM", "Impuesto de Promoción Municipal"),
@@ -42,7 +48,39 @@ _T: dict[str, tuple[str, str, str, str]] = {
         "Tributo único sobre el excedente",
     ),
     "specific_tax": ("从量消费税", "Specific consumption tax", "Imposto específico", "Impuesto específico"),
+    "igic": (
+        "加那利群岛间接税 IGIC",
+        "IGIC (Canary Islands general indirect tax)",
+        "IGIC (imposto geral indireto das Canárias)",
+        "IGIC (Impuesto General Indirecto Canario)",
+    ),
+    "dta": (
+        "海关手续费 DTA",
+        "Customs processing fee (DTA)",
+        "Taxa de despacho (DTA)",
+        "Derecho de trámite aduanero (DTA)",
+    ),
+    "ipi": (
+        "工业产品税 IPI",
+        "IPI (tax on industrialised products)",
+        "IPI",
+        "IPI (impuesto sobre productos industrializados)",
+    ),
+    "pis": ("PIS 进口税", "PIS/PASEP on imports", "PIS/PASEP-importação", "PIS/PASEP sobre importaciones"),
+    "cofins": ("COFINS 进口税", "COFINS on imports", "COFINS-importação", "COFINS sobre importaciones"),
+    "ordinary-import": (
+        "超出{limit_name}限额 {limit} {currency}：按一般进口计算",
+        "Over the {limit_name} limit of {limit} {currency}: quoted as an ordinary import",
+        "Acima do limite {limit_name} de {limit} {currency}: cotado como importação comum",
+        "Supera el límite {limit_name} de {limit} {currency}: cotizado como importación ordinaria",
+    ),
     # reasons
+    "territory-assumed": (
+        "未提供地区：按{territory}计算",
+        "No region given: {territory} assumed",
+        "Região não indicada: considerado {territory}",
+        "Región no indicada: se asume {territory}",
+    ),
     "limit-exceeded": (
         "超出{limit_name}限额 {limit} {currency}",
         "Over the {limit_name} limit of {limit} {currency}",
@@ -50,10 +88,10 @@ _T: dict[str, tuple[str, str, str, str]] = {
         "Supera el límite {limit_name} de {limit} {currency}",
     ),
     "missing-data": (
-        "缺少数据：{field}",
-        "Missing data: {field}",
-        "Dados em falta: {field}",
-        "Faltan datos: {field}",
+        "缺少数据：{field}（无此数据无法计算：{line}）",
+        "Missing data: {field} (without it, no {line} line)",
+        "Dados em falta: {field} (sem eles, sem a linha {line})",
+        "Faltan datos: {field} (sin ellos, sin la línea {line})",
     ),
     "excluded-goods": (
         "该类商品不适用此通关方式：{category}",
@@ -94,6 +132,8 @@ def text(key: str, locale: str = "en", **params: Any) -> str:
     if row is None:
         return key
     template = row[LANGUAGES.index(locale) if locale in LANGUAGES else 1]
+    if "line" in params and params["line"] in _T:  # a line kind, named in the reader's language
+        params = {**params, "line": text(params["line"], locale)}
     try:
         return template.format(**params)
     except (KeyError, IndexError):

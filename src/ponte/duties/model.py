@@ -67,8 +67,9 @@ class ItemRates(_Strict):
     duty: Decimal | None = None
     vat: Decimal | None = None
     consumption_tax: Decimal | None = None
+    ipi: Decimal | None = None  # Brazil's IPI by NCM (ordinary import)
 
-    @field_validator("duty", "vat", "consumption_tax", mode="before")
+    @field_validator("duty", "vat", "consumption_tax", "ipi", mode="before")
     @classmethod
     def _rate(cls, v: Any, info: pydantic.ValidationInfo) -> Decimal | None:
         if v is None:
@@ -89,6 +90,8 @@ class Item(_Strict):
     rates: ItemRates | None = None
     origin: str | None = None
     preference: str | None = None
+    #: China's personal postal articles class (1: 13%, 2: 20%, 3: 50% since 2019-04-09), when known
+    postal_class: Literal[1, 2, 3] | None = None
 
     _d = field_validator("unit_price", mode="before")(_dec)
 
@@ -153,7 +156,9 @@ class QuoteRequest(_Strict):
     insurance: Decimal = Decimal(0)
     discount: Decimal = Decimal(0)
     regime: str | None = None
-    channel: Literal["9610", "1210"] | None = None
+    #: how the parcel travels or is cleared: ``courier``, ``postal``, ``door_to_door`` (Argentina's
+    #: puerta a puerta), or China's CBEC channels ``9610`` (direct purchase) and ``1210`` (bonded)
+    channel: Literal["courier", "postal", "door_to_door", "9610", "1210"] | None = None
     seller: Seller = Seller()
     buyer: Buyer = Buyer()
     flags: Flags = Flags()

@@ -21,10 +21,10 @@ import pyarrow as pa
 from ponte.duties import fastbatch
 from ponte.duties.context import FxSource, Quote
 from ponte.duties.engine import quote
+from ponte.duties.mapping import BuyerFacts, request_for
 from ponte.duties.model import QuoteRequest
 from ponte.duties.params import Rules
 from ponte.duties.registrations import SellerRegistrations
-from ponte.duties.request_for import BuyerFacts, request_for
 from ponte.kernel.errors import PonteError
 from ponte.orders.core import Order
 from ponte.orders.dataset import Rejected, records
@@ -83,7 +83,7 @@ def request_row(req: QuoteRequest) -> dict[str, str] | None:
     if len(req.items) != 1 or req.fx or req.flags.model_dump() != type(req.flags)().model_dump():
         return None
     it = req.items[0]
-    if it.rates is not None or it.preference or (it.origin not in (None, req.origin)):
+    if it.rates is not None or it.preference or it.postal_class or (it.origin not in (None, req.origin)):
         return None
     seller, buyer = req.seller, req.buyer
     row = {
@@ -140,8 +140,8 @@ def _scalar(req: QuoteRequest, ctx: BatchContext) -> _Answer:
         q.regime,
         q.treatment,
         q.currency,
-        str(q.total_tax),
-        str(q.landed_cost),
+        None if q.blocked else str(q.total_tax),
+        None if q.blocked else str(q.landed_cost),
         [f"{r.code}:{r.field}" for r in q.reasons if r.blocking],
         lines=[(0 if single else ln.item, ln.kind, str(ln.amount)) for ln in q.lines],
     )

@@ -65,7 +65,12 @@ class RuleNotInForce(PonteError):
         self.name = name
 
 
-class _StrictLoader(yaml.SafeLoader):
+_BASE_LOADER = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)  # libyaml's parser when installed: faster start-up
+
+
+class _StrictLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
     """SafeLoader that keeps dates and floats as strings and refuses duplicate keys."""
 
 

@@ -43,10 +43,11 @@ OPTIONAL = (
     "duty_rate",
     "vat_rate",
     "consumption_tax_rate",
+    "postal_class",
 )
 #: Item facts that change the rules applied (the vectorised path leaves rows with any of them set
 #: to the scalar engine unless a plan says it reads them).
-ITEM_FACTS = ("preference", "item_origin", "duty_rate", "vat_rate", "consumption_tax_rate")
+ITEM_FACTS = ("preference", "item_origin", "duty_rate", "vat_rate", "consumption_tax_rate", "postal_class")
 
 
 def truthy(value: Any) -> bool:
@@ -74,6 +75,8 @@ def row_request(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("category", "hs_code", "preference"):
         if row.get(key) not in (None, ""):
             item[key] = str(row[key])
+    if row.get("postal_class") not in (None, ""):
+        item["postal_class"] = whole(row["postal_class"], "postal_class")
     if row.get("item_origin") not in (None, ""):
         item["origin"] = str(row["item_origin"])
     if row.get("net_quantity") not in (None, ""):

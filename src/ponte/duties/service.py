@@ -25,11 +25,11 @@ from ponte.duties.context import FxSource
 from ponte.duties.engine import quote
 from ponte.duties.errors import DutiesError
 from ponte.duties.frozen import FrozenQuote, freeze
+from ponte.duties.mapping import BuyerFacts, request_for
 from ponte.duties.model import parse_request
 from ponte.duties.orders_batch import BatchContext, OrderQuotes, quote_orders
 from ponte.duties.params import Rules
 from ponte.duties.registrations import SellerRegistrations, TaxRegistration, check_registration
-from ponte.duties.request_for import BuyerFacts, request_for
 from ponte.duties.store import TaxRegistrationRepository
 from ponte.kernel.errors import NotFoundError, ValidationError
 from ponte.orders import dataset

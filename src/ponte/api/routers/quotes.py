@@ -8,7 +8,9 @@ response encoding would cost. The registration handlers touch the database and r
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 
 import orjson
@@ -51,8 +53,8 @@ async def create_quote(caller: Caller, request: Request) -> Response:
     """Validate the request, quote it; bad input is a 422 problem naming the field and rule."""
     body = await request.body()
     try:
-        data = orjson.loads(body)
-    except orjson.JSONDecodeError:
+        data = json.loads(body, parse_float=Decimal)  # JSON numbers read exactly as decimals
+    except (ValueError, UnicodeDecodeError):
         raise ValidationError("the body is not valid JSON", field="/", rule=DutiesError.JSON) from None
     p = request.app.state.platform
     return Response(

@@ -6,10 +6,11 @@ from decimal import Decimal
 
 from ponte.duties.context import Ctx
 from ponte.duties.regimes.common import cif, duty_override, forced, goods, item_share
+from ponte.duties.regimes.ordinary import above_cap, ordinary
 
 CL_LOW, CL_REMOTE, CL_IMPORT = "cl.low_value", "cl.remote_sale_vat", "cl.import"
-CO_POSTAL = "co.postal"
-PE_EER = "pe.eer"
+CO_POSTAL, CO_ORDINARY = "co.postal", "co.ordinary_import"
+PE_EER, PE_ORDINARY = "pe.eer", "pe.ordinary_import"
 
 
 def _duty_by_item(ctx: Ctx, base: Decimal, default_param: str, extra: list | None = None) -> Decimal:
@@ -37,7 +38,9 @@ def chile(ctx: Ctx) -> tuple[str, str, Decimal, str]:
         ctx.limit("remote sale", remote.value, v_usd, "USD")
         if req.seller.sii_registered and v_usd <= remote.value:
             rate = ctx.p("remote_sale.iva_rate")
-            ctx.line("vat", v, rate.value, [rate, remote], note="IVA charged at checkout; import exempt")
+            ctx.line(
+                "checkout_vat", v, rate.value, [rate, remote], note="IVA charged at checkout; import exempt"
+            )
             return CL_REMOTE, "vat_at_checkout", v, "price including shipping"
         if name == CL_REMOTE:
             why = (
@@ -62,7 +65,7 @@ def chile(ctx: Ctx) -> tuple[str, str, Decimal, str]:
 
 
 def colombia(ctx: Ctx) -> tuple[str, str, Decimal, str]:
-    forced(ctx, (CO_POSTAL,))
+    forced(ctx, (CO_POSTAL, CO_ORDINARY))
     req = ctx.req
     cv = cif(ctx)
     fob_usd = ctx.in_cur(goods(ctx), "USD")
@@ -70,7 +73,8 @@ def colombia(ctx: Ctx) -> tuple[str, str, Decimal, str]:
     cv_usd = ctx.in_cur(cv, "USD")
     ctx.limit("postal", cap.value, cv_usd, "USD")
     if cv_usd > cap.value:
-        ctx.reason("limit-exceeded", "/items", limit_name="postal", limit=cap.value, currency="USD")
+        above_cap(ctx, "postal", cap.value, "USD")
+        return ordinary(ctx, CO_ORDINARY, [("vat", ctx.p("postal.iva_rate"))])
     free = ctx.p("postal.duty_free_fob_up_to")
     ctx.limit("duty free (FOB)", free.value, fob_usd, "USD")
     base_rule = ctx.p("postal.duty_base")
@@ -90,14 +94,15 @@ def colombia(ctx: Ctx) -> tuple[str, str, Decimal, str]:
 
 
 def peru(ctx: Ctx) -> tuple[str, str, Decimal, str]:
-    forced(ctx, (PE_EER,))
+    forced(ctx, (PE_EER, PE_ORDINARY))
     cv = cif(ctx)
     fob_usd = ctx.in_cur(goods(ctx), "USD")
     exempt = ctx.p("eer.exempt_fob_up_to")
     cap = ctx.p("eer.value_limit")
     ctx.limit("EER", cap.value, fob_usd, "USD")
     if fob_usd > cap.value:
-        ctx.reason("limit-exceeded", "/items", limit_name="EER", limit=cap.value, currency="USD")
+        above_cap(ctx, "EER", cap.value, "USD")
+        return ordinary(ctx, PE_ORDINARY, [("igv", ctx.p("eer.igv_rate")), ("ipm", ctx.p("eer.ipm_rate"))])
     if fob_usd <= exempt.value:
         ctx.line("duty", cv, Decimal(0), [exempt], note="exempt")
         ctx.line("igv", cv, Decimal(0), [exempt], note="exempt")

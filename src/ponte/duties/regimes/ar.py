@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from ponte.duties.context import Ctx
 from ponte.duties.regimes.common import cif, duty_override, forced, goods, item_share
+from ponte.duties.regimes.ordinary import above_cap, ordinary
 
-COURIER, P2P = "ar.courier", "ar.puerta_a_puerta"
+COURIER, P2P, ORDINARY = "ar.courier", "ar.puerta_a_puerta", "ar.ordinary_import"
 
 
 def courier(ctx: Ctx) -> tuple[str, str, Decimal, str]:
@@ -18,7 +19,9 @@ def courier(ctx: Ctx) -> tuple[str, str, Decimal, str]:
     cap = ctx.p("courier.value_limit")
     ctx.limit("courier", cap.value, fob_usd, "USD")
     if fob_usd > cap.value:
-        ctx.reason("limit-exceeded", "/items", limit_name="courier", limit=cap.value, currency="USD")
+        above_cap(ctx, "courier", cap.value, "USD")
+        ctx.reason("not-modelled", "", False, what="statistics fee (tasa de estadística)")
+        return ordinary(ctx, ORDINARY, [("vat", ctx.p("courier.iva_rate"))])
     franchise = ctx.p("courier.franchise_fob")
     per_year = ctx.p("courier.franchise_shipments_per_year")
     shipments = req.buyer.shipments_this_year
@@ -39,7 +42,7 @@ def courier(ctx: Ctx) -> tuple[str, str, Decimal, str]:
         for i in range(len(req.items)):
             d = duty_override(ctx, i)
             if d is None:
-                ctx.missing(f"/items/{i}/rates/duty")
+                ctx.missing(f"/items/{i}/rates/duty", "duty")
                 continue
             part = item_share(ctx, i, dutiable)
             duty += ctx.line("duty", part, d, [franchise, per_year, excess_only], item=i).amount
@@ -57,7 +60,9 @@ def puerta_a_puerta(ctx: Ctx) -> tuple[str, str, Decimal, str]:
     cap = ctx.p("postal.value_limit")
     ctx.limit("puerta a puerta", cap.value, v_usd, "USD")
     if v_usd > cap.value:
-        ctx.reason("limit-exceeded", "/items", limit_name="puerta a puerta", limit=cap.value, currency="USD")
+        above_cap(ctx, "puerta a puerta", cap.value, "USD")
+        ctx.reason("not-modelled", "", False, what="statistics fee (tasa de estadística)")
+        return ordinary(ctx, ORDINARY, [("vat", ctx.p("courier.iva_rate"))])
     franchise = ctx.p("postal.franchise")
     per_year = ctx.p("postal.franchise_shipments_per_year")
     rate = ctx.p("postal.single_tax_rate")
@@ -72,5 +77,7 @@ def puerta_a_puerta(ctx: Ctx) -> tuple[str, str, Decimal, str]:
 
 
 def argentina(ctx: Ctx) -> tuple[str, str, Decimal, str]:
-    name = forced(ctx, (COURIER, P2P))
+    name = forced(ctx, (COURIER, P2P, ORDINARY))
+    if name is None and ctx.req.channel in ("postal", "door_to_door"):
+        name = P2P  # Correo Argentino's puerta a puerta
     return puerta_a_puerta(ctx) if name == P2P else courier(ctx)

@@ -6,10 +6,11 @@ from decimal import Decimal
 
 from ponte.duties.context import Ctx
 from ponte.duties.errors import DutiesError
-from ponte.duties.regimes.common import cif, forced
+from ponte.duties.regimes.common import cif, forced, item_share
+from ponte.duties.regimes.ordinary import above_cap, duties_by_item
 from ponte.kernel.errors import ValidationError
 
-RTS = "br.rts"
+RTS, ORDINARY = "br.rts", "br.ordinary_import"
 
 
 def _state(ctx: Ctx) -> str | None:
@@ -23,7 +24,7 @@ def _icms_rate(ctx: Ctx) -> tuple[Decimal | None, list]:
     state = _state(ctx)
     states = ctx.p("rts.states").value
     if state is None:
-        ctx.missing("/destination_region")
+        ctx.missing("/destination_region", "icms")
         return None, []
     if state not in states:
         raise ValidationError(
@@ -39,7 +40,7 @@ def _icms_rate(ctx: Ctx) -> tuple[Decimal | None, list]:
 
 
 def rts(ctx: Ctx) -> tuple[str, str, Decimal, str]:
-    forced(ctx, (RTS,))
+    forced(ctx, (RTS, ORDINARY))
     req = ctx.req
     v = cif(ctx)
     v_usd = ctx.in_cur(v, "USD")
@@ -47,7 +48,8 @@ def rts(ctx: Ctx) -> tuple[str, str, Decimal, str]:
     cap = ctx.p("rts.medicines_value_limit" if medicines else "rts.value_limit")
     ctx.limit("rts", cap.value, v_usd, "USD")
     if v_usd > cap.value:
-        ctx.reason("limit-exceeded", "/items", limit_name="RTS", limit=cap.value, currency="USD")
+        above_cap(ctx, "RTS", cap.value, "USD")
+        return _ordinary(ctx, v)
     conforme = req.seller.remessa_conforme and req.buyer.kind == "individual"
     if medicines:
         rate = ctx.p("rts.ii_rate_medicines")
@@ -81,3 +83,27 @@ def rts(ctx: Ctx) -> tuple[str, str, Decimal, str]:
         base = (v + ii) / (1 - a)
         ctx.line("icms", base, a, basis, note="por dentro: (value + II) / (1 − rate) × rate")
     return RTS, treatment, v, "customs value: goods + freight + insurance to Brazil"
+
+
+def _ordinary(ctx: Ctx, v: Decimal) -> tuple[str, str, Decimal, str]:
+    """Above USD 3,000: II and IPI by NCM (the items' rates), PIS and COFINS-importação at their
+    general rates, and ICMS "por dentro" at the state's internal rate (the items' ``rates.vat``)."""
+    ii = duties_by_item(ctx, v)
+    ipi = Decimal(0)
+    for i, it in enumerate(ctx.req.items):
+        rate = it.rates.ipi if it.rates is not None else None
+        if rate is None:
+            ctx.missing(f"/items/{i}/rates/ipi", "ipi")
+            continue
+        part = item_share(ctx, i, v)
+        ipi += ctx.line("ipi", part + item_share(ctx, i, ii), rate, [], item=i, note="IPI rate given").amount
+    pis, cofins = ctx.p("ordinary.pis_rate"), ctx.p("ordinary.cofins_rate")
+    taxes = ctx.line("pis", v, pis.value, [pis]).amount + ctx.line("cofins", v, cofins.value, [cofins]).amount
+    for i, it in enumerate(ctx.req.items):
+        a = it.rates.vat if it.rates is not None else None
+        if a is None:
+            ctx.missing(f"/items/{i}/rates/vat", "icms")
+            continue
+        base = item_share(ctx, i, v + ii + ipi + taxes) / (1 - a)
+        ctx.line("icms", base, a, [], item=i, note="state internal rate given; por dentro")
+    return ORDINARY, "ordinary_import", v, "customs value: goods + freight + insurance to Brazil"

@@ -27,7 +27,7 @@ def _high_end_cosmetic(ctx: Ctx, i: int, dv_i: Decimal) -> tuple[bool, list[Reso
         return False, []
     nq = item.net_quantity
     if nq is None:
-        ctx.missing(f"/items/{i}/net_quantity")
+        ctx.missing(f"/items/{i}/net_quantity", "consumption_tax")
         return False, [cats]
     per_unit = ctx.in_cur(dv_i, "CNY") / (nq.amount * _TO_BASE[nq.unit] * item.quantity)
     if nq.unit in ("g", "kg", "ml", "l"):
@@ -53,7 +53,7 @@ def _rates(ctx: Ctx, i: int, dv_i: Decimal) -> tuple[Decimal, list[Resolved], De
             c = Decimal(0)
             need = ctx.p("cbec.ct_rate_required_categories")
             if item.category in need.value:
-                ctx.missing(f"/items/{i}/rates/consumption_tax")
+                ctx.missing(f"/items/{i}/rates/consumption_tax", "consumption_tax")
     if over is not None and over.vat is not None:
         return c, c_basis, over.vat, []
     reduced = ctx.p("cbec.vat_reduced_categories")
@@ -79,7 +79,7 @@ def _full(ctx: Ctx, dv: Decimal) -> None:
         dv_i = item_share(ctx, i, dv)
         d = duty_override(ctx, i)
         if d is None:
-            ctx.missing(f"/items/{i}/rates/duty")
+            ctx.missing(f"/items/{i}/rates/duty", "duty")
             d = Decimal(0)
         duty = ctx.line("duty", dv_i, d, [], item=i).amount
         c, c_basis, v, v_basis = _rates(ctx, i, dv_i)
@@ -147,7 +147,10 @@ def postal(ctx: Ctx) -> tuple[str, str, Decimal, str]:
     for i, item in enumerate(req.items):
         dv_i = item_share(ctx, i, dv)
         high_end, hb = _high_end_cosmetic(ctx, i, dv_i)
-        if high_end:
+        by_class = ctx.maybe("postal.rates_by_class")
+        if item.postal_class is not None and by_class is not None:
+            rate, basis = by_class.value[str(item.postal_class)], [by_class]
+        elif high_end:
             rate, basis = hec_rate.value, [*hb, hec_rate]
         elif item.category in table.value:
             rate, basis = table.value[item.category], [table]
@@ -169,7 +172,8 @@ def postal(ctx: Ctx) -> tuple[str, str, Decimal, str]:
 
 def china(ctx: Ctx) -> tuple[str, str, Decimal, str]:
     name = forced(ctx, (CBEC, POSTAL, GENERAL))
-    if name == POSTAL or (name is None and not ctx.req.flags.three_documents):
+    by_post = ctx.req.channel in ("postal", "courier")  # personal articles, by post or express
+    if name == POSTAL or (name is None and (by_post or not ctx.req.flags.three_documents)):
         return postal(ctx)
     if name == GENERAL:
         dv = cif(ctx)

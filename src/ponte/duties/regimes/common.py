@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ponte.duties.context import Ctx
+from ponte.duties.errors import DutiesError
 from ponte.kernel.errors import ValidationError
 
 
@@ -48,3 +49,25 @@ def category_in(ctx: Ctx, param: str) -> list[int]:
 def duty_override(ctx: Ctx, index: int) -> Decimal | None:
     rates = ctx.req.items[index].rates
     return None if rates is None else rates.duty
+
+
+#: The channels Ponte has rules for, by market (others: courier and postal alike).
+CHANNELS = {
+    "CN": ("courier", "postal", "9610", "1210"),
+    "AR": ("courier", "postal", "door_to_door"),
+    "MX": ("courier",),
+    "PE": ("courier",),
+}
+
+
+def channel(ctx: Ctx) -> str | None:
+    """The request's channel, refused where the market has no rules for it."""
+    name = ctx.req.channel
+    allowed = CHANNELS.get(ctx.req.destination, ("courier", "postal"))
+    if name is not None and name not in allowed:
+        raise ValidationError(
+            f"{ctx.req.destination}: Ponte has rules for the channel(s) {', '.join(allowed)}, not {name!r}",
+            field="/channel",
+            rule=DutiesError.CHANNEL,
+        )
+    return name

@@ -5,17 +5,28 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ponte.duties.context import Ctx
+from ponte.duties.errors import ReasonCode
 from ponte.duties.params import Resolved
+from ponte.duties.regimes.canarias import canarias
 from ponte.duties.regimes.common import cif, duty_override, forced, goods, item_share
 
 IOSS, LOW, IMPORT = "eu.ioss", "eu.import_low_value", "eu.import"
 
 
+_TERRITORIES = {"PT": ("azores", "madeira"), "ES": ("canarias", "ceuta_melilla")}
+
+
 def _region(ctx: Ctx) -> str:
-    """The VAT region key used in the rule files: mainland, madeira, azores, canarias, ceuta, melilla."""
-    region = (ctx.req.destination_region or "").upper()
-    table = {"PT-30": "madeira", "PT-20": "azores", "ES-CN": "canarias", "ES-CE": "ceuta", "ES-ML": "melilla"}
-    return table.get(region, "mainland")
+    """The fiscal territory of the destination region, from the market's territories rule file:
+    mainland, azores, madeira, canarias or ceuta_melilla. No region given: the mainland, said so."""
+    region = ctx.region
+    if region is None:
+        ctx.reason(ReasonCode.TERRITORY_ASSUMED, "/destination_region", False, territory="mainland")
+        return "mainland"
+    for name in _TERRITORIES[ctx.req.destination]:
+        if region in ctx.p(f"territories.{name}").value:
+            return name
+    return "mainland"
 
 
 def _vat_rate(ctx: Ctx, i: int, region: str) -> tuple[Decimal, list[Resolved]]:
@@ -31,10 +42,10 @@ def _vat_rate(ctx: Ctx, i: int, region: str) -> tuple[Decimal, list[Resolved]]:
     return rate.value, [rate]
 
 
-def _vat_lines(ctx: Ctx, base: Decimal, region: str, note: str = "") -> None:
+def _vat_lines(ctx: Ctx, base: Decimal, region: str, note: str = "", kind: str = "vat") -> None:
     for i in range(len(ctx.req.items)):
         rate, basis = _vat_rate(ctx, i, region)
-        ctx.line("vat", item_share(ctx, i, base), rate, basis, item=i, note=note)
+        ctx.line(kind, item_share(ctx, i, base), rate, basis, item=i, note=note)
 
 
 def _taric_duty(ctx: Ctx, cv: Decimal, only: set[int] | None = None) -> Decimal:
@@ -44,7 +55,7 @@ def _taric_duty(ctx: Ctx, cv: Decimal, only: set[int] | None = None) -> Decimal:
             continue
         d = duty_override(ctx, i)
         if d is None:
-            ctx.missing(f"/items/{i}/rates/duty")
+            ctx.missing(f"/items/{i}/rates/duty", "duty")
             continue
         total += ctx.line("duty", item_share(ctx, i, cv), d, [], item=i, note="TARIC rate given").amount
     return total
@@ -54,11 +65,16 @@ def eu(ctx: Ctx) -> tuple[str, str, Decimal, str]:
     name = forced(ctx, (IOSS, LOW, IMPORT))
     req = ctx.req
     region = _region(ctx)
-    if region in ("canarias", "ceuta", "melilla"):
+    if region == "canarias":
+        return canarias(ctx)
+    if region == "ceuta_melilla":
         ctx.reason(
-            "not-modelled", "/destination_region", True, what=f"{region}: outside the EU VAT area (IGIC/IPSI)"
+            ReasonCode.NOT_MODELLED,
+            "/destination_region",
+            True,
+            what="Ceuta and Melilla: outside the EU customs territory and VAT area (IPSI; its import rates are not in Ponte's sources)",
         )
-        return "es.outside_eu_vat", "not_covered", cif(ctx), "n/a"
+        return "es.ceuta_melilla", "not_covered", cif(ctx), "n/a"
     intrinsic = goods(ctx)
     intrinsic_eur = ctx.in_cur(intrinsic, "EUR")
     ioss_limit = ctx.p("eu.customs.ioss_intrinsic_value_limit")
@@ -88,7 +104,7 @@ def eu(ctx: Ctx) -> tuple[str, str, Decimal, str]:
                 if i in excluded:
                     continue
                 if len(it.hs_code) < 6:
-                    ctx.missing(f"/items/{i}/hs_code")
+                    ctx.missing(f"/items/{i}/hs_code", "flat_duty")
                 subheadings.add(it.hs_code[:6] or f"item-{i}")
             amount = ctx.to_cur(flat.value, "EUR") * len(subheadings)
             in_base = ctx.p("eu.customs.flat_duty_in_vat_base")
@@ -107,7 +123,7 @@ def eu(ctx: Ctx) -> tuple[str, str, Decimal, str]:
                 ctx.line("duty", sale_price, Decimal(0), [relief], note="negligible-value relief")
             vat_base = sale_price + duty
         if ioss:
-            _vat_lines(ctx, vat_base, region, note="charged at sale (IOSS)")
+            _vat_lines(ctx, vat_base, region, note="charged at sale (IOSS)", kind="checkout_vat")
             return IOSS, "ioss", intrinsic, "intrinsic value (goods, excluding transport)"
         _vat_lines(ctx, vat_base, region, note="import VAT at the border")
         return LOW, "import_vat_low_value", intrinsic, "intrinsic value (goods, excluding transport)"

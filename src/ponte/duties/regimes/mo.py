@@ -27,7 +27,7 @@ def macao(ctx: Ctx) -> tuple[str, str, Decimal, str]:
             cumulative = ctx.p("import.spirits_specific_cumulative")
             if cumulative.value:
                 if nq is None or nq.unit not in _LITRES:
-                    ctx.missing(f"/items/{i}/net_quantity")
+                    ctx.missing(f"/items/{i}/net_quantity", "specific_tax")
                     continue
                 litres = nq.amount * _LITRES[nq.unit] * it.quantity
                 per_l = ctx.p("import.spirits_per_litre")
@@ -49,7 +49,7 @@ def macao(ctx: Ctx) -> tuple[str, str, Decimal, str]:
                 units = _KG
                 per = ctx.p("import.cigars_per_kg")
             if nq is None or nq.unit not in units:
-                ctx.missing(f"/items/{i}/net_quantity")
+                ctx.missing(f"/items/{i}/net_quantity", "specific_tax")
                 continue
             qty = nq.amount * units[nq.unit] * it.quantity
             ctx.line("specific_tax", qty, None, [per], amount=qty * ctx.to_cur(per.value, "MOP"), item=i)

@@ -6,12 +6,13 @@ from decimal import Decimal
 
 from ponte.duties.context import Ctx
 from ponte.duties.regimes.common import cif, forced
+from ponte.duties.regimes.ordinary import above_cap, ordinary
 
-COURIER = "mx.courier"
+COURIER, ORDINARY = "mx.courier", "mx.ordinary_import"
 
 
 def courier(ctx: Ctx) -> tuple[str, str, Decimal, str]:
-    forced(ctx, (COURIER,))
+    forced(ctx, (COURIER, ORDINARY))
     req = ctx.req
     cv = cif(ctx)
     cv_usd = ctx.in_cur(cv, "USD")
@@ -19,7 +20,10 @@ def courier(ctx: Ctx) -> tuple[str, str, Decimal, str]:
     cap = ctx.p("courier.value_limit")
     ctx.limit("courier", cap.value, cv_usd, "USD")
     if cv_usd > cap.value:
-        ctx.reason("limit-exceeded", "/items", limit_name="courier", limit=cap.value, currency="USD")
+        above_cap(ctx, "courier", cap.value, "USD")
+        dta_rate = ctx.p("ordinary.dta_rate")
+        fee = ctx.line("dta", cv, dta_rate.value, [dta_rate]).amount
+        return ordinary(ctx, ORDINARY, [("vat", ctx.p("ordinary.iva_rate"))], extra=fee)
     excluded = ctx.p("courier.excluded_categories").value
     for i, it in enumerate(req.items):
         if it.category in excluded:
@@ -50,5 +54,10 @@ def courier(ctx: Ctx) -> tuple[str, str, Decimal, str]:
     if cv_usd <= exempt.value and exempt.value > 0:
         ctx.line("global_rate", cv, Decimal(0), [exempt], note="exempt")
         return COURIER, "exempt", cv, basis
+    high_from = ctx.maybe("courier.high_value_from")
+    if high_from is not None and cv_usd > high_from.value:
+        high = ctx.p("courier.global_rate_high")
+        ctx.line("global_rate", cv, high.value, [high, high_from, dta])
+        return COURIER, "global_rate_high", cv, basis
     ctx.line("global_rate", cv, general.value, [general, exempt, dta])
     return COURIER, "global_rate", cv, basis
