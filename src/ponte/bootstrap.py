@@ -14,9 +14,11 @@ from functools import cached_property
 from pathlib import Path
 
 from ponte.classify.service import Engine, load_engine
-from ponte.customs.adapters.transport import FileDropTransport, Transport
+from ponte.customs.adapters.eport_client import DEFAULT_URL, EportClientDevice
+from ponte.customs.adapters.mq import MqLink, MqReceipts, MqTransport
+from ponte.customs.adapters.transport import DxpFolderTransport, FolderReceipts, ReceiptSource, Transport
 from ponte.customs.china.profile import CustomsProfile
-from ponte.customs.china.signer import Signer, SoftwareSigner, demo_credentials
+from ponte.customs.china.signer import DeviceSigner, Signer, SoftwareSigner, demo_credentials
 from ponte.customs.service import SigningMaterial
 from ponte.duties.params import Rules, default_rules
 from ponte.journey.service import Context as JourneyContext
@@ -88,7 +90,7 @@ class Platform:
 
     def customs_signer(self, material: SigningMaterial) -> Signer:
         """The tenant's signer, built from its customs profile: its software RSA key (RSA-SHA1), or its
-        e-port card through the client control."""
+        e-port card or UKey through the e-port client control (SM2 or RSA-SHA1, per the profile)."""
         cached = self._signers.get(material.tenant_id)
         if cached is not None and cached[0] == material.version:
             return cached[1]
@@ -111,10 +113,30 @@ class Platform:
         key, cert = demo_credentials()
         return SoftwareSigner(key, cert)
 
+    @cached_property
+    def _mq(self) -> MqLink:
+        s = self.settings
+        if not s.customs_mq_url:
+            raise ValidationError(
+                "PONTE_CUSTOMS_TRANSPORT=mq needs PONTE_CUSTOMS_MQ_URL",
+                field="customs_mq_url",
+                rule="transport",
+            )
+        return MqLink(s.customs_mq_url, s.customs_mq_send_queue, s.customs_mq_receive_queue)
+
     def customs_transport(self) -> Transport:
-        """How messages reach the e-port: the e-port client's exchange folder."""
+        """How messages reach the e-port, as DxpMsg envelopes: the e-port client's exchange folder
+        (``out/``; the client moves what it sent to ``sent/``) or the MQ endpoint."""
+        if self.settings.customs_transport == "mq":
+            return MqTransport(self._mq)
         root = self.settings.customs_exchange_dir
-        return FileDropTransport(root / "out", delivered=root / "sent")
+        return DxpFolderTransport(root / "out", root / "sent")
+
+    def customs_receipts(self) -> ReceiptSource:
+        """Where receipts come back: the exchange folder's ``in/``, or the MQ receipts queue."""
+        if self.settings.customs_transport == "mq":
+            return MqReceipts(self._mq)
+        return FolderReceipts(self.settings.customs_exchange_dir / "in")
 
     @cached_property
     def lanes(self) -> Lanes:
@@ -137,6 +159,8 @@ class Platform:
         return f"http://{self.settings.host}:{self.settings.port}"
 
     def close(self) -> None:
+        if "_mq" in self.__dict__:
+            self._mq.close()
         if self._database is not None:
             self._database.dispose()
             self._database = None
@@ -152,11 +176,8 @@ def _signer(material: SigningMaterial) -> Signer:
         return SoftwareSigner(
             material.key_pem.encode(), signing.certificate_pem.encode(), key_name=signing.key_name or ""
         )
-    raise ValidationError(
-        "signing through the e-port client control is not set up in this process",
-        field="signing.method",
-        rule="signing-setup",
-    )
+    device = EportClientDevice(signing.device_url or DEFAULT_URL, material.device_password)
+    return DeviceSigner(device, convention=signing.convention)
 
 
 _PLATFORM: Platform | None = None

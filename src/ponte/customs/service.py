@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ponte.customs.adapters.transport import Transport
+from ponte.customs.adapters.transport import ReceiptSource, Transport
 from ponte.customs.china.build import build
 from ponte.customs.china.declare import build_order
 from ponte.customs.china.followups import export_cancel, export_return
@@ -54,7 +54,7 @@ from ponte.customs.queries import (
     view,
 )
 from ponte.customs.store import CustomsRepository, Declaration
-from ponte.kernel.errors import ConflictError, NotFoundError, ValidationError, Violation
+from ponte.kernel.errors import ConflictError, NotFoundError, PonteError, ValidationError, Violation
 from ponte.logistics.shipping import OrderParcel, Waybill
 from ponte.orders.core import Order
 from ponte.platform.db import Database, UnitOfWork
@@ -86,6 +86,7 @@ __all__ = [
     "return_application",
     "send_outbox",
     "signing_material",
+    "take_receipts",
     "validate_raw",
     "withdraw",
 ]
@@ -164,7 +165,8 @@ def _declare(
     order_id: str | None,
 ) -> DeclaredOrder:
     revision = repo.next_revision(order.order_no)
-    msgs = build_order(order, senders, now=at, scope=repo.tenant, revision=revision)
+    changes = {kind: "2" for kind in repo.held_kinds(order.order_no)}
+    msgs = build_order(order, senders, now=at, scope=repo.tenant, revision=revision, app_types=changes)
     ensure_valid(msgs)
     decl = repo.add(
         order.order_no,
@@ -296,6 +298,32 @@ def apply_receipt(uow: UnitOfWork, tenant_id: str, raw: bytes, at: datetime) -> 
         if decl.state != before.get(decl_id):
             changes.append(DeclarationChange(decl.id, decl.order_id, before.get(decl_id, ""), decl.state))
     return AppliedReceipt(applied, matched, changes)
+
+
+@dataclass(frozen=True)
+class ReceiptIntake:
+    applied: int
+    changes: list[DeclarationChange]
+    errors: list[tuple[str, str]]  # (receipt name, why it could not be read)
+
+
+def take_receipts(database: Database, tenant_id: str, source: ReceiptSource, at: datetime) -> ReceiptIntake:
+    """Apply every receipt waiting at ``source`` (the e-port client's folder, the MQ queue), one unit of
+    work each; a receipt is marked done only once applied and committed. One that cannot be read is
+    reported and set aside (it would fail again)."""
+    applied, changes, errors = 0, [], []
+    for name, raw in source.receive():
+        try:
+            with database.unit_of_work() as uow:
+                result = apply_receipt(uow, tenant_id, raw, at)
+                uow.commit()
+        except PonteError as exc:
+            errors.append((name, str(exc)))
+        else:
+            applied += result.applied
+            changes += result.changes
+        source.done(name)
+    return ReceiptIntake(applied, changes, errors)
 
 
 # --- after declaring: withdraw, return ----------------------------------------------------------

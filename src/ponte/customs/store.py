@@ -152,6 +152,16 @@ class CustomsRepository:
         )
         return 0 if last is None else last + 1
 
+    def held_kinds(self, order_no: str) -> set[str]:
+        """Kinds of messages of this order number that customs hold from an earlier revision."""
+        held = {"declared", "accepted", "inspecting", "released", "closed"}
+        rows = self.s.execute(
+            select(DeclaredMessage.kind, DeclaredMessage.state)
+            .join(Declaration)
+            .where(Declaration.tenant_id == self.tenant, Declaration.order_no == order_no)
+        )
+        return {kind for kind, state in rows if state in held}
+
     def get(self, declaration_id: str) -> Declaration:
         decl = self.s.scalar(
             select(Declaration).where(Declaration.tenant_id == self.tenant, Declaration.id == declaration_id)

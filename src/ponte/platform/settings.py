@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     )
     customs_transport: str = Field(default="file", description="file | mq: how messages reach the e-port")
     customs_mq_url: str | None = Field(default=None, description="AMQP URL of the DXP MQ endpoint")
+    customs_mq_send_queue: str = "ceb.declarations"
+    customs_mq_receive_queue: str = "ceb.receipts"
     log_level: str = "INFO"
     log_json: bool = False
     webhooks_allow_private: bool = Field(

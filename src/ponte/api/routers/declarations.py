@@ -209,6 +209,26 @@ async def send(request: Request, caller: Writer, database: DatabaseDep) -> dict[
     return {"sent": n}
 
 
+@router.post("/receipts/fetch", summary="Apply the receipts waiting at the e-port link (folder or MQ)")
+async def fetch_receipts(request: Request, caller: Writer, database: DatabaseDep) -> dict[str, Any]:
+    source = _platform(request).customs_receipts()
+    intake = await run_in_threadpool(service.take_receipts, database, caller.tenant_id, source, now())
+    return {
+        "applied": intake.applied,
+        "changed": [
+            {
+                "declaration_id": c.declaration_id,
+                "order_id": c.order_id,
+                "from": c.before,
+                "to": c.after,
+                "journey": c.journey,
+            }
+            for c in intake.changes
+        ],
+        "errors": [{"receipt": name, "error": why} for name, why in intake.errors],
+    }
+
+
 @router.post("/receipts", summary="Apply a customs receipt (CEB XML or DxpMsg) to what it answers")
 def post_receipt(body: XML, caller: Writer, uow: UowDep) -> dict[str, Any]:
     result = service.apply_receipt(uow, caller.tenant_id, body, now())
