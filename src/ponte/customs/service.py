@@ -18,6 +18,7 @@ from typing import Any
 
 from ponte.customs.adapters.transport import ReceiptSource, Transport
 from ponte.customs.china.build import build
+from ponte.customs.china.checks import dutiable_value, import_checks
 from ponte.customs.china.declare import build_order
 from ponte.customs.china.followups import export_cancel, export_return
 from ponte.customs.china.followups_import import import_cancel, import_return
@@ -54,9 +55,11 @@ from ponte.customs.queries import (
     view,
 )
 from ponte.customs.store import CustomsRepository, Declaration
+from ponte.duties.params import default_rules
 from ponte.kernel.errors import ConflictError, NotFoundError, PonteError, ValidationError, Violation
 from ponte.logistics.shipping import OrderParcel, Waybill
 from ponte.orders.core import Order
+from ponte.platform.crypto import cipher
 from ponte.platform.db import Database, UnitOfWork
 
 __all__ = [
@@ -167,7 +170,16 @@ def _declare(
     revision = repo.next_revision(order.order_no)
     changes = {kind: "2" for kind in repo.held_kinds(order.order_no)}
     msgs = build_order(order, senders, now=at, scope=repo.tenant, revision=revision, app_types=changes)
-    ensure_valid(msgs)
+    problems = validate_set(msgs) + _duplicates(repo, order.order_no, msgs)
+    buyer_index = value = None
+    day = order.created_at.date()
+    if order.direction == "import":
+        buyer_index = cipher().blind_index(order.buyer.id_number)
+        used = repo.annual_used(buyer_index, day.year, order.order_no)
+        problems += import_checks(order, day, default_rules(), annual_used=used)
+        value = dutiable_value(order)
+    if problems:
+        raise ValidationError.of(problems)
     decl = repo.add(
         order.order_no,
         order.direction,
@@ -176,8 +188,34 @@ def _declare(
         _rows(msgs, signer),
         at,
         order_id=order_id,
+        buyer_index=buyer_index,
+        placed_on=day,
+        value_cny=value,
     )
     return view(repo, decl)
+
+
+#: Business keys the e-port refuses to see declared again for another order (-301010, -504015, ...).
+_UNIQUE_KEYS = {"411": "payTransactionId", "511": "logisticsNo", "505": "logisticsNo"}
+
+
+def _duplicates(repo: CustomsRepository, order_no: str, msgs: dict[str, dict[str, Any]]) -> list[Violation]:
+    out = []
+    for kind, field_name in _UNIQUE_KEYS.items():
+        if kind not in msgs:
+            continue
+        path, head, _ = next(records(kind, msgs[kind]))
+        key = str(head.get(field_name) or "")
+        others = repo.key_owners(kind, key) - {order_no} if key else set()
+        if others:
+            out.append(
+                Violation(
+                    f"{path}/{field_name}",
+                    CustomsCode.DUPLICATE_KEY,
+                    f"{key} is already declared for order {sorted(others)[0]}",
+                )
+            )
+    return out
 
 
 def messages_for(

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from ponte.customs.china.codes import code_list
+from ponte.customs.china.profile import DXP_ID, check_enterprise_code
 from ponte.customs.china.spec import Field
 from ponte.kernel.errors import ValidationError
 
@@ -124,6 +125,13 @@ def check_format(fmt: str, s: str) -> str | None:
         return None if len(s) == 4 and _DIGITS.match(s) else "must be a 4-digit customs district code"
     if fmt == "hs10":
         return None if len(s) == 10 and _DIGITS.match(s) else "must be a 10-digit HS code"
+    if fmt in ("party", "party-export"):
+        if fmt == "party-export" and s in ("无", "NO"):  # a foreign platform, an unregistered producer
+            return None
+        bad = check_enterprise_code(s, "code")
+        return None if bad is None else bad.message
+    if fmt == "dxp":
+        return None if DXP_ID.match(s) else "a DXP id is DXPENT and 10 digits (the customs nodes DXPEDCCEB...)"
     if fmt == "digits6":
         return None if len(s) == 6 and _DIGITS.match(s) else "must be a 6-digit administrative division code"
     raise KeyError(fmt)  # pragma: no cover - formats are a closed list
