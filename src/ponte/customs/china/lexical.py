@@ -128,8 +128,8 @@ def check_format(fmt: str, s: str) -> str | None:
     if fmt in ("party", "party-export"):
         if fmt == "party-export" and s in ("无", "NO"):  # a foreign platform, an unregistered producer
             return None
-        bad = check_enterprise_code(s, "code")
-        return None if bad is None else bad.message
+        party = check_enterprise_code(s, "code")
+        return None if party is None else party.message
     if fmt == "dxp":
         return None if DXP_ID.match(s) else "a DXP id is DXPENT and 10 digits (the customs nodes DXPEDCCEB...)"
     if fmt == "digits6":
