@@ -16,6 +16,7 @@ from pathlib import Path
 from ponte.classify.service import Engine, load_engine
 from ponte.customs.adapters.eport_client import DEFAULT_URL, EportClientDevice
 from ponte.customs.adapters.mq import MqLink, MqReceipts, MqTransport
+from ponte.customs.adapters.payment_data_upload import PaymentDataUploader
 from ponte.customs.adapters.transport import DxpFolderTransport, FolderReceipts, ReceiptSource, Transport
 from ponte.customs.china.profile import CustomsProfile
 from ponte.customs.china.signer import DeviceSigner, Signer, SoftwareSigner, demo_credentials
@@ -131,6 +132,11 @@ class Platform:
             return MqTransport(self._mq)
         root = self.settings.customs_exchange_dir
         return DxpFolderTransport(root / "out", root / "sent")
+
+    def payment_data_uploader(self) -> PaymentDataUploader | None:
+        """Where the 179 payment-data answers go (None when no address is configured)."""
+        url = self.settings.customs_payment_data_url
+        return PaymentDataUploader(url) if url else None
 
     def customs_receipts(self) -> ReceiptSource:
         """Where receipts come back: the exchange folder's ``in/``, or the MQ receipts queue."""

@@ -11,20 +11,15 @@ module never reads settings or the environment.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from ponte.customs.adapters.transport import ReceiptSource, Transport
-from ponte.customs.china.build import build
 from ponte.customs.china.checks import dutiable_value, import_checks
 from ponte.customs.china.declare import build_order
-from ponte.customs.china.followups import export_cancel, export_return
-from ponte.customs.china.followups_import import import_cancel, import_return
 from ponte.customs.china.from_order import ImportTax, from_order, senders_for
-from ponte.customs.china.kinds import RECEIPT_KEY, SIGNED_KINDS
-from ponte.customs.china.orders import CustomsOrder, Transfer
+from ponte.customs.china.orders import CustomsOrder
 from ponte.customs.china.profile import CustomsProfile, check_profile
 from ponte.customs.china.quote import QuoteFacts, gate
 from ponte.customs.china.receipts import CLEARED, REJECTED, parse_receipt
@@ -32,6 +27,8 @@ from ponte.customs.china.rules import records
 from ponte.customs.china.signer import Signer
 from ponte.customs.china.validate import ensure_valid, validate_message, validate_set
 from ponte.customs.errors import CustomsCode
+from ponte.customs.follow_ups import answer_payment_request, return_application, withdraw
+from ponte.customs.outbox import signed_rows
 from ponte.customs.profiles import (
     ProfileView,
     SigningMaterial,
@@ -54,7 +51,7 @@ from ponte.customs.queries import (
     read_plan,
     view,
 )
-from ponte.customs.store import CustomsRepository, Declaration
+from ponte.customs.store import CustomsRepository
 from ponte.duties.params import default_rules
 from ponte.kernel.errors import ConflictError, NotFoundError, PonteError, ValidationError, Violation
 from ponte.logistics.shipping import OrderParcel, Waybill
@@ -71,6 +68,7 @@ __all__ = [
     "ProfileView",
     "ReceiptView",
     "SigningMaterial",
+    "answer_payment_request",
     "apply_receipt",
     "check_messages",
     "declaration",
@@ -114,17 +112,6 @@ class DeclarationChange:
 
 
 # --- declaring ----------------------------------------------------------------------------------
-
-
-def _rows(msgs: dict[str, dict[str, Any]], signer: Signer) -> list[tuple[str, str, str, bytes]]:
-    rows = []
-    for kind, data in msgs.items():
-        raw = build(kind, data)
-        if kind in SIGNED_KINDS:
-            raw = signer.sign(raw)
-        _, head, _ = next(records(kind, data))
-        rows.append((kind, str(data["guid"]), str(head[RECEIPT_KEY[kind]]), raw))
-    return rows
 
 
 def declare_order(
@@ -185,7 +172,7 @@ def _declare(
         order.direction,
         order.trade_mode,
         order.model_dump_json(),
-        _rows(msgs, signer),
+        signed_rows(msgs, signer),
         at,
         order_id=order_id,
         buyer_index=buyer_index,
@@ -237,13 +224,7 @@ def messages_for(
     customs_order = from_order(order, parcel, waybill, profile, tax=quote.tax if quote else None)
     msgs = build_order(customs_order, senders_for(profile, customs_order), now=at, scope=order.tenant_id)
     ensure_valid(msgs)
-    return {f"CEB{kind}Message": raw for kind, _, _, raw in _rows(msgs, signer)}
-
-
-def _transmitter(profile: CustomsProfile) -> Transfer:
-    return Transfer(
-        cop_code=profile.transmitter.code, cop_name=profile.transmitter.name, dxp_id=profile.dxp_id
-    )
+    return {f"CEB{kind}Message": raw for kind, _, _, raw in signed_rows(msgs, signer)}
 
 
 def declare_raw(
@@ -276,7 +257,7 @@ def declare_summary(
     _, head, rows = next(records("701", data))
     cop_no = str(head["copNo"])
     summary = {"copNo": cop_no, "sumNo": head.get("sumNo"), "invtNos": [r.get("invtNo") for r in rows]}
-    decl = repo.add(cop_no, "export", "9610", json.dumps(summary), _rows({"701": data}, signer), at)
+    decl = repo.add(cop_no, "export", "9610", json.dumps(summary), signed_rows({"701": data}, signer), at)
     if head.get("sumNo"):  # a re-application names the summary customs already numbered
         repo.set_customs_ref(str(data["guid"]), str(head["sumNo"]))
     return view(repo, decl)
@@ -362,64 +343,3 @@ def take_receipts(database: Database, tenant_id: str, source: ReceiptSource, at:
             changes += result.changes
         source.done(name)
     return ReceiptIntake(applied, changes, errors)
-
-
-# --- after declaring: withdraw, return ----------------------------------------------------------
-
-
-def _declared(repo: CustomsRepository, order: Order) -> tuple[Declaration, CustomsOrder, str]:
-    decl = repo.latest_for_order(order.id)
-    if decl is None or decl.state in ("rejected", "error", "cancelled", "returned"):
-        raise ConflictError(
-            f"order {order.id} has no declaration customs hold",
-            field="order_id",
-            rule=CustomsCode.NOT_DECLARED,
-        )
-    invt_no = repo.invt_no(decl.id)
-    if not invt_no:
-        raise ConflictError(
-            "customs have not numbered the order's inventory list yet (no invtNo in its receipts)",
-            field="invtNo",
-            rule=CustomsCode.NO_INVENTORY_NUMBER,
-        )
-    return decl, CustomsOrder.model_validate_json(decl.order_json), invt_no
-
-
-def _follow_up(
-    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, signer: Signer, build_one: Callable[..., Any]
-) -> DeclaredOrder:
-    repo = CustomsRepository(uow.session, tenant_id)
-    decl, declared, invt_no = _declared(repo, order)
-    profile = profile_for(uow, tenant_id)
-    kind, data = build_one(declared, invt_no, _transmitter(profile), decl.revision)
-    ensure_valid({kind: data})
-    repo.add_messages(decl, _rows({kind: data}, signer), at)
-    return view(repo, decl)
-
-
-def withdraw(
-    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, *, signer: Signer, reason: str
-) -> DeclaredOrder:
-    """The cancel application of a declared order: CEB623 for an import inventory, CEB605 for an
-    export one (GACC 202205: both name the inventory number customs gave; both are signed)."""
-
-    def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
-        if declared.direction == "import":
-            return "623", import_cancel(declared, invt_no, reason, t, now=at, revision=revision)
-        return "605", export_cancel(declared, invt_no, reason, t, now=at, revision=revision)
-
-    return _follow_up(uow, tenant_id, order, at, signer, one)
-
-
-def return_application(
-    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, *, signer: Signer, reason: str
-) -> DeclaredOrder:
-    """The return application of a delivered order: CEB625 for an import (every line), CEB213 for an
-    export (9661, 1261 from a special area)."""
-
-    def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
-        if declared.direction == "import":
-            return "625", import_return(declared, invt_no, reason, t, now=at, revision=revision)
-        return "213", export_return(declared, invt_no, reason, t, now=at, revision=revision)
-
-    return _follow_up(uow, tenant_id, order, at, signer, one)

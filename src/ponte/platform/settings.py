@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     )
     customs_transport: str = Field(default="file", description="file | mq: how messages reach the e-port")
     customs_mq_url: str | None = Field(default=None, description="AMQP URL of the DXP MQ endpoint")
+    customs_payment_data_url: str | None = Field(
+        default=None, description="the e-port's realTimeDataUpload address for 179 payment data"
+    )
     customs_mq_send_queue: str = "ceb.declarations"
     customs_mq_receive_queue: str = "ceb.receipts"
     log_level: str = "INFO"

@@ -16,6 +16,7 @@ from ponte.api.routing import ExactJsonRoute
 from ponte.bootstrap import Platform
 from ponte.customs import service
 from ponte.customs.china.orders import CustomsOrder
+from ponte.customs.china.payment_data import Evidence
 from ponte.customs.china.profile import CustomsProfile
 from ponte.customs.china.receipts import status_info
 from ponte.customs.china.validate import check_bytes
@@ -207,6 +208,42 @@ async def send(request: Request, caller: Writer, database: DatabaseDep) -> dict[
     transport = _platform(request).customs_transport()
     n = await run_in_threadpool(service.send_outbox, database, caller.tenant_id, transport, now())
     return {"sent": n}
+
+
+class PaymentDataIn(BaseModel):
+    """Customs' request (``openReq``) and what the platform kept of the payment."""
+
+    open_req: str = Field(description='customs\' openReq: {"orderNo", "sessionID", "serviceTime"}')
+    initial_request: str
+    initial_response: str
+    pay_type: str
+    verifying_body: str = Field(description="1 UnionPay, 2 NetsUnion, 3 other")
+    goods: list[tuple[str, str]] = Field(description="(goods name, item link) pairs")
+    payee_account: str = ""
+    payee_code: str = ""
+    payee_name: str = ""
+
+
+@router.post("/payment-data", summary="Answer customs' real-time request for payment data (2018 No. 179)")
+async def payment_data(
+    body: PaymentDataIn, request: Request, caller: Writer, database: DatabaseDep
+) -> dict[str, Any]:
+    platform = _platform(request)
+    evidence = Evidence(
+        body.initial_request, body.initial_response, body.pay_type, body.verifying_body,
+        tuple(body.goods), body.payee_account, body.payee_code, body.payee_name,
+    )  # fmt: skip
+
+    def work() -> dict[str, Any]:
+        with database.unit_of_work() as uow:
+            signer = platform.customs_signer(service.signing_material(uow, caller.tenant_id))
+            document = service.answer_payment_request(
+                uow, caller.tenant_id, body.open_req, evidence, now(), signer=signer
+            )
+        uploader = platform.payment_data_uploader()
+        return {"payExInfoStr": document, "uploaded": uploader.upload(document) if uploader else None}
+
+    return await run_in_threadpool(work)
 
 
 @router.post("/receipts/fetch", summary="Apply the receipts waiting at the e-port link (folder or MQ)")

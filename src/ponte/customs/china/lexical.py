@@ -131,7 +131,9 @@ def check_format(fmt: str, s: str) -> str | None:
         party = check_enterprise_code(s, "code")
         return None if party is None else party.message
     if fmt == "dxp":
-        return None if DXP_ID.match(s) else "a DXP id is DXPENT and 10 digits (the customs nodes DXPEDCCEB...)"
+        return (
+            None if DXP_ID.match(s) else "a DXP id is DXPENT and 10 digits (the customs nodes DXPEDCCEB...)"
+        )
     if fmt == "digits6":
         return None if len(s) == 6 and _DIGITS.match(s) else "must be a 6-digit administrative division code"
     raise KeyError(fmt)  # pragma: no cover - formats are a closed list

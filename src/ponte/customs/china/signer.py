@@ -20,7 +20,7 @@ from typing import Protocol
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from cryptography.x509.oid import NameOID
@@ -68,6 +68,8 @@ CONVENTIONS = {
 
 class Signer(Protocol):
     def sign(self, message: bytes) -> bytes: ...
+
+    def sign_data(self, data: str) -> tuple[bytes, str]: ...
 
 
 def _strip_signature(root: etree._Element) -> None:
@@ -119,6 +121,10 @@ class SoftwareSigner:
         self.key_name = key_name or format(cert.serial_number, "x")
         self.signature_method, self.digest_method = SignatureMethod.RSA_SHA1, DigestAlgorithm.SHA1
 
+    def sign_data(self, data: str) -> tuple[bytes, str]:
+        """RSA-SHA1 over text (the 179 payment-data answer), with the KeyName, as a card signs it."""
+        return self.key.sign(data.encode("utf-8"), padding.PKCS1v15(), hashes.SHA1()), self.key_name
+
     def sign(self, message: bytes) -> bytes:
         root = load_xml(message)
         _strip_signature(root)
@@ -166,6 +172,10 @@ class DeviceSigner:
             )
         self.device, self.conv = device, CONVENTIONS[convention]
         self._cert: bytes | None = None
+
+    def sign_data(self, data: str) -> tuple[bytes, str]:
+        """The card's signature over text (the 179 payment-data answer) and its certificate number."""
+        return self.device.sign_data(data)
 
     def _certificate(self) -> bytes:
         if self._cert is None:
