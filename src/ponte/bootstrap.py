@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
@@ -20,11 +21,13 @@ from ponte.customs.adapters.payment_data_upload import PaymentDataUploader
 from ponte.customs.adapters.transport import DxpFolderTransport, FolderReceipts, ReceiptSource, Transport
 from ponte.customs.china.profile import CustomsProfile
 from ponte.customs.china.signer import DeviceSigner, Signer, SoftwareSigner, demo_credentials
+from ponte.customs.documents.render import DEFAULT_FONT_DIRS, FontFiles, find_fonts
 from ponte.customs.service import SigningMaterial
 from ponte.duties.params import Rules, default_rules
 from ponte.journey.service import Context as JourneyContext
 from ponte.kernel.clock import Clock, SystemClock
 from ponte.kernel.errors import ValidationError
+from ponte.kernel.money import Money
 from ponte.logistics.network import Lanes, sample_flights
 from ponte.logistics.tracking import fsu_codes
 from ponte.logistics.uld import Flight
@@ -137,6 +140,15 @@ class Platform:
         """Where the 179 payment-data answers go (None when no address is configured)."""
         url = self.settings.customs_payment_data_url
         return PaymentDataUploader(url) if url else None
+
+    @cached_property
+    def document_fonts(self) -> FontFiles:
+        """The Noto fonts the customs documents embed."""
+        return find_fonts(self.settings.document_font_dirs or DEFAULT_FONT_DIRS)
+
+    def to_eur(self, amount: Decimal, currency: str, on: date) -> Decimal:
+        """``amount`` in EUR at the rate of ``on`` (the official files first, then ECB, then HMRC)."""
+        return self.fx.convert(Money(amount, currency), "EUR", on).result.amount
 
     def customs_receipts(self) -> ReceiptSource:
         """Where receipts come back: the exchange folder's ``in/``, or the MQ receipts queue."""

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     )
     customs_mq_send_queue: str = "ceb.declarations"
     customs_mq_receive_queue: str = "ceb.receipts"
+    document_font_dirs: list[Path] = Field(
+        default_factory=list,
+        description="Folders with NotoSans and NotoSansCJK (default: Debian's Noto paths)",
+    )
     log_level: str = "INFO"
     log_json: bool = False
     webhooks_allow_private: bool = Field(

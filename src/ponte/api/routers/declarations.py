@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -14,7 +15,7 @@ from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.routing import ExactJsonRoute
 from ponte.bootstrap import Platform
-from ponte.customs import service
+from ponte.customs import documents_service, service
 from ponte.customs.china.orders import CustomsOrder
 from ponte.customs.china.payment_data import Evidence
 from ponte.customs.china.profile import CustomsProfile
@@ -192,6 +193,31 @@ def order_declarations(order_id: str, caller: Reader, uow: UowDep) -> list[Decla
 def get_declaration(declaration_id: str, caller: Reader, uow: UowDep) -> DeclarationOut:
     detail = service.declaration_detail(uow, caller.tenant_id, declaration_id)
     return _out(detail.declaration, detail.receipts)
+
+
+@router.get(
+    "/orders/{order_id}/documents/{kind}",
+    summary="A destination document of a declared order: invoice, cn23, packing-list (PDF) or h7 (JSON)",
+)
+async def order_document(
+    order_id: str, kind: str, request: Request, caller: Reader, database: DatabaseDep
+) -> Response:
+    platform = _platform(request)
+
+    def work() -> Response:
+        with database.unit_of_work() as uow:
+            doc = documents_service.document(
+                uow, caller.tenant_id, order_id, kind, fonts=platform.document_fonts, to_eur=platform.to_eur
+            )
+        if isinstance(doc, bytes):
+            return Response(
+                doc,
+                media_type="application/pdf",
+                headers={"Content-Disposition": f'inline; filename="{order_id}-{kind}.pdf"'},
+            )
+        return JSONResponse(doc)
+
+    return await run_in_threadpool(work)
 
 
 @router.get("/declarations/{declaration_id}/messages/{kind}", summary="The XML of one declared message")
