@@ -14,6 +14,7 @@ without a prefix, as Ponte does.
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -85,15 +86,24 @@ def _sender_of(root: etree._Element) -> str:
     return (found.text or "").strip()
 
 
+_ROOT = re.compile(rb"<(?:[\w.-]+:)?(CEB\d{3}Message)[\s>]")
+_DXP_ID = re.compile(rb"<(?:[\w.-]+:)?dxpId>\s*([^<\s]+)\s*</")
+
+
 def wrap_message(message: bytes, cop_msg_id: str, created: datetime) -> bytes:
     """The DxpMsg of a declaration: sent by the DXP id its BaseTransfer names (the enterprise that
-    really sends it), to the customs node of its direction."""
-    root = load_xml(message)
-    msg_type = etree.QName(root).localname
+    really sends it), to the customs node of its direction. Messages Ponte wrote are read by pattern
+    (their root and their one dxpId); anything else is parsed."""
+    root_m, dxp_m = _ROOT.search(message, 0, 400), _DXP_ID.search(message)
+    if root_m and dxp_m:
+        msg_type, sender = root_m.group(1).decode(), dxp_m.group(1).decode()
+    else:
+        root = load_xml(message)
+        msg_type, sender = etree.QName(root).localname, _sender_of(root)
     return wrap(
         message,
         cop_msg_id=cop_msg_id,
-        sender=_sender_of(root),
+        sender=sender,
         receivers=(receiver_for(msg_type),),
         msg_type=msg_type,
         created=created,
