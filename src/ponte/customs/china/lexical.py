@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ponte.customs.china.codes import code_list
@@ -109,6 +110,14 @@ def _valid_datetime(s: str, n: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)
+def _party_problem(code: str) -> str | None:
+    """An enterprise code's problem; a message names the same few parties over and over, so the
+    answer is kept (a pure function of the code)."""
+    party = check_enterprise_code(code, "code")
+    return None if party is None else party.message
+
+
 def check_format(fmt: str, s: str) -> str | None:
     """The message of the named format ``s`` breaks, or None."""
     if fmt == "guid":
@@ -128,8 +137,7 @@ def check_format(fmt: str, s: str) -> str | None:
     if fmt in ("party", "party-export"):
         if fmt == "party-export" and s in ("无", "NO"):  # a foreign platform, an unregistered producer
             return None
-        party = check_enterprise_code(s, "code")
-        return None if party is None else party.message
+        return _party_problem(s)
     if fmt == "dxp":
         return (
             None if DXP_ID.match(s) else "a DXP id is DXPENT and 10 digits (the customs nodes DXPEDCCEB...)"
