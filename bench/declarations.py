@@ -3,7 +3,9 @@
     python bench/declarations.py [--per-kind 2000] [--batch 100000] [--sign 200]
 
 Baseline in the same run: lxml parse + validation against the official XSD of the same bytes
-(needs ../shared/ceb/xsd; skipped when absent).
+(needs ../shared/ceb/xsd; skipped when absent). Signed kinds also show the cost of signing with a
+software RSA-SHA1 key and with an SM2 card through the e-port client control (its local stand-in, over
+a WebSocket on this machine), and every kind the DxpMsg envelope.
 """
 
 from __future__ import annotations
@@ -21,9 +23,13 @@ sys.path.insert(0, str(ROOT / "tests" / "customs"))
 from customs_factory import NOW, SHARED, TRANSFER, make_order  # noqa: E402
 from lxml import etree  # noqa: E402
 
+from ponte.customs.adapters.eport_client import EportClientDevice  # noqa: E402
+from ponte.customs.adapters.eport_stand_in import SoftCard, StandIn  # noqa: E402
 from ponte.customs.china.build import build  # noqa: E402
 from ponte.customs.china.declare import build_order  # noqa: E402
-from ponte.customs.china.signer import SoftwareSigner, demo_credentials  # noqa: E402
+from ponte.customs.china.dxp import wrap_message  # noqa: E402
+from ponte.customs.china.kinds import SIGNED_KINDS  # noqa: E402
+from ponte.customs.china.signer import DeviceSigner, SoftwareSigner, demo_credentials  # noqa: E402
 from ponte.customs.china.spec import get_spec  # noqa: E402
 from ponte.customs.china.validate import validate_message, validate_set  # noqa: E402
 
@@ -50,9 +56,11 @@ def per_kind(n: int, n_sign: int) -> None:
         }
     key, cert = demo_credentials()
     signer = SoftwareSigner(key, cert)
+    stand_in = StandIn(SoftCard("sm2")).__enter__()
+    sm2 = DeviceSigner(EportClientDevice(stand_in.url, "88888888"), convention="sm2-practice")
     print(
         f"{'kind':<6}{'n':>7}{'build+validate µs p50':>24}{'p99':>8}{'msg/s':>10}"
-        f"{'lxml parse+XSD µs':>20}{'ratio':>7}{'+sign msg/s':>13}"
+        f"{'lxml parse+XSD µs':>20}{'ratio':>7}{'+RSA-SHA1 µs':>14}{'+SM2 card µs':>14}{'+DxpMsg µs':>12}"
     )
     for k in KINDS:
         rows = [d for d in datas[k] if d]
@@ -75,17 +83,27 @@ def per_kind(n: int, n_sign: int) -> None:
             for i, raw in enumerate(raws):
                 schema.validate(etree.fromstring(signed.get(i % 50, raw) if signed else raw))
             base = (time.perf_counter() - t1) / len(raws) * 1e6
-        t2 = time.perf_counter()
         m = min(n_sign, len(raws))
-        for raw in raws[:m]:
-            validate_message(k, rows[0], before_signing=True)
-            signer.sign(raw)
-        sign_rate = m / (time.perf_counter() - t2)
+        rsa = sm2_us = "-"
+        if k in SIGNED_KINDS:
+            t2 = time.perf_counter()
+            for raw in raws[:m]:
+                signer.sign(raw)
+            rsa = f"{(time.perf_counter() - t2) / m * 1e6:.0f}"
+            t3 = time.perf_counter()
+            for raw in raws[: max(1, m // 4)]:
+                sm2.sign(raw)
+            sm2_us = f"{(time.perf_counter() - t3) / max(1, m // 4) * 1e6:.0f}"
+        t4 = time.perf_counter()
+        for i, raw in enumerate(raws[:m]):
+            wrap_message(raw, rows[i]["guid"], NOW)
+        dxp = (time.perf_counter() - t4) / m * 1e6
         mean = total / len(rows) * 1e6
         print(
             f"{k:<6}{len(rows):>7}{statistics.median(lat):>24.1f}{_pct(lat, 0.99):>8.1f}{1e6 / mean:>10.0f}"
-            f"{base:>20.1f}{base / mean:>7.2f}{sign_rate:>13.0f}"
+            f"{base:>20.1f}{base / mean:>7.2f}{rsa:>14}{sm2_us:>14}{dxp:>12.1f}"
         )
+    stand_in.__exit__()
 
 
 def batch(n: int) -> None:

@@ -10,18 +10,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
 from ponte.classify.service import Engine, load_engine
-from ponte.customs.adapters.transport import FileDropTransport, Transport
+from ponte.customs.adapters.eport_client import DEFAULT_URL, EportClientDevice
+from ponte.customs.adapters.mq import MqLink, MqReceipts, MqTransport
+from ponte.customs.adapters.payment_data_upload import PaymentDataUploader
+from ponte.customs.adapters.transport import DxpFolderTransport, FolderReceipts, ReceiptSource, Transport
 from ponte.customs.china.profile import CustomsProfile
-from ponte.customs.china.signer import Signer, SoftwareSigner, demo_credentials
+from ponte.customs.china.signer import DeviceSigner, Signer, SoftwareSigner, demo_credentials
+from ponte.customs.documents.render import DEFAULT_FONT_DIRS, FontFiles, find_fonts
 from ponte.customs.service import SigningMaterial
 from ponte.duties.params import Rules, default_rules
 from ponte.journey.service import Context as JourneyContext
 from ponte.kernel.clock import Clock, SystemClock
 from ponte.kernel.errors import ValidationError
+from ponte.kernel.money import Money
 from ponte.logistics.network import Lanes, sample_flights
 from ponte.logistics.tracking import fsu_codes
 from ponte.logistics.uld import Flight
@@ -98,7 +104,7 @@ class Platform:
 
     def customs_signer(self, material: SigningMaterial) -> Signer:
         """The tenant's signer, built from its customs profile: its software RSA key (RSA-SHA1), or its
-        e-port card through the client control."""
+        e-port card or UKey through the e-port client control (SM2 or RSA-SHA1, per the profile)."""
         cached = self._signers.get(material.tenant_id)
         if cached is not None and cached[0] == material.version:
             return cached[1]
@@ -121,10 +127,44 @@ class Platform:
         key, cert = demo_credentials()
         return SoftwareSigner(key, cert)
 
+    @cached_property
+    def _mq(self) -> MqLink:
+        s = self.settings
+        if not s.customs_mq_url:
+            raise ValidationError(
+                "PONTE_CUSTOMS_TRANSPORT=mq needs PONTE_CUSTOMS_MQ_URL",
+                field="customs_mq_url",
+                rule="transport",
+            )
+        return MqLink(s.customs_mq_url, s.customs_mq_send_queue, s.customs_mq_receive_queue)
+
     def customs_transport(self) -> Transport:
-        """How messages reach the e-port: the e-port client's exchange folder."""
+        """How messages reach the e-port, as DxpMsg envelopes: the e-port client's exchange folder
+        (``out/``; the client moves what it sent to ``sent/``) or the MQ endpoint."""
+        if self.settings.customs_transport == "mq":
+            return MqTransport(self._mq)
         root = self.settings.customs_exchange_dir
-        return FileDropTransport(root / "out", delivered=root / "sent")
+        return DxpFolderTransport(root / "out", root / "sent")
+
+    def payment_data_uploader(self) -> PaymentDataUploader | None:
+        """Where the 179 payment-data answers go (None when no address is configured)."""
+        url = self.settings.customs_payment_data_url
+        return PaymentDataUploader(url) if url else None
+
+    @cached_property
+    def document_fonts(self) -> FontFiles:
+        """The Noto fonts the customs documents embed."""
+        return find_fonts(self.settings.document_font_dirs or DEFAULT_FONT_DIRS)
+
+    def to_eur(self, amount: Decimal, currency: str, on: date) -> Decimal:
+        """``amount`` in EUR at the rate of ``on`` (the official files first, then ECB, then HMRC)."""
+        return self.fx.convert(Money(amount, currency), "EUR", on).result.amount
+
+    def customs_receipts(self) -> ReceiptSource:
+        """Where receipts come back: the exchange folder's ``in/``, or the MQ receipts queue."""
+        if self.settings.customs_transport == "mq":
+            return MqReceipts(self._mq)
+        return FolderReceipts(self.settings.customs_exchange_dir / "in")
 
     @cached_property
     def lanes(self) -> Lanes:
@@ -147,6 +187,8 @@ class Platform:
         return f"http://{self.settings.host}:{self.settings.port}"
 
     def close(self) -> None:
+        if "_mq" in self.__dict__:
+            self._mq.close()
         if self._database is not None:
             self._database.dispose()
             self._database = None
@@ -162,11 +204,8 @@ def _signer(material: SigningMaterial) -> Signer:
         return SoftwareSigner(
             material.key_pem.encode(), signing.certificate_pem.encode(), key_name=signing.key_name or ""
         )
-    raise ValidationError(
-        "signing through the e-port client control is not set up in this process",
-        field="signing.method",
-        rule="signing-setup",
-    )
+    device = EportClientDevice(signing.device_url or DEFAULT_URL, material.device_password)
+    return DeviceSigner(device, convention=signing.convention)
 
 
 _PLATFORM: Platform | None = None

@@ -34,12 +34,16 @@ def make_order(seed: int, direction: str | None = None, trade_mode: str | None =
     lines = []
     for _ in range(r.randint(1, 5)):
         qty = Decimal(r.randint(1, 20)) if r.random() < 0.8 else Decimal(r.randint(1, 4000)) / 1000
-        price = Decimal(r.randint(1, 999_999)) / 100
+        # imports stay within the CBEC limits and on the positive list
+        price = Decimal(r.randint(1, 999_999 if direction == "export" else 4_000)) / 100
+        codes = ["3304990099", "8518300000", "9617001900", "0809290000"]
+        if direction == "import":
+            codes = ["0809290000", "2204210000", "0901210000", "0801220000"]
         lines.append(
             Line(
                 sku=f"SKU-{r.randint(1, 99999):05d}",
                 name=r.choice(_NAMES),
-                hs_code=r.choice(["3304990099", "8518300000", "9617001900", "0809290000"]),
+                hs_code=r.choice(codes),
                 gmodel="品牌:Ponte|规格:标准",
                 barcode=r.choice([None, "6901234567892"]),
                 qty=qty,
@@ -65,10 +69,10 @@ def make_order(seed: int, direction: str | None = None, trade_mode: str | None =
         logistics=Party(code="4403980LGX", name="顺达国际物流"),
         agent=Party(code="4403960AGT", name="前海报关行"),
         payment=Party(code="4403960PAY", name="跨境支付有限公司"),
-        area=Party(code="4403660AREA", name="前海保税仓") if mode == "1210" else None,
+        area=Party(code="4403660ARE", name="前海保税仓") if mode == "1210" else None,
         ems_no="T5301W000001" if mode == "1210" else None,
         pay_transaction_id=f"PAY{seed:012d}",
-        buyer=Person(name="李雷", id_number="110101199003077777", phone="13800138000", reg_no=f"user{seed}"),
+        buyer=Person(name="李雷", id_number="11010519491231002X", phone="13800138000", reg_no=f"user{seed}"),
         consignee=Consignee(
             name="Maria Silva" if direction == "export" else "李雷",
             phone="+55 11 91234-5678" if direction == "export" else "13800138000",

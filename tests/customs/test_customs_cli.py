@@ -163,3 +163,29 @@ def test_check_finds_documents_that_disagree(tmp_path, demo_signer) -> None:  # 
     bad = [r for r in json.loads(res.stdout) if not r["ok"]]
     assert [r["message"] for r in bad] == ["CEB411Message"]
     assert bad[0]["violations"][0]["rule"] == "three-documents:payer"
+
+
+def test_the_chain_simulate_declare_consolidate_reads_the_real_plan(corpus, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    res = runner.invoke(app, ["declare", str(corpus), "--out", str(tmp_path / "d")])
+    assert res.exit_code == 0, res.output
+    plan = runner.invoke(app, ["consolidate", str(corpus), "--json"])
+    assert plan.exit_code == 0, plan.output
+    (tmp_path / "plan.json").write_text(plan.stdout)
+    res = runner.invoke(
+        app,
+        [
+            "declare",
+            str(corpus),
+            "--out",
+            str(tmp_path / "d2"),
+            "--plan",
+            str(tmp_path / "plan.json"),
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    planned = {a["order"] for a in json.loads(plan.stdout).get("assignments", [])}
+    reasons = {w["order_id"]: {r["rule"] for r in w["reasons"]} for w in doc["waiting"]}
+    # an order the plan placed no longer waits for its waybill; what the plan lacks is named, not invented
+    assert planned and all("waybill-required" not in reasons.get(o, set()) for o in planned)

@@ -25,14 +25,18 @@ OP = Party(code="4403980OPR", name="前海监管场所")
 SIGNED = {"621", "623", "625", "711"}
 
 
+class _FixedDevice:
+    """A deterministic card (the golden bytes must not change)."""
+
+    def sign_data(self, data: str) -> tuple[bytes, str]:
+        return b"SIGNATURE-OVER-" + str(len(data)).encode(), "0001"
+
+    def certificate(self) -> bytes:
+        return b"CERT"
+
+
 def _fixed_signer() -> DeviceSigner:
-    """A deterministic stand-in for the customs key device (the golden bytes must not change)."""
-    return DeviceSigner(
-        lambda data: b"SIGNATURE-OVER-" + str(len(data)).encode(),
-        b"CERT",
-        key_name="0001",
-        convention="sm2-practice",
-    )
+    return DeviceSigner(_FixedDevice(), convention="sm2-practice")
 
 
 def all_messages() -> dict[str, dict]:

@@ -3,6 +3,7 @@ stored order (linked to it, signed, encrypted at rest), receipts moving it, with
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -210,3 +211,57 @@ def test_declarations_page_in_the_order_they_were_made(loaded, demo_signer) -> N
         if cursor is None:
             break
     assert seen == made
+
+
+def test_documents_of_a_declared_order_come_from_its_declaration(loaded, demo_signer, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pypdfium2 as pdfium
+    from typer.testing import CliRunner
+
+    from ponte.bootstrap import reset
+    from ponte.cli import app
+    from ponte.customs import documents_service
+    from ponte.customs.china.profile import Address, Documents
+    from ponte.customs.documents.render import find_fonts
+
+    database, by_tenant = loaded
+    signer, key, cert = demo_signer
+    tenant, order = _pick(database, by_tenant, "export")
+    p = profile(cert.decode()).model_copy(
+        update={
+            "documents": Documents(
+                sender_address=Address(street="科技园路1号", city="Shenzhen"), signatory="Li"
+            )
+        }
+    )
+    with database.unit_of_work() as uow:
+        service.put_profile(uow, tenant, p, AT, signing_key=key.decode())
+        uow.commit()
+    with database.unit_of_work() as uow, pytest.raises(ConflictError) as exc:
+        documents_service.document(uow, tenant, order.id, "cn23", fonts=find_fonts())
+    assert exc.value.rule == "not-declared"
+    _declare(database, tenant, order, signer)
+    with database.unit_of_work() as uow:
+        pdf = documents_service.document(uow, tenant, order.id, "cn23", fonts=find_fonts())
+    assert isinstance(pdf, bytes)
+    text = pdfium.PdfDocument(pdf)[0].get_textpage().get_text_range()
+    assert waybill_of(order).house in text and "784-12345675" not in text  # the CN 23 names the item
+    if not database.url.startswith("sqlite"):
+        return
+    import os
+
+    os.environ["PONTE_DATABASE_URL"] = database.url
+    reset()
+    try:
+        res = CliRunner().invoke(
+            app, ["documents", order.id, "--tenant", tenant, "--out", str(tmp_path), "--json"]
+        )
+        bad = CliRunner().invoke(app, ["documents", order.id, "--tenant", tenant, "--out", str(tmp_path),
+                                       "--kind", "cn22", "--json"])  # fmt: skip
+    finally:
+        del os.environ["PONTE_DATABASE_URL"]
+        reset()
+    assert res.exit_code == 0, res.output
+    files = json.loads(res.stdout)["files"]
+    assert set(files) == {"invoice", "cn23", "packing-list"}
+    assert all(Path(f).read_bytes().startswith(b"%PDF") for f in files.values())
+    assert bad.exit_code == 2 and json.loads(bad.stdout)["violations"][0]["rule"] == "document-kind"

@@ -6,7 +6,20 @@ import sys
 
 import typer
 
-from ponte.cli import classify, consolidate, db, declare, demo, export, process, quote, serve, simulate, track
+from ponte.cli import (
+    classify,
+    consolidate,
+    db,
+    declare,
+    demo,
+    documents,
+    export,
+    process,
+    quote,
+    serve,
+    simulate,
+    track,
+)
 from ponte.cli.output import fail, guarded
 from ponte.kernel.errors import PonteError
 
@@ -23,6 +36,7 @@ app.add_typer(demo.keys_app, name="keys")
 app.command("simulate")(guarded(simulate.simulate))
 app.command("export")(guarded(export.export))
 app.command("declare")(guarded(declare.declare))
+app.command("documents")(guarded(documents.documents))
 app.command("quote")(guarded(quote.quote))
 app.command("consolidate")(guarded(consolidate.consolidate))
 app.command("track")(guarded(track.track))

@@ -12,7 +12,8 @@ from ponte.customs.adapters import plan_file
 from ponte.customs.adapters.plan_file import PlanEntry
 from ponte.customs.china.kinds import SIGNED_KINDS
 from ponte.customs.china.validate import CheckReport, check_files
-from ponte.customs.store import CustomsRepository, Declaration, DeclarationQueries
+from ponte.customs.reads import DeclarationQueries
+from ponte.customs.store import CustomsRepository, Declaration
 from ponte.platform.db import UnitOfWork
 
 __all__ = [

@@ -11,19 +11,15 @@ module never reads settings or the environment.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ponte.customs.adapters.transport import Transport
-from ponte.customs.china.build import build
+from ponte.customs.adapters.transport import ReceiptSource, Transport
+from ponte.customs.china.checks import dutiable_value, import_checks
 from ponte.customs.china.declare import build_order
-from ponte.customs.china.followups import export_cancel, export_return
-from ponte.customs.china.followups_import import import_cancel, import_return
 from ponte.customs.china.from_order import ImportTax, from_order, senders_for
-from ponte.customs.china.kinds import RECEIPT_KEY, SIGNED_KINDS
-from ponte.customs.china.orders import CustomsOrder, Transfer
+from ponte.customs.china.orders import CustomsOrder
 from ponte.customs.china.profile import CustomsProfile, check_profile
 from ponte.customs.china.quote import QuoteFacts, gate
 from ponte.customs.china.receipts import CLEARED, REJECTED, parse_receipt
@@ -31,6 +27,8 @@ from ponte.customs.china.rules import records
 from ponte.customs.china.signer import Signer
 from ponte.customs.china.validate import ensure_valid, validate_message, validate_set
 from ponte.customs.errors import CustomsCode
+from ponte.customs.follow_ups import answer_payment_request, return_application, withdraw
+from ponte.customs.outbox import signed_rows
 from ponte.customs.profiles import (
     ProfileView,
     SigningMaterial,
@@ -53,10 +51,12 @@ from ponte.customs.queries import (
     read_plan,
     view,
 )
-from ponte.customs.store import CustomsRepository, Declaration
-from ponte.kernel.errors import ConflictError, NotFoundError, ValidationError, Violation
+from ponte.customs.store import CustomsRepository
+from ponte.duties.params import default_rules
+from ponte.kernel.errors import ConflictError, NotFoundError, PonteError, ValidationError, Violation
 from ponte.logistics.shipping import OrderParcel, Waybill
 from ponte.orders.core import Order
+from ponte.platform.crypto import cipher
 from ponte.platform.db import Database, UnitOfWork
 
 __all__ = [
@@ -68,6 +68,7 @@ __all__ = [
     "ProfileView",
     "ReceiptView",
     "SigningMaterial",
+    "answer_payment_request",
     "apply_receipt",
     "check_messages",
     "declaration",
@@ -86,6 +87,7 @@ __all__ = [
     "return_application",
     "send_outbox",
     "signing_material",
+    "take_receipts",
     "validate_raw",
     "withdraw",
 ]
@@ -110,17 +112,6 @@ class DeclarationChange:
 
 
 # --- declaring ----------------------------------------------------------------------------------
-
-
-def _rows(msgs: dict[str, dict[str, Any]], signer: Signer) -> list[tuple[str, str, str, bytes]]:
-    rows = []
-    for kind, data in msgs.items():
-        raw = build(kind, data)
-        if kind in SIGNED_KINDS:
-            raw = signer.sign(raw)
-        _, head, _ = next(records(kind, data))
-        rows.append((kind, str(data["guid"]), str(head[RECEIPT_KEY[kind]]), raw))
-    return rows
 
 
 def declare_order(
@@ -164,18 +155,54 @@ def _declare(
     order_id: str | None,
 ) -> DeclaredOrder:
     revision = repo.next_revision(order.order_no)
-    msgs = build_order(order, senders, now=at, scope=repo.tenant, revision=revision)
-    ensure_valid(msgs)
+    changes = {kind: "2" for kind in repo.held_kinds(order.order_no)}
+    msgs = build_order(order, senders, now=at, scope=repo.tenant, revision=revision, app_types=changes)
+    problems = validate_set(msgs) + _duplicates(repo, order.order_no, msgs)
+    buyer_index = value = None
+    day = order.created_at.date()
+    if order.direction == "import":
+        buyer_index = cipher().blind_index(order.buyer.id_number)
+        used = repo.annual_used(buyer_index, day.year, order.order_no)
+        problems += import_checks(order, day, default_rules(), annual_used=used)
+        value = dutiable_value(order)
+    if problems:
+        raise ValidationError.of(problems)
     decl = repo.add(
         order.order_no,
         order.direction,
         order.trade_mode,
         order.model_dump_json(),
-        _rows(msgs, signer),
+        signed_rows(msgs, signer),
         at,
         order_id=order_id,
+        buyer_index=buyer_index,
+        placed_on=day,
+        value_cny=value,
     )
     return view(repo, decl)
+
+
+#: Business keys the e-port refuses to see declared again for another order (-301010, -504015, ...).
+_UNIQUE_KEYS = {"411": "payTransactionId", "511": "logisticsNo", "505": "logisticsNo"}
+
+
+def _duplicates(repo: CustomsRepository, order_no: str, msgs: dict[str, dict[str, Any]]) -> list[Violation]:
+    out = []
+    for kind, field_name in _UNIQUE_KEYS.items():
+        if kind not in msgs:
+            continue
+        path, head, _ = next(records(kind, msgs[kind]))
+        key = str(head.get(field_name) or "")
+        others = repo.key_owners(kind, key) - {order_no} if key else set()
+        if others:
+            out.append(
+                Violation(
+                    f"{path}/{field_name}",
+                    CustomsCode.DUPLICATE_KEY,
+                    f"{key} is already declared for order {sorted(others)[0]}",
+                )
+            )
+    return out
 
 
 def messages_for(
@@ -197,13 +224,7 @@ def messages_for(
     customs_order = from_order(order, parcel, waybill, profile, tax=quote.tax if quote else None)
     msgs = build_order(customs_order, senders_for(profile, customs_order), now=at, scope=order.tenant_id)
     ensure_valid(msgs)
-    return {f"CEB{kind}Message": raw for kind, _, _, raw in _rows(msgs, signer)}
-
-
-def _transmitter(profile: CustomsProfile) -> Transfer:
-    return Transfer(
-        cop_code=profile.transmitter.code, cop_name=profile.transmitter.name, dxp_id=profile.dxp_id
-    )
+    return {f"CEB{kind}Message": raw for kind, _, _, raw in signed_rows(msgs, signer)}
 
 
 def declare_raw(
@@ -236,7 +257,7 @@ def declare_summary(
     _, head, rows = next(records("701", data))
     cop_no = str(head["copNo"])
     summary = {"copNo": cop_no, "sumNo": head.get("sumNo"), "invtNos": [r.get("invtNo") for r in rows]}
-    decl = repo.add(cop_no, "export", "9610", json.dumps(summary), _rows({"701": data}, signer), at)
+    decl = repo.add(cop_no, "export", "9610", json.dumps(summary), signed_rows({"701": data}, signer), at)
     if head.get("sumNo"):  # a re-application names the summary customs already numbered
         repo.set_customs_ref(str(data["guid"]), str(head["sumNo"]))
     return view(repo, decl)
@@ -298,62 +319,27 @@ def apply_receipt(uow: UnitOfWork, tenant_id: str, raw: bytes, at: datetime) -> 
     return AppliedReceipt(applied, matched, changes)
 
 
-# --- after declaring: withdraw, return ----------------------------------------------------------
+@dataclass(frozen=True)
+class ReceiptIntake:
+    applied: int
+    changes: list[DeclarationChange]
+    errors: list[tuple[str, str]]  # (receipt name, why it could not be read)
 
 
-def _declared(repo: CustomsRepository, order: Order) -> tuple[Declaration, CustomsOrder, str]:
-    decl = repo.latest_for_order(order.id)
-    if decl is None or decl.state in ("rejected", "error", "cancelled", "returned"):
-        raise ConflictError(
-            f"order {order.id} has no declaration customs hold",
-            field="order_id",
-            rule=CustomsCode.NOT_DECLARED,
-        )
-    invt_no = repo.invt_no(decl.id)
-    if not invt_no:
-        raise ConflictError(
-            "customs have not numbered the order's inventory list yet (no invtNo in its receipts)",
-            field="invtNo",
-            rule=CustomsCode.NO_INVENTORY_NUMBER,
-        )
-    return decl, CustomsOrder.model_validate_json(decl.order_json), invt_no
-
-
-def _follow_up(
-    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, signer: Signer, build_one: Callable[..., Any]
-) -> DeclaredOrder:
-    repo = CustomsRepository(uow.session, tenant_id)
-    decl, declared, invt_no = _declared(repo, order)
-    profile = profile_for(uow, tenant_id)
-    kind, data = build_one(declared, invt_no, _transmitter(profile), decl.revision)
-    ensure_valid({kind: data})
-    repo.add_messages(decl, _rows({kind: data}, signer), at)
-    return view(repo, decl)
-
-
-def withdraw(
-    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, *, signer: Signer, reason: str
-) -> DeclaredOrder:
-    """The cancel application of a declared order: CEB623 for an import inventory, CEB605 for an
-    export one (GACC 202205: both name the inventory number customs gave; both are signed)."""
-
-    def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
-        if declared.direction == "import":
-            return "623", import_cancel(declared, invt_no, reason, t, now=at, revision=revision)
-        return "605", export_cancel(declared, invt_no, reason, t, now=at, revision=revision)
-
-    return _follow_up(uow, tenant_id, order, at, signer, one)
-
-
-def return_application(
-    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, *, signer: Signer, reason: str
-) -> DeclaredOrder:
-    """The return application of a delivered order: CEB625 for an import (every line), CEB213 for an
-    export (9661, 1261 from a special area)."""
-
-    def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
-        if declared.direction == "import":
-            return "625", import_return(declared, invt_no, reason, t, now=at, revision=revision)
-        return "213", export_return(declared, invt_no, reason, t, now=at, revision=revision)
-
-    return _follow_up(uow, tenant_id, order, at, signer, one)
+def take_receipts(database: Database, tenant_id: str, source: ReceiptSource, at: datetime) -> ReceiptIntake:
+    """Apply every receipt waiting at ``source`` (the e-port client's folder, the MQ queue), one unit of
+    work each; a receipt is marked done only once applied and committed. One that cannot be read is
+    reported and set aside (it would fail again)."""
+    applied, changes, errors = 0, [], []
+    for name, raw in source.receive():
+        try:
+            with database.unit_of_work() as uow:
+                result = apply_receipt(uow, tenant_id, raw, at)
+                uow.commit()
+        except PonteError as exc:
+            errors.append((name, str(exc)))
+        else:
+            applied += result.applied
+            changes += result.changes
+        source.done(name)
+    return ReceiptIntake(applied, changes, errors)

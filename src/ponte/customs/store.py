@@ -10,22 +10,21 @@ and their signing secrets are in ``profile_store``). The repository keeps rows; 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ponte.customs.china.receipts import ReceiptEvent, declaration_state, next_state
 from ponte.kernel.errors import NotFoundError
 from ponte.kernel.ids import new_id
 from ponte.platform.db import Base
-from ponte.platform.pagination import Page, paginate
-from ponte.platform.types import Encrypted, UtcDateTime
+from ponte.platform.types import Amount, Encrypted, UtcDateTime
 
 __all__ = [
     "CustomsRepository",
     "Declaration",
-    "DeclarationQueries",
     "DeclaredMessage",
     "Receipt",
 ]
@@ -45,6 +44,11 @@ class Declaration(Base):
     trade_mode: Mapped[str] = mapped_column(String(4))
     state: Mapped[str] = mapped_column(String(16))
     order_json: Mapped[str] = mapped_column(Encrypted())  # the order as declared (JSON)
+    # imports: the buyer (blind index of the ID number), the day and the dutiable value in CNY, which the
+    # annual CBEC limit sums
+    buyer_index: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    placed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    value_cny: Mapped[Decimal | None] = mapped_column(Amount(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -102,6 +106,9 @@ class CustomsRepository:
         at: datetime,
         *,
         order_id: str | None = None,
+        buyer_index: str | None = None,
+        placed_on: date | None = None,
+        value_cny: Decimal | None = None,
     ) -> Declaration:
         """A new declaration (next revision of the order) with its messages queued in the outbox.
         ``messages`` holds (kind, guid, key, xml)."""
@@ -115,6 +122,9 @@ class CustomsRepository:
             trade_mode=trade_mode,
             state="queued",
             order_json=order_json,
+            buyer_index=buyer_index,
+            placed_on=placed_on,
+            value_cny=value_cny,
             created_at=at,
             updated_at=at,
         )
@@ -151,6 +161,54 @@ class CustomsRepository:
             .limit(1)
         )
         return 0 if last is None else last + 1
+
+    def annual_used(self, buyer_index: str, year: int, other_than: str) -> Decimal:
+        """The dutiable value (CNY) of the buyer's imports declared in ``year`` and not refused, withdrawn
+        or returned, each order once (its latest revision), leaving out order number ``other_than``."""
+        latest = (
+            select(Declaration.order_no, func.max(Declaration.revision).label("rev"))
+            .where(Declaration.tenant_id == self.tenant, Declaration.buyer_index == buyer_index)
+            .group_by(Declaration.order_no)
+            .subquery()
+        )
+        total = self.s.scalars(
+            select(Declaration.value_cny)
+            .join(
+                latest, (Declaration.order_no == latest.c.order_no) & (Declaration.revision == latest.c.rev)
+            )
+            .where(
+                Declaration.tenant_id == self.tenant,
+                Declaration.order_no != other_than,
+                Declaration.placed_on >= date(year, 1, 1),
+                Declaration.placed_on < date(year + 1, 1, 1),
+                Declaration.state.not_in(("rejected", "error", "cancelled", "returned")),
+            )
+        )
+        return sum((v for v in total if v is not None), Decimal(0))
+
+    def key_owners(self, kind: str, key: str) -> set[str]:
+        """Order numbers of live declarations whose message of ``kind`` carries business key ``key``."""
+        rows = self.s.execute(
+            select(Declaration.order_no)
+            .join(DeclaredMessage)
+            .where(
+                DeclaredMessage.tenant_id == self.tenant,
+                DeclaredMessage.kind == kind,
+                DeclaredMessage.key == key,
+                Declaration.state.not_in(("rejected", "error", "cancelled")),
+            )
+        )
+        return {r[0] for r in rows}
+
+    def held_kinds(self, order_no: str) -> set[str]:
+        """Kinds of messages of this order number that customs hold from an earlier revision."""
+        held = {"declared", "accepted", "inspecting", "released", "closed"}
+        rows = self.s.execute(
+            select(DeclaredMessage.kind, DeclaredMessage.state)
+            .join(Declaration)
+            .where(Declaration.tenant_id == self.tenant, Declaration.order_no == order_no)
+        )
+        return {kind for kind, state in rows if state in held}
 
     def get(self, declaration_id: str) -> Declaration:
         decl = self.s.scalar(
@@ -337,28 +395,3 @@ class CustomsRepository:
             if m.kind in ("603", "621") and m.customs_ref:
                 return m.customs_ref
         return None
-
-
-class DeclarationQueries:
-    """Read models across the tenants a viewer may see (``tenant`` None = every tenant: the park
-    operator); the console and the API list and open declarations through the service with these."""
-
-    def __init__(self, session: Session, tenant: str | None) -> None:
-        self.s, self.tenant = session, tenant
-
-    def page(self, state: str | None, cursor: str | None, limit: int) -> Page[Declaration]:
-        query = select(Declaration)
-        if self.tenant is not None:
-            query = query.where(Declaration.tenant_id == self.tenant)
-        if state:
-            query = query.where(Declaration.state == state)
-        return paginate(self.s, query, Declaration.id, cursor, limit)
-
-    def find(self, declaration_id: str) -> Declaration:
-        query = select(Declaration).where(Declaration.id == declaration_id)
-        if self.tenant is not None:
-            query = query.where(Declaration.tenant_id == self.tenant)
-        decl = self.s.scalar(query)
-        if decl is None:
-            raise NotFoundError("declaration", declaration_id)
-        return decl

@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     )
     customs_transport: str = Field(default="file", description="file | mq: how messages reach the e-port")
     customs_mq_url: str | None = Field(default=None, description="AMQP URL of the DXP MQ endpoint")
+    customs_payment_data_url: str | None = Field(
+        default=None, description="the e-port's realTimeDataUpload address for 179 payment data"
+    )
+    customs_mq_send_queue: str = "ceb.declarations"
+    customs_mq_receive_queue: str = "ceb.receipts"
+    document_font_dirs: list[Path] = Field(
+        default_factory=list,
+        description="Folders with NotoSans and NotoSansCJK (default: Debian's Noto paths)",
+    )
     log_level: str = "INFO"
     log_json: bool = False
     webhooks_allow_private: bool = Field(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -14,8 +15,9 @@ from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.routing import ExactJsonRoute
 from ponte.bootstrap import Platform
-from ponte.customs import service
+from ponte.customs import documents_service, service
 from ponte.customs.china.orders import CustomsOrder
+from ponte.customs.china.payment_data import Evidence
 from ponte.customs.china.profile import CustomsProfile
 from ponte.customs.china.receipts import status_info
 from ponte.customs.china.validate import check_bytes
@@ -194,6 +196,31 @@ def get_declaration(declaration_id: str, caller: Reader, uow: UowDep) -> Declara
     return _out(detail.declaration, detail.receipts)
 
 
+@router.get(
+    "/orders/{order_id}/documents/{kind}",
+    summary="A destination document of a declared order: invoice, cn23, packing-list (PDF) or h7 (JSON)",
+)
+async def order_document(
+    order_id: str, kind: str, request: Request, caller: Reader, database: DatabaseDep
+) -> Response:
+    platform = _platform(request)
+
+    def work() -> Response:
+        with database.unit_of_work() as uow:
+            doc = documents_service.document(
+                uow, caller.tenant_id, order_id, kind, fonts=platform.document_fonts, to_eur=platform.to_eur
+            )
+        if isinstance(doc, bytes):
+            return Response(
+                doc,
+                media_type="application/pdf",
+                headers={"Content-Disposition": f'inline; filename="{order_id}-{kind}.pdf"'},
+            )
+        return JSONResponse(doc)
+
+    return await run_in_threadpool(work)
+
+
 @router.get("/declarations/{declaration_id}/messages/{kind}", summary="The XML of one declared message")
 def get_message(declaration_id: str, kind: str, caller: Reader, uow: UowDep) -> Response:
     detail = service.declaration_detail(uow, caller.tenant_id, declaration_id)
@@ -208,6 +235,62 @@ async def send(request: Request, caller: Writer, database: DatabaseDep) -> dict[
     transport = _platform(request).customs_transport()
     n = await run_in_threadpool(service.send_outbox, database, caller.tenant_id, transport, now())
     return {"sent": n}
+
+
+class PaymentDataIn(BaseModel):
+    """Customs' request (``openReq``) and what the platform kept of the payment."""
+
+    open_req: str = Field(description='customs\' openReq: {"orderNo", "sessionID", "serviceTime"}')
+    initial_request: str
+    initial_response: str
+    pay_type: str
+    verifying_body: str = Field(description="1 UnionPay, 2 NetsUnion, 3 other")
+    goods: list[tuple[str, str]] = Field(description="(goods name, item link) pairs")
+    payee_account: str = ""
+    payee_code: str = ""
+    payee_name: str = ""
+
+
+@router.post("/payment-data", summary="Answer customs' real-time request for payment data (2018 No. 179)")
+async def payment_data(
+    body: PaymentDataIn, request: Request, caller: Writer, database: DatabaseDep
+) -> dict[str, Any]:
+    platform = _platform(request)
+    evidence = Evidence(
+        body.initial_request, body.initial_response, body.pay_type, body.verifying_body,
+        tuple(body.goods), body.payee_account, body.payee_code, body.payee_name,
+    )  # fmt: skip
+
+    def work() -> dict[str, Any]:
+        with database.unit_of_work() as uow:
+            signer = platform.customs_signer(service.signing_material(uow, caller.tenant_id))
+            document = service.answer_payment_request(
+                uow, caller.tenant_id, body.open_req, evidence, now(), signer=signer
+            )
+        uploader = platform.payment_data_uploader()
+        return {"payExInfoStr": document, "uploaded": uploader.upload(document) if uploader else None}
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/receipts/fetch", summary="Apply the receipts waiting at the e-port link (folder or MQ)")
+async def fetch_receipts(request: Request, caller: Writer, database: DatabaseDep) -> dict[str, Any]:
+    source = _platform(request).customs_receipts()
+    intake = await run_in_threadpool(service.take_receipts, database, caller.tenant_id, source, now())
+    return {
+        "applied": intake.applied,
+        "changed": [
+            {
+                "declaration_id": c.declaration_id,
+                "order_id": c.order_id,
+                "from": c.before,
+                "to": c.after,
+                "journey": c.journey,
+            }
+            for c in intake.changes
+        ],
+        "errors": [{"receipt": name, "error": why} for name, why in intake.errors],
+    }
 
 
 @router.post("/receipts", summary="Apply a customs receipt (CEB XML or DxpMsg) to what it answers")

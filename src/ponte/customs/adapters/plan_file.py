@@ -86,6 +86,17 @@ def _time(v: Any) -> datetime | None:
     return t if t.tzinfo else None
 
 
+def _houses(doc: Any) -> dict[str, Mapping[str, Any]]:
+    """Per house waybill, what the plan's lots say of it (its weights)."""
+    out: dict[str, Mapping[str, Any]] = {}
+    if isinstance(doc, Mapping):
+        for lot in doc.get("lots") or []:
+            for h in (lot.get("houses") or []) if isinstance(lot, Mapping) else []:
+                if isinstance(h, Mapping) and h.get("house"):
+                    out[str(h["house"])] = h
+    return out
+
+
 def _entries(doc: Any) -> list[Any]:
     if isinstance(doc, list):
         return doc
@@ -103,7 +114,14 @@ def _entries(doc: Any) -> list[Any]:
     )
 
 
-def _entry(i: int, raw: Any, tenant_of: Mapping[str, str]) -> PlanEntry | None:
+def _flight_number(v: str | None) -> str | None:
+    """``CZ431`` of a flight id like ``CZ431/2026-01-03/CAN-GRU``."""
+    return v.split("/", 1)[0] if v else None
+
+
+def _entry(
+    i: int, raw: Any, tenant_of: Mapping[str, str], houses: Mapping[str, Mapping[str, Any]]
+) -> PlanEntry | None:
     if not isinstance(raw, Mapping):
         return None
     parcel_d: Mapping[str, Any] = raw["parcel"] if isinstance(raw.get("parcel"), Mapping) else raw
@@ -114,16 +132,21 @@ def _entry(i: int, raw: Any, tenant_of: Mapping[str, str]) -> PlanEntry | None:
     problems = []
     house = _text(_first(waybill_d, _HOUSE)) or _text(_first(raw, _HOUSE))
     master = _text(_first(waybill_d, _MASTER)) or _text(_first(raw, _MASTER))
-    flight = _text(_first(waybill_d, _FLIGHT)) or _text(_first(raw, _FLIGHT))
-    gross = _kg(_first(parcel_d, _GROSS))
-    net = _kg(_first(parcel_d, _NET))
+    flight = _flight_number(_text(_first(waybill_d, _FLIGHT)) or _text(_first(raw, _FLIGHT)))
+    house_d = houses.get(house or "", {})
+    gross = _kg(_first(parcel_d, _GROSS)) or _kg(_first(house_d, _GROSS))
+    net = _kg(_first(parcel_d, _NET)) or _kg(_first(house_d, _NET))
     origin = _text(waybill_d.get("origin") or raw.get("origin")) or ""
     destination = _text(waybill_d.get("destination") or raw.get("destination")) or ""
     if house is None:
         problems.append(Violation(f"plan[{i}].house", "waybill-required", "the entry has no house waybill"))
-    if gross is None or net is None:
+    if gross is None:
         problems.append(
-            Violation(f"plan[{i}].parcel", "parcel", "the entry gives no gross and net weight (kg)")
+            Violation(f"plan[{i}].parcel", "parcel", "the plan gives no gross weight (kg) of the parcel")
+        )
+    if net is None:
+        problems.append(
+            Violation(f"plan[{i}].parcel", "parcel", "the plan gives no net weight (kg) of the parcel")
         )
     if problems:
         return PlanEntry(order_id, None, None, tuple(problems))
@@ -166,8 +189,14 @@ def read_plan(path: Path, tenant_of: Mapping[str, str] | None = None) -> dict[st
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValidationError(f"{path}: not a JSON plan ({exc})", field=str(path), rule="json") from None
     out: dict[str, PlanEntry] = {}
+    houses = _houses(doc)
     for i, raw in enumerate(_entries(doc)):
-        entry = _entry(i, raw, tenant_of or {})
+        entry = _entry(i, raw, tenant_of or {}, houses)
         if entry is not None:
             out[entry.order_id] = entry
+    if isinstance(doc, Mapping):  # parcels the plan could not place say why
+        for raw in doc.get("unplaced_parcels") or []:
+            if isinstance(raw, Mapping) and raw.get("order") and str(raw["order"]) not in out:
+                why = Violation("plan", "not-placed", f"consolidation placed no flight: {raw.get('reason')}")
+                out[str(raw["order"])] = PlanEntry(str(raw["order"]), None, None, (why,))
     return out

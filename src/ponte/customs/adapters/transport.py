@@ -1,5 +1,6 @@
-"""Transmission of CEB messages: an outbox (stored before sent, sent at least once), a pluggable
-transport (file drop here; DXP/MQ elsewhere), and receipts matched back to what was declared.
+"""Transmission of CEB messages: an outbox (stored before sent, sent at least once), the one-method
+transport (bare files, DxpMsg files in the e-port client's folders, or MQ in ``mq``), and the receipts
+that come back the same way.
 
 Idempotency is on the message guid: a message is stored in the outbox under its guid, the file-drop
 transport never delivers a guid the receiver already holds, and the receiver ignores a guid it has
@@ -13,9 +14,11 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from ponte.customs.china.dxp import wrap_message
 from ponte.customs.china.receipts import ReceiptEvent, parse_receipt
 from ponte.kernel.errors import PonteError
 
@@ -87,6 +90,50 @@ class FileDropTransport:
             return False
         atomic_write(self.inbox / name, message)
         return True
+
+
+class DxpFolderTransport:
+    """The e-port client's exchange folders: each message is written as a DxpMsg envelope (sender = the
+    DXP id its BaseTransfer names, receiver = the customs node of its direction, CopMsgId = its guid)
+    into ``send_dir``; the client moves what it sent away, so a guid already in ``send_dir`` or in
+    ``sent_dir`` is not written twice."""
+
+    def __init__(self, send_dir: Path, sent_dir: Path | None = None) -> None:
+        self.send_dir = Path(send_dir)
+        self.sent_dir = Path(sent_dir) if sent_dir else None
+
+    def send(self, guid: str, message: bytes) -> bool:
+        name = f"{guid}.xml"
+        if (self.send_dir / name).exists() or (self.sent_dir is not None and (self.sent_dir / name).exists()):
+            return False
+        atomic_write(self.send_dir / name, wrap_message(message, guid, datetime.now(UTC)))
+        return True
+
+
+class ReceiptSource(Protocol):
+    """Where receipts arrive: each is handed out until it is marked done (applied and committed)."""
+
+    def receive(self) -> Iterator[tuple[str, bytes]]: ...
+
+    def done(self, name: str) -> None: ...
+
+
+class FolderReceipts:
+    """Receipts (bare CEB or DxpMsg) dropped into a folder; a done one moves to ``done/``."""
+
+    def __init__(self, folder: Path, done_dir: Path | None = None) -> None:
+        self.folder = Path(folder)
+        self.done_dir = Path(done_dir) if done_dir else self.folder / "done"
+
+    def receive(self) -> Iterator[tuple[str, bytes]]:
+        for path in sorted(self.folder.glob("*.xml")) if self.folder.is_dir() else []:
+            yield path.name, path.read_bytes()
+
+    def done(self, name: str) -> None:
+        self.done_dir.mkdir(parents=True, exist_ok=True)
+        src = self.folder / name
+        if src.exists():
+            os.replace(src, self.done_dir / name)
 
 
 def flush(outbox: FileOutbox, transport: Transport) -> int:

@@ -20,9 +20,18 @@ __all__ = ["BEIJING", "Senders", "build_export", "build_import", "build_order", 
 
 
 def build_order(
-    order: CustomsOrder, senders: Senders | Transfer, *, now: datetime, scope: str = "", revision: int = 0
+    order: CustomsOrder,
+    senders: Senders | Transfer,
+    *,
+    now: datetime,
+    scope: str = "",
+    revision: int = 0,
+    app_types: dict[str, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """The data of every message of one order (export 303/403/505/603, import 311/411/511/621)."""
+    """The data of every message of one order (export 303/403/505/603, import 311/411/511/621).
+
+    ``app_types`` gives the appType of a kind customs already hold from an earlier revision: 2 (change)
+    for those, 1 (new) for the rest; the e-port refuses a second "new" of the same business key."""
     s = senders if isinstance(senders, Senders) else Senders.single(senders)
     fn = build_export if order.direction == "export" else build_import
-    return fn(order, s, now=now, scope=scope, revision=revision)
+    return fn(order, s, now=now, scope=scope, revision=revision, app_types=app_types)

@@ -21,16 +21,19 @@ def build_export(
     scope: str = "",
     revision: int = 0,
     app_status: str = "2",
+    app_types: dict[str, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Data of CEB303/403/505/603 for one export order."""
     g = lambda kind: guid_for(scope, order.order_no, kind, revision)  # noqa: E731
-    app = {"appType": "1", "appTime": ceb_time(now), "appStatus": app_status}
+    types = app_types or {}
+    app = {"appTime": ceb_time(now), "appStatus": app_status}
     cur = customs_currency(order.currency)
     dest = customs_country(order.country)
     goods = order.goods_value
     order_type = {"9710": "B", "9810": "W"}.get(order.trade_mode, "E")
     head = {
         "guid": g("303"),
+        "appType": types.get("303", "1"),
         **app,
         "orderType": order_type,
         "orderNo": order.order_no,
@@ -59,6 +62,7 @@ def build_export(
     ]
     receipts = {
         "guid": g("403"),
+        "appType": types.get("403", "1"),
         **app,
         "ebpCode": order.platform.code,
         "ebpName": order.platform.name,
@@ -75,6 +79,7 @@ def build_export(
     goods_info = "; ".join(f"{ln.name} x{_d(ln.qty)}" for ln in order.lines)[:200]
     logistics = {
         "guid": g("505"),
+        "appType": types.get("505", "1"),
         **app,
         "logisticsCode": order.logistics.code,
         "logisticsName": order.logistics.name,
@@ -93,6 +98,7 @@ def build_export(
     bonded = order.trade_mode in ("1210", "1239")
     ihead = {
         "guid": g("603"),
+        "appType": types.get("603", "1"),
         **app,
         "customsCode": order.customs_code,
         "ebpCode": order.platform.code,

@@ -21,15 +21,18 @@ def build_import(
     scope: str = "",
     revision: int = 0,
     app_status: str = "2",
+    app_types: dict[str, str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Data of CEB311/411/511/621 for one import order (declared in CNY, one parcel)."""
     g = lambda kind: guid_for(scope, order.order_no, kind, revision)  # noqa: E731
-    app = {"appType": "1", "appTime": ceb_time(now), "appStatus": app_status}
+    types = app_types or {}
+    app = {"appTime": ceb_time(now), "appStatus": app_status}
     goods = order.goods_value
     paid = goods + order.freight + order.tax_total - order.discount
     b, c = order.buyer, order.consignee
     head = {
         "guid": g("311"),
+        "appType": types.get("311", "1"),
         **app,
         "orderType": "I",
         "orderNo": order.order_no,
@@ -75,6 +78,7 @@ def build_import(
     ]
     payment = {
         "guid": g("411"),
+        "appType": types.get("411", "1"),
         **app,
         "payCode": order.payment.code,
         "payName": order.payment.name,
@@ -94,6 +98,7 @@ def build_import(
     bonded = order.trade_mode in ("1210", "1239")
     waybill = {
         "guid": g("511"),
+        "appType": types.get("511", "1"),
         **app,
         "logisticsCode": order.logistics.code,
         "logisticsName": order.logistics.name,
@@ -112,6 +117,7 @@ def build_import(
     }
     ihead = {
         "guid": g("621"),
+        "appType": types.get("621", "1"),
         **app,
         "orderNo": order.order_no,
         "ebpCode": order.platform.code,

@@ -16,9 +16,11 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from ponte.customs.china.codes import code_list
+from ponte.customs.china.profile import DXP_ID, check_enterprise_code
 from ponte.customs.china.spec import Field
 from ponte.kernel.errors import ValidationError
 
@@ -108,6 +110,14 @@ def _valid_datetime(s: str, n: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=4096)
+def _party_problem(code: str) -> str | None:
+    """An enterprise code's problem; a message names the same few parties over and over, so the
+    answer is kept (a pure function of the code)."""
+    party = check_enterprise_code(code, "code")
+    return None if party is None else party.message
+
+
 def check_format(fmt: str, s: str) -> str | None:
     """The message of the named format ``s`` breaks, or None."""
     if fmt == "guid":
@@ -124,6 +134,14 @@ def check_format(fmt: str, s: str) -> str | None:
         return None if len(s) == 4 and _DIGITS.match(s) else "must be a 4-digit customs district code"
     if fmt == "hs10":
         return None if len(s) == 10 and _DIGITS.match(s) else "must be a 10-digit HS code"
+    if fmt in ("party", "party-export"):
+        if fmt == "party-export" and s in ("无", "NO"):  # a foreign platform, an unregistered producer
+            return None
+        return _party_problem(s)
+    if fmt == "dxp":
+        return (
+            None if DXP_ID.match(s) else "a DXP id is DXPENT and 10 digits (the customs nodes DXPEDCCEB...)"
+        )
     if fmt == "digits6":
         return None if len(s) == 6 and _DIGITS.match(s) else "must be a 6-digit administrative division code"
     raise KeyError(fmt)  # pragma: no cover - formats are a closed list

@@ -34,7 +34,9 @@ __all__ = [
     "CONVENTIONS",
     "CUSTOMS_CODE",
     "DXP_ID",
+    "Address",
     "CustomsProfile",
+    "Documents",
     "Enterprise",
     "Signing",
     "check_enterprise_code",
@@ -72,6 +74,22 @@ class Signing(_Model):
     key_name: str | None = None  # KeyName: the certificate number (the device reports its own)
 
 
+class Address(_Model):
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    region: str = ""
+
+
+class Documents(_Model):
+    """What the destination documents need of the seller beyond its codes."""
+
+    sender_address: Address = Address()  # the sender's (exporter's) postal address
+    signatory: str = ""  # the person who signs the declarations
+    incoterm: Literal["DAP", "DDP", "EXW", "FCA", "CPT", "CIP", "DPU"] = "DAP"
+    ioss_number: str | None = Field(default=None, pattern=r"^IM\d{10}$")  # EU Import One-Stop Shop
+
+
 class CustomsProfile(_Model):
     """The declaring parties of one tenant."""
 
@@ -91,6 +109,7 @@ class CustomsProfile(_Model):
     bonded_traf_mode: str | None = None  # 1210 import: transport mode of the second-line exit
     export_statistics_flag: Literal["A", "B"] = "A"  # A simplified, B summarised later (CEB701)
     signing: Signing = Signing()
+    documents: Documents = Documents()
 
     def payment_company(self, code: str) -> Enterprise | None:
         """The payment company with this customs code (the default one for an empty code)."""

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from cryptography.x509.oid import NameOID
@@ -69,6 +68,8 @@ CONVENTIONS = {
 
 class Signer(Protocol):
     def sign(self, message: bytes) -> bytes: ...
+
+    def sign_data(self, data: str) -> tuple[bytes, str]: ...
 
 
 def _strip_signature(root: etree._Element) -> None:
@@ -120,6 +121,10 @@ class SoftwareSigner:
         self.key_name = key_name or format(cert.serial_number, "x")
         self.signature_method, self.digest_method = SignatureMethod.RSA_SHA1, DigestAlgorithm.SHA1
 
+    def sign_data(self, data: str) -> tuple[bytes, str]:
+        """RSA-SHA1 over text (the 179 payment-data answer), with the KeyName, as a card signs it."""
+        return self.key.sign(data.encode("utf-8"), padding.PKCS1v15(), hashes.SHA1()), self.key_name
+
     def sign(self, message: bytes) -> bytes:
         root = load_xml(message)
         _strip_signature(root)
@@ -136,25 +141,46 @@ class SoftwareSigner:
         return _serialize(signed)
 
 
-class DeviceSigner:
-    """Writes SignedInfo with the URIs of ``convention`` and asks ``device`` to sign its C14N bytes."""
+class Device(Protocol):
+    """The enterprise's key on its e-port card or UKey (through the e-port client control), or a
+    stand-in of it: it signs data as the card does and hands out its certificate."""
 
-    def __init__(
-        self,
-        device: Callable[[bytes], bytes],
-        cert_der: bytes,
-        *,
-        convention: str = "sm2-practice",
-        key_name: str = "",
-    ) -> None:
+    def sign_data(self, data: str) -> tuple[bytes, str]:
+        """The signature of ``data`` and the number of the certificate that made it (the KeyName)."""
+        ...
+
+    def certificate(self) -> bytes:
+        """The signing certificate, DER."""
+        ...
+
+
+class DeviceSigner:
+    """Writes the SignedInfo with the URIs of ``convention`` and has the device sign its canonical form.
+
+    As real integrations do (ceb-messages.md §9): DigestValue = base64(digest of the C14N of the message
+    without its signature); the ds:Signature is appended as the root's last child; the SignedInfo is
+    canonicalised with inclusive C14N, so it carries every namespace in scope (``ceb``, ``ds`` and the
+    root's ``xsi``), and those bytes go to the card; KeyInfo holds the KeyName the card reports and the
+    certificate."""
+
+    def __init__(self, device: Device, *, convention: str = "sm2-practice") -> None:
         if convention not in CONVENTIONS:
             raise ValidationError(
                 f"unknown signature convention {convention!r}",
                 field="convention",
                 rule="signature-convention",
             )
-        self.device, self.cert_der, self.key_name = device, cert_der, key_name
-        self.conv = CONVENTIONS[convention]
+        self.device, self.conv = device, CONVENTIONS[convention]
+        self._cert: bytes | None = None
+
+    def sign_data(self, data: str) -> tuple[bytes, str]:
+        """The card's signature over text (the 179 payment-data answer) and its certificate number."""
+        return self.device.sign_data(data)
+
+    def _certificate(self) -> bytes:
+        if self._cert is None:
+            self._cert = self.device.certificate()
+        return self._cert
 
     def sign(self, message: bytes) -> bytes:
         root = load_xml(message)
@@ -171,12 +197,13 @@ class DeviceSigner:
         etree.SubElement(ref, f"{ds}DigestValue").text = base64.b64encode(digest).decode()
         value = etree.SubElement(sig, f"{ds}SignatureValue")
         ki = etree.SubElement(sig, f"{ds}KeyInfo")
-        if self.key_name:
-            etree.SubElement(ki, f"{ds}KeyName").text = self.key_name
+        key_name = etree.SubElement(ki, f"{ds}KeyName")
         etree.SubElement(
             etree.SubElement(ki, f"{ds}X509Data"), f"{ds}X509Certificate"
-        ).text = base64.b64encode(self.cert_der).decode()
-        value.text = base64.b64encode(self.device(etree.tostring(si, method="c14n"))).decode()
+        ).text = base64.b64encode(self._certificate()).decode()
+        signature, cert_no = self.device.sign_data(etree.tostring(si, method="c14n").decode("utf-8"))
+        value.text = base64.b64encode(signature).decode()
+        key_name.text = cert_no
         return _serialize(root)
 
 

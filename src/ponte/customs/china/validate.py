@@ -9,7 +9,7 @@ from typing import Any
 from ponte.customs.china.crosscheck import check_export, check_import
 from ponte.customs.china.fields import validate_fields
 from ponte.customs.china.parse import parse
-from ponte.customs.china.rules import message_rules
+from ponte.customs.china.rules import message_rules, records
 from ponte.customs.china.spec import get_spec
 from ponte.kernel.errors import PonteError, ValidationError, Violation
 
@@ -80,12 +80,25 @@ def check_bytes(raw: bytes, source: str = "<bytes>") -> CheckReport:
     return report
 
 
+def _order_keys(code: str, data: dict[str, Any]) -> set[str]:
+    """The orders a message speaks for: its records' orderNo (an export waybill, which names none,
+    by its logisticsNo)."""
+    keys = set()
+    for _, head, _ in records(code, data):
+        if head.get("orderNo"):
+            keys.add(f"order:{head['orderNo']}")
+        elif head.get("logisticsNo"):
+            keys.add(f"waybill:{head['logisticsNo']}")
+    return keys
+
+
 def check_files(items: list[tuple[str, bytes]]) -> list[CheckReport]:
-    """Check several files; messages of the same orders are also checked against each other
-    (order, payment, waybill and inventory list must agree)."""
+    """Check several files; the messages of each order are also checked against each other (order,
+    payment, waybill and inventory list must agree), and a disagreement is reported on the file of the
+    order's message that holds it."""
     reports = []
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    owner: dict[str, CheckReport] = {}
+    groups: dict[str, list[tuple[str, dict[str, Any], CheckReport]]] = {}
+    waybill_order: dict[str, str] = {}
     for source, raw in items:
         report = check_bytes(raw, source)
         reports.append(report)
@@ -94,15 +107,29 @@ def check_files(items: list[tuple[str, bytes]]) -> list[CheckReport]:
         parsed = parse(raw, lenient=True)
         if parsed.spec.is_receipt:
             continue
-        grouped.setdefault(parsed.spec.number, []).append(parsed.data)
-        owner.setdefault(parsed.code, report)
-    cross: list[Violation] = []
-    if any(c in grouped for c in ("303", "403", "505", "603")) and "303" in grouped:
-        cross.extend(check_export(grouped))
-    if any(c in grouped for c in ("311", "411", "511", "621")) and "311" in grouped:
-        cross.extend(check_import(grouped))
-    for v in cross:
-        target = owner.get(v.field.split("/", 1)[0])
-        if target is not None:
-            target.violations.append(v)
+        code = parsed.spec.number
+        for key in _order_keys(code, parsed.data):
+            groups.setdefault(key, []).append((code, parsed.data, report))
+        if code == "603":
+            for _, head, _ in records(code, parsed.data):
+                if head.get("logisticsNo") and head.get("orderNo"):
+                    waybill_order[f"waybill:{head['logisticsNo']}"] = f"order:{head['orderNo']}"
+    for waybill, order in waybill_order.items():
+        if waybill in groups:
+            groups.setdefault(order, []).extend(groups.pop(waybill))
+    for members in groups.values():
+        by_code: dict[str, list[dict[str, Any]]] = {}
+        owner: dict[str, CheckReport] = {}
+        for code, data, report in members:
+            by_code.setdefault(code, []).append(data)
+            owner.setdefault(f"CEB{code}Message", report)
+        cross: list[Violation] = []
+        if "303" in by_code:
+            cross.extend(check_export(by_code))
+        if "311" in by_code:
+            cross.extend(check_import(by_code))
+        for v in cross:
+            target = owner.get(v.field.split("/", 1)[0])
+            if target is not None and v not in target.violations:
+                target.violations.append(v)
     return reports

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from ponte.customs import service
+from ponte.customs import documents_service, service
 from ponte.customs.china.receipts import status_info
 from ponte.customs.china.validate import CheckReport
 from ponte.kernel.errors import NotFoundError
@@ -196,6 +196,32 @@ def declaration_detail(
         state_labels=STATE_LABELS,
         direction_labels=DIRECTION_LABELS,
         kind_labels=KIND_LABELS,
+    )
+
+
+@router.get("/customs/orders/{order_id}/documents/{kind}")
+async def order_document(
+    request: Request, order_id: str, kind: str, viewer: Annotated[Viewer, Depends(require_viewer)]
+) -> Response:
+    """A destination document (PDF) of the viewer's declared order."""
+    require(viewer, "customs:read")
+    platform = request.app.state.platform
+    if kind not in ("invoice", "cn23", "packing-list"):
+        raise NotFoundError("document", kind)
+
+    def work() -> bytes:
+        with platform.database.unit_of_work() as uow:
+            doc = documents_service.document(
+                uow, viewer.tenant_id, order_id, kind, fonts=platform.document_fonts
+            )
+        assert isinstance(doc, bytes)
+        return doc
+
+    pdf = await run_in_threadpool(work)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{order_id}-{kind}.pdf"'},
     )
 
 

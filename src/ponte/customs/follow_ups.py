@@ -1,0 +1,129 @@
+"""What follows a declaration: withdrawing a declared order, applying for its return, and answering
+customs' real-time request for its payment data. Each stages its work in the caller's unit of work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from ponte.customs.china.envelope import ceb_time
+from ponte.customs.china.followups import export_cancel, export_return
+from ponte.customs.china.followups_import import import_cancel, import_return
+from ponte.customs.china.orders import CustomsOrder, Transfer
+from ponte.customs.china.payment_data import Evidence, parse_request
+from ponte.customs.china.payment_data import answer as payment_answer
+from ponte.customs.china.profile import CustomsProfile
+from ponte.customs.china.signer import Signer
+from ponte.customs.china.validate import ensure_valid
+from ponte.customs.errors import CustomsCode
+from ponte.customs.outbox import signed_rows
+from ponte.customs.profiles import profile_for
+from ponte.customs.queries import DeclaredOrder, view
+from ponte.customs.store import CustomsRepository, Declaration
+from ponte.kernel.errors import ConflictError, NotFoundError
+from ponte.orders.core import Order
+from ponte.platform.db import UnitOfWork
+
+__all__ = ["answer_payment_request", "return_application", "withdraw"]
+
+
+# --- after declaring: withdraw, return ----------------------------------------------------------
+
+
+def _transmitter(profile: CustomsProfile) -> Transfer:
+    return Transfer(
+        cop_code=profile.transmitter.code, cop_name=profile.transmitter.name, dxp_id=profile.dxp_id
+    )
+
+
+def _declared(repo: CustomsRepository, order: Order) -> tuple[Declaration, CustomsOrder, str]:
+    decl = repo.latest_for_order(order.id)
+    if decl is None or decl.state in ("rejected", "error", "cancelled", "returned"):
+        raise ConflictError(
+            f"order {order.id} has no declaration customs hold",
+            field="order_id",
+            rule=CustomsCode.NOT_DECLARED,
+        )
+    invt_no = repo.invt_no(decl.id)
+    if not invt_no:
+        raise ConflictError(
+            "customs have not numbered the order's inventory list yet (no invtNo in its receipts)",
+            field="invtNo",
+            rule=CustomsCode.NO_INVENTORY_NUMBER,
+        )
+    return decl, CustomsOrder.model_validate_json(decl.order_json), invt_no
+
+
+def _follow_up(
+    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, signer: Signer, build_one: Callable[..., Any]
+) -> DeclaredOrder:
+    repo = CustomsRepository(uow.session, tenant_id)
+    decl, declared, invt_no = _declared(repo, order)
+    profile = profile_for(uow, tenant_id)
+    kind, data = build_one(declared, invt_no, _transmitter(profile), decl.revision)
+    ensure_valid({kind: data})
+    repo.add_messages(decl, signed_rows({kind: data}, signer), at)
+    return view(repo, decl)
+
+
+def withdraw(
+    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, *, signer: Signer, reason: str
+) -> DeclaredOrder:
+    """The cancel application of a declared order: CEB623 for an import inventory, CEB605 for an
+    export one (GACC 202205: both name the inventory number customs gave; both are signed)."""
+
+    def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
+        if declared.direction == "import":
+            return "623", import_cancel(declared, invt_no, reason, t, now=at, revision=revision)
+        return "605", export_cancel(declared, invt_no, reason, t, now=at, revision=revision)
+
+    return _follow_up(uow, tenant_id, order, at, signer, one)
+
+
+def return_application(
+    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, *, signer: Signer, reason: str
+) -> DeclaredOrder:
+    """The return application of a delivered order: CEB625 for an import (every line), CEB213 for an
+    export (9661, 1261 from a special area)."""
+
+    def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
+        if declared.direction == "import":
+            return "625", import_return(declared, invt_no, reason, t, now=at, revision=revision)
+        return "213", export_return(declared, invt_no, reason, t, now=at, revision=revision)
+
+    return _follow_up(uow, tenant_id, order, at, signer, one)
+
+
+# --- customs' real-time request for payment data (Announcement 2018 No. 179) ---------------------
+
+
+def answer_payment_request(
+    uow: UnitOfWork,
+    tenant_id: str,
+    open_req: str | bytes,
+    evidence: Evidence,
+    at: datetime,
+    *,
+    signer: Signer,
+) -> dict[str, Any]:
+    """The signed ``payExInfoStr`` answering customs' request for the payment data of a declared
+    import order (looked up by its order number)."""
+    request = parse_request(open_req)
+    repo = CustomsRepository(uow.session, tenant_id)
+    found = [d for d in repo.revisions(request.order_no) if d.direction == "import"]
+    if not found:
+        raise NotFoundError("declared import order", request.order_no)
+    declared = CustomsOrder.model_validate_json(found[-1].order_json)
+    paid = declared.goods_value + declared.freight + declared.tax_total - declared.discount
+    return payment_answer(
+        request,
+        ebp_code=declared.platform.code,
+        pay_code=declared.payment.code,
+        pay_transaction_id=declared.pay_transaction_id,
+        amount_paid=paid,
+        trading_time=ceb_time(declared.paid_at),
+        evidence=evidence,
+        service_time=str(int(at.timestamp() * 1000)),
+        signer=signer,
+    )
