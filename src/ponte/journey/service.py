@@ -32,7 +32,6 @@ from ponte.logistics.shipping import Waybill
 from ponte.logistics.uld import Flight
 from ponte.orders import service as orders
 from ponte.orders.intake import OrderIn, PaymentIn
-from ponte.orders.store import Order
 from ponte.platform.db import Database, UnitOfWork
 from ponte.reference.markets import market
 from ponte.webhooks import service as webhooks
@@ -76,12 +75,12 @@ class Context:
 class Placed:
     """An order as a step left it: its row, and the frozen quote and its verdict when it was quoted."""
 
-    order: Order
+    order: orders.Order
     quote: OrderQuote | None = None
     verdict: Verdict | None = None
 
 
-def _move(uow: UnitOfWork, tenant_id: str, order_id: str, to: str, at: datetime, note: str) -> Order:
+def _move(uow: UnitOfWork, tenant_id: str, order_id: str, to: str, at: datetime, note: str) -> orders.Order:
     """Move the order and tell the seller's webhooks (``order.<state>``) in the same unit of work."""
     order = orders.move(uow, tenant_id, order_id, to, at, note)
     payload = {"order_id": order.id, "external_ref": order.external_ref, "status": to, "note": note}
@@ -136,7 +135,7 @@ def frozen_quote(uow: UnitOfWork, tenant_id: str, order_id: str, revision: int |
     return found
 
 
-def pay(uow: UnitOfWork, tenant_id: str, order_id: str, payment: PaymentIn, at: datetime) -> Order:
+def pay(uow: UnitOfWork, tenant_id: str, order_id: str, payment: PaymentIn, at: datetime) -> orders.Order:
     """Record the buyer's payment (a fact of the order, needed before it is declared)."""
     order = orders.record_payment(uow, tenant_id, order_id, payment, at)
     payload = {"order_id": order.id, "external_ref": order.external_ref, "status": order.status}
@@ -147,7 +146,7 @@ def pay(uow: UnitOfWork, tenant_id: str, order_id: str, payment: PaymentIn, at: 
 # --- fulfilment, parcel, booking -------------------------------------------------------------------
 
 
-def fulfil(uow: UnitOfWork, tenant_id: str, order_id: str, ctx: Context, at: datetime) -> Order:
+def fulfil(uow: UnitOfWork, tenant_id: str, order_id: str, ctx: Context, at: datetime) -> orders.Order:
     """Choose how the order ships (its trade mode: a parcel by air from the park, or from a warehouse)
     and pack its parcel: weight and box from the catalogue, the handling class from its products."""
     order = orders.get(uow, tenant_id, order_id)
@@ -321,7 +320,9 @@ def record_tracking(
     return {**recorded.as_dict(), "orders_moved": moved}
 
 
-def cancel(uow: UnitOfWork, tenant_id: str, order_id: str, reason: str, ctx: Context, at: datetime) -> Order:
+def cancel(
+    uow: UnitOfWork, tenant_id: str, order_id: str, reason: str, ctx: Context, at: datetime
+) -> orders.Order:
     """Cancel an order that has not left: its parcel comes off its booking, and an order customs hold
     gets a withdrawal application."""
     row = orders.get(uow, tenant_id, order_id)
@@ -337,7 +338,7 @@ def cancel(uow: UnitOfWork, tenant_id: str, order_id: str, reason: str, ctx: Con
 
 def return_order(
     uow: UnitOfWork, tenant_id: str, order_id: str, reason: str, ctx: Context, at: datetime
-) -> Order:
+) -> orders.Order:
     """The buyer sent it back: customs get the return application, the order is returned."""
     row = orders.get(uow, tenant_id, order_id)
     if row.status not in ("in_transit", "delivered"):

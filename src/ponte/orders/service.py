@@ -25,6 +25,7 @@ from ponte.platform.pagination import Page
 
 __all__ = [
     "STATES",
+    "Order",
     "buyer",
     "export_tables",
     "get",
