@@ -16,6 +16,7 @@ from ponte.logistics.store import tables as logistics_store
 from ponte.orders import store as orders_store
 from ponte.platform import idempotency
 from ponte.platform.db import Base
+from ponte.warehouses.store import tables as warehouses_store
 from ponte.webhooks import store as webhooks_store
 
 #: The modules whose tables make up Ponte's schema.
@@ -30,6 +31,7 @@ MODULES = (
     customs_profiles,
     live_tables,
     logistics_store,
+    warehouses_store,
     webhooks_store,
     idempotency,
 )
