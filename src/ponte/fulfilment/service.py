@@ -24,7 +24,7 @@ from ponte.fulfilment.choose import choose as choose_core
 from ponte.fulfilment.model import AirRate, Choice, FulfilmentError, ImportFacts, SellerRules, Site
 from ponte.fulfilment.options import Inputs
 from ponte.fulfilment.store import ChoiceRepository, FulfilmentChoice, SettingsRepository
-from ponte.kernel.errors import PonteError, ValidationError
+from ponte.kernel.errors import PonteError, ValidationError, Violation
 from ponte.kernel.money import check_currency
 from ponte.logistics.network import Lanes
 from ponte.logistics.rating import RateCard, load_rate_cards
@@ -196,7 +196,7 @@ def choose(
     order = orders.load_order(uow, tenant_id, order_id)
     choice = choose_core(order, inputs_for(uow, order, setup, never_split=never_split))
     if choice.chosen is None:
-        raise ValidationError(choice.why, field="fulfilment", rule=f"fulfilment-{choice.reason}")
+        raise _refusal(choice)
     reservation = None
     for leg in choice.chosen.legs:
         if leg.site is not None and setup.warehouses is not None:
@@ -205,6 +205,19 @@ def choose(
     frozen = choice.as_dict() | {"site": next((leg.site for leg in choice.chosen.legs if leg.site), None)}
     stored = ChoiceRepository(uow.session, tenant_id).add(order_id, frozen, at, reservation)
     return Chosen(choice, stored, reservation)
+
+
+def _refusal(choice: Choice) -> ValidationError:
+    """Why no option can be chosen: each option's own reasons (``rule:field``) when the law or the network
+    refuses them all, else the seller's rule that leaves none."""
+    if choice.reason != "none-allowed":
+        return ValidationError(choice.why, field="fulfilment", rule=f"fulfilment-{choice.reason}")
+    problems = []
+    for option in choice.options:
+        for reason in option.reasons or (f"fulfilment-{option.status}:",):
+            rule, _, where = reason.partition(":")
+            problems.append(Violation(where or "fulfilment", rule, f"{option.key}: {choice.why}"))
+    return ValidationError.of(problems)
 
 
 def latest(uow: UnitOfWork, tenant_id: str, order_id: str) -> FulfilmentChoice | None:
