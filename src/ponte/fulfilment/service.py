@@ -47,6 +47,7 @@ __all__ = [
     "parse_imports",
     "put_settings",
     "settings",
+    "settings_view",
     "sites_of",
 ]
 
@@ -104,12 +105,16 @@ def sites_of(positions: Iterable[StockPosition]) -> list[Site]:
 def parse_imports(data: Any) -> dict[tuple[str, str], ImportFacts]:
     """``{country: {sku: {unit_value, currency, freight_per_unit, rates: {duty, ipi, vat}}}}``."""
     if not isinstance(data, Mapping):
-        raise ValidationError("a mapping of country to SKU to facts", field="imports", rule=FulfilmentError.IMPORT_FACTS)
+        raise ValidationError(
+            "a mapping of country to SKU to facts", field="imports", rule=FulfilmentError.IMPORT_FACTS
+        )
     out = {}
     for country, skus in data.items():
         market(str(country), f"imports.{country}")
         if not isinstance(skus, Mapping):
-            raise ValidationError("a mapping of SKU to facts", field=f"imports.{country}", rule=FulfilmentError.IMPORT_FACTS)
+            raise ValidationError(
+                "a mapping of SKU to facts", field=f"imports.{country}", rule=FulfilmentError.IMPORT_FACTS
+            )
         for sku, f in skus.items():
             where = f"imports.{country}.{sku}"
             if not isinstance(f, Mapping):
@@ -122,7 +127,9 @@ def parse_imports(data: Any) -> dict[tuple[str, str], ImportFacts]:
                     {k: Decimal(str(v)) for k, v in (f.get("rates") or {}).items()},
                 )
             except KeyError as exc:
-                raise ValidationError(f"{exc.args[0]} is required", field=f"{where}.{exc.args[0]}", rule="required") from None
+                raise ValidationError(
+                    f"{exc.args[0]} is required", field=f"{where}.{exc.args[0]}", rule="required"
+                ) from None
             except InvalidOperation:
                 raise ValidationError("amounts are decimal strings", field=where, rule="decimal") from None
             except PonteError as exc:
@@ -141,6 +148,11 @@ def _imports_json(imports: Mapping[tuple[str, str], ImportFacts]) -> dict[str, A
     return out
 
 
+def settings_view(uow: UnitOfWork, tenant_id: str) -> dict[str, Any]:
+    rules, imports = settings(uow, tenant_id)
+    return {"rules": rules.as_dict(), "imports": _imports_json(imports)}
+
+
 def settings(uow: UnitOfWork, tenant_id: str) -> tuple[SellerRules, dict[tuple[str, str], ImportFacts]]:
     row = SettingsRepository(uow.session, tenant_id).get()
     if row is None:
@@ -149,13 +161,14 @@ def settings(uow: UnitOfWork, tenant_id: str) -> tuple[SellerRules, dict[tuple[s
 
 
 def put_settings(uow: UnitOfWork, tenant_id: str, data: Mapping[str, Any], at: datetime) -> dict[str, Any]:
-    """Check and store a tenant's rules and import facts (nothing is stored when one is wrong)."""
+    """Check and store a tenant's rules and import facts, and commit (nothing is stored when one is wrong)."""
     unknown = sorted(set(data) - {"rules", "imports"})
     if unknown:
         raise ValidationError(f"unknown field {unknown[0]!r}", field=unknown[0], rule="unknown-field")
     rules = SellerRules.of(data.get("rules") or {})
     imports = parse_imports(data.get("imports") or {})
     SettingsRepository(uow.session, tenant_id).put(rules.as_dict(), _imports_json(imports), at)
+    uow.commit()
     return {"rules": rules.as_dict(), "imports": _imports_json(imports)}
 
 

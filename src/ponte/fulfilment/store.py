@@ -58,7 +58,9 @@ class FulfilmentSettings(Base):
 
 
 class ChoiceRepository(TenantScoped):
-    def add(self, order_id: str, frozen: dict[str, Any], at: datetime, reservation_id: str | None) -> FulfilmentChoice:
+    def add(
+        self, order_id: str, frozen: dict[str, Any], at: datetime, reservation_id: str | None
+    ) -> FulfilmentChoice:
         last = self.latest(order_id)
         row = FulfilmentChoice(
             id=new_id("ful"),
@@ -93,7 +95,9 @@ class SettingsRepository(TenantScoped):
     def put(self, rules: dict[str, Any], imports: dict[str, Any], at: datetime) -> FulfilmentSettings:
         row = self.get()
         if row is None:
-            row = FulfilmentSettings(tenant_id=self.tenant_id, rules_json="{}", imports_json="{}", updated_at=at)
+            row = FulfilmentSettings(
+                tenant_id=self.tenant_id, rules_json="{}", imports_json="{}", updated_at=at
+            )
             self.session.add(row)
         row.rules_json = json.dumps(rules, sort_keys=True)
         row.imports_json = json.dumps(imports, sort_keys=True)

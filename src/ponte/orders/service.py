@@ -152,12 +152,12 @@ def move(uow: UnitOfWork, tenant_id: str, order_id: str, to: str, at: datetime, 
     return order
 
 
-def set_trade_mode(uow: UnitOfWork, tenant_id: str, order_id: str, trade_mode: str, at: datetime, note: str) -> Order:
+def set_trade_mode(
+    uow: UnitOfWork, tenant_id: str, order_id: str, trade_mode: str, at: datetime, note: str
+) -> Order:
     """Record the trade mode the order really ships under (the fulfilment choice), with why, in its history."""
     if trade_mode not in ("9610", "9710", "9810", "1210"):
-        raise ValidationError(
-            "one of 9610, 9710, 9810, 1210", field="trade_mode", rule="allowed-values"
-        )
+        raise ValidationError("one of 9610, 9710, 9810, 1210", field="trade_mode", rule="allowed-values")
     orders = OrderRepository(uow.session, tenant_id)
     order = orders.get(order_id)
     if order.trade_mode != trade_mode:

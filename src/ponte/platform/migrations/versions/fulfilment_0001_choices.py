@@ -33,11 +33,17 @@ def upgrade() -> None:
             ["tenant_id"], ["tenants.id"], name=op.f("fk_fulfilment_choices_tenant_id_tenants")
         ),
         sa.ForeignKeyConstraint(
-            ["order_id"], ["orders.id"], name=op.f("fk_fulfilment_choices_order_id_orders"), ondelete="CASCADE"
+            ["order_id"],
+            ["orders.id"],
+            name=op.f("fk_fulfilment_choices_order_id_orders"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_fulfilment_choices")),
         sa.UniqueConstraint(
-            "tenant_id", "order_id", "revision", name=op.f("uq_fulfilment_choices_tenant_id_order_id_revision")
+            "tenant_id",
+            "order_id",
+            "revision",
+            name=op.f("uq_fulfilment_choices_tenant_id_order_id_revision"),
         ),
     )
     op.create_index(op.f("ix_fulfilment_choices_tenant_id"), "fulfilment_choices", ["tenant_id"])
