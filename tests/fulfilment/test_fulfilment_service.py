@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import time
 
 from factories import order_payload, product_payload
-
 from ponte.warehouses.core import WarehouseSpec
 
 FACTS = {"BR": {"LIP-001": {"unit_value": "3.00", "currency": "USD", "freight_per_unit": "0.20",

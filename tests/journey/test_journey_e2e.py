@@ -19,8 +19,8 @@ from lxml import etree
 from ponte.customs.adapters.eport_simulator import Simulator
 from ponte.customs.china.kinds import SIGNED_KINDS
 from ponte.customs.china.signer import demo_credentials
-from ponte.simulate import simulate
 from ponte.reference.markets import market
+from ponte.simulate import simulate
 from ponte.simulate.load import load_corpus
 from ponte.warehouses.core import WarehouseSpec
 from ponte.warehouses.service import WarehouseService

@@ -48,18 +48,18 @@ def select(order_id: str, options: Sequence[Option], rules: SellerRules) -> Choi
         limit = rules.max_delivery_days
         within = [(i, o) for i, o in kept if o.delivery_days is not None and o.delivery_days <= limit]
         if not within:
-            best = min(o.delivery_days or 0 for _, o in kept)
+            earliest = min(o.delivery_days or 0 for _, o in kept)
             return Choice(
                 order_id, opts, None, "max-delivery-days",
-                f"no option arrives within {limit} days (the earliest takes {best})",
+                f"no option arrives within {limit} days (the earliest takes {earliest})",
             )  # fmt: skip
         kept = within
-    i, best = min(kept, key=lambda io: _rank(io[1], io[0], rules.prefer))
+    winner, best = min(kept, key=lambda io: _rank(io[1], io[0], rules.prefer))
     if len(kept) == 1:
         return Choice(
             order_id, opts, best, "only-option", f"{best.key} is the only option left: {_brief(best)}"
         )
-    others = ", ".join(f"{o.key} {_brief(o)}" for j, o in kept if j != i)
+    others = ", ".join(f"{o.key} {_brief(o)}" for j, o in kept if j != winner)
     return Choice(
         order_id, opts, best, rules.prefer, f"{rules.prefer}: {best.key} {_brief(best)}; beside {others}"
     )

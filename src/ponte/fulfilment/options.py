@@ -142,13 +142,13 @@ def _air_leg(order: Order, part: Order, mode: str, inputs: Inputs) -> Leg:
     cw = chargeable_weight(
         [Piece(parcel.gross.kg, box.length_cm, box.width_cm, box.height_cm)], DIVISOR_EXPRESS, per_piece=True
     )
-    master_kg = Decimal(inputs.practice.int("consolidation_kg", on))
+    master_kg = Decimal(inputs.practice.whole("consolidation_kg", on))
     master = rate(air.card, ChargeableWeight(master_kg, master_kg, master_kg, DIVISOR_EXPRESS, False))
     per_kg = master.total.amount / master_kg
     cost = _q(
         convert(cw.chargeable_kg * per_kg, air.card.currency, order.currency, on, inputs.fx), order.currency
     )
-    days = inputs.practice.int("park_handling_days", on) + air.transit_days
+    days = inputs.practice.whole("park_handling_days", on) + air.transit_days
     days += inputs.practice.delivery_days(order.destination, on)
     basis = (
         {"name": "air_rate", "ref": air.card.lane, "source": air.card.source,

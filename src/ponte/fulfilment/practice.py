@@ -72,7 +72,7 @@ class Practice:
         ref = str(value["ref"])
         return Rate(name, value["value"], day, ref, str(self.references[ref]["title"]))
 
-    def int(self, name: str, on: date) -> int:
+    def whole(self, name: str, on: date) -> int:
         return int(self.get(name, on).value)
 
     def delivery_days(self, country: str, on: date) -> int:
