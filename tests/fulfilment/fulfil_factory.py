@@ -67,7 +67,7 @@ def order(
         prod = row[3] if len(row) > 3 else product(sku, price, direction=direction, currency=currency)  # type: ignore[misc]
         built.append(Line(n, sku, sku, qty, Decimal(price), prod.hs_code, prod.origin_country, prod))
     addr = Address("Rua 1", "São Paulo", destination, "01000-000", region)
-    buyer = Buyer("b-1", buyer_kind, "Ana", "cpf", "12345678909", addr)
+    buyer = Buyer(f"b-{order_id}", buyer_kind, "Ana", "cpf", "12345678909", addr)
     return Order(
         order_id, "ten", f"ref-{order_id}", channel, direction, trade_mode, destination, region, currency,
         Decimal(freight), Decimal(0), Decimal(0), placed, "quoted", buyer, Seller("ten", "Seller"),

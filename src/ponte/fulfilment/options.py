@@ -253,8 +253,10 @@ def options_for(order: Order, inputs: Inputs) -> list[Option]:
     opts: list[Option] = []
     on = order.placed_at.date()
 
+    payable = _q(order.total, order.currency)  # what the buyer is charged, in the currency's minor units
+
     def option(key: str, legs: tuple[Leg, ...]) -> Option:
-        return Option(key, legs, order.currency, order.total, on)
+        return Option(key, legs, order.currency, payable, on)
 
     direct = air_mode(order)
     if direct is not None:
