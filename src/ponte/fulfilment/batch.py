@@ -12,7 +12,7 @@ Every order is chosen against the same stock (the journey reserves it order by o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any
 
@@ -80,10 +80,14 @@ def _codes(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return np.asarray(enc.indices.fill_null(-1), dtype=np.int64)  # type: ignore[no-any-return]
 
 
-def _site_days(placed: pa.ChunkedArray, utc_day: np.ndarray, inputs: Inputs) -> list[np.ndarray]:
-    """For each site: the local day its cut-off puts the order in, relative to the order's UTC day."""
+def _site_days(
+    placed: pa.ChunkedArray, utc_day: np.ndarray, dest: pa.ChunkedArray, inputs: Inputs
+) -> list[np.ndarray]:
+    """For each site: the local day its cut-off puts the order in, relative to the order's UTC day (0 for an
+    order to another market, which the site does not serve)."""
     out = []
     for site in sorted(inputs.sites, key=lambda s: s.code):
+        serves = np.asarray(pc.fill_null(pc.equal(dest, site.country), False))
         local = pc.local_timestamp(pc.cast(placed, pa.timestamp("us", site.time_zone)))
         day = np.asarray(pc.cast(pc.cast(local, pa.date32()), pa.int32()), dtype=np.int64)
         if site.cut_off_local is not None:
@@ -92,7 +96,7 @@ def _site_days(placed: pa.ChunkedArray, utc_day: np.ndarray, inputs: Inputs) -> 
             midnight = np.asarray(pc.cast(pc.cast(pc.cast(local, pa.date32()), pa.timestamp("us")), pa.int64()))
             tod = np.asarray(pc.cast(local, pa.int64())) - midnight
             day = day + (tod > cut)
-        out.append(day - utc_day)
+        out.append(np.where(serves, day - utc_day, 0))
     return out
 
 
@@ -119,6 +123,7 @@ def _baskets(lines: pa.Table, order_ids: pa.Array, n: int) -> np.ndarray:
 
 def choose_tables(tables: dict[str, pa.Table], inputs: Inputs) -> BatchChoices:
     """The choice of every order of the dataset's tables."""
+    inputs = replace(inputs, memo={})
     orders = tables["orders"]
     n = orders.num_rows
     ids = orders["id"].combine_chunks()
@@ -137,7 +142,7 @@ def choose_tables(tables: dict[str, pa.Table], inputs: Inputs) -> BatchChoices:
         _codes(orders[c]) for c in ("destination", "destination_region", "currency", "direction", "freight", "insurance", "discount")
     ]
     key = np.column_stack(
-        [*columns, _codes(kind), live, day, _baskets(tables["lines"], ids, n), *_site_days(utc, day, inputs)]
+        [*columns, _codes(kind), live, day, _baskets(tables["lines"], ids, n), *_site_days(utc, day, orders["destination"], inputs)]
     )
     _, first, group = np.unique(key, axis=0, return_index=True, return_inverse=True)
     group = group.reshape(-1)

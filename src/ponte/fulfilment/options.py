@@ -20,7 +20,7 @@ caller's FX source on the order's date and rounded half up to the minor unit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -59,6 +59,36 @@ class Inputs:
     registrations: SellerRegistrations = field(default_factory=lambda: SellerRegistrations(()))
     imports: Mapping[tuple[str, str], ImportFacts] = field(default_factory=dict)  # (country, sku)
     practice: Practice = field(default_factory=practice)
+    #: the legs already quoted and costed, by everything they depend on (a batch gives each run its own)
+    memo: dict[tuple[Any, ...], Leg] | None = None
+
+
+def _key(kind: str, order: Order, part: Order, extra: tuple[Any, ...] = ()) -> tuple[Any, ...]:
+    """Everything a leg's quote and cost depend on (not the order's id, channel or time of day)."""
+    lines = tuple(
+        (ln.line_no, ln.sku, ln.quantity, ln.unit_price, ln.hs_code, ln.origin_country, _product(ln, order))
+        for ln in sorted(part.lines, key=lambda ln: ln.line_no)
+    )
+    return (
+        kind, order.placed_at.date(), order.destination, order.destination_region, order.currency,
+        order.direction, order.buyer.kind, part.freight, part.insurance, part.discount, lines, *extra,
+    )  # fmt: skip
+
+
+def _product(line: Line, order: Order) -> tuple[Any, ...]:
+    p = line.product
+    b = p.box
+    return (p.id, p.weight.kg, b.length_cm, b.width_cm, b.height_cm, p.category, p.hs_code,
+            p.tariff_code(order.destination), p.handling, p.china)  # fmt: skip
+
+
+def _memo(inputs: Inputs, key: tuple[Any, ...], make: Callable[[], Leg]) -> Leg:
+    if inputs.memo is None:
+        return make()
+    found = inputs.memo.get(key)
+    if found is None:
+        found = inputs.memo[key] = make()
+    return found
 
 
 def _q(amount: Decimal, currency: str) -> Decimal:
@@ -121,6 +151,10 @@ def _quote(data: dict[str, Any], inputs: Inputs) -> Quote | str:
 
 
 def _air_leg(order: Order, part: Order, mode: str, inputs: Inputs) -> Leg:
+    return _memo(inputs, _key(mode, order, part), lambda: _air(order, part, mode, inputs))
+
+
+def _air(order: Order, part: Order, mode: str, inputs: Inputs) -> Leg:
     nos = tuple(sorted(ln.line_no for ln in part.lines))
     on = order.placed_at.date()
     try:
@@ -193,6 +227,19 @@ def _import_data(order: Order, part: Order, site: Site, inputs: Inputs) -> tuple
 
 
 def _site_leg(order: Order, part: Order, site: Site, inputs: Inputs) -> Leg:
+    """The site's leg: its quote and cost (the same all day), and its promise from the order's local time."""
+    held = tuple(int(site.stock.get(ln.sku, 0)) for ln in sorted(part.lines, key=lambda ln: ln.line_no))
+    leg = _memo(inputs, _key(site.code, order, part, (site.country, site.trade_mode, site.bonded, site.region, held)), lambda: _site(order, part, site, inputs))
+    if leg.status == "unavailable":
+        return leg
+    on = order.placed_at.date()
+    tariff = inputs.practice.warehouse(site.country, on)
+    local = order.placed_at.astimezone(ZoneInfo(site.time_zone))
+    start = local.date() + timedelta(days=1 if site.cut_off_local and local.time() > site.cut_off_local else 0)
+    return replace(leg, promised=start + timedelta(days=site.handling_days + tariff.days))
+
+
+def _site(order: Order, part: Order, site: Site, inputs: Inputs) -> Leg:
     nos = tuple(sorted(ln.line_no for ln in part.lines))
     on = order.placed_at.date()
     if site.trade_mode == "1210":
