@@ -112,13 +112,20 @@ def _baskets(lines: pa.Table, order_ids: pa.Array, n: int) -> np.ndarray:
     keep = owner >= 0
     owner, code = owner[keep], code[keep]
     starts = np.searchsorted(owner, np.arange(n + 1))
-    seen: dict[tuple[int, ...], int] = {}
-    out = np.empty(n, dtype=np.int64)
-    flat = code.tolist()
-    for i in range(n):
-        basket = tuple(flat[starts[i] : starts[i + 1]])
-        out[i] = seen.setdefault(basket, len(seen))
-    return out
+    position = np.arange(owner.size) - starts[owner]
+    width = int(position.max(initial=-1)) + 1
+    grid = np.full((n, max(width, 1)), -1, dtype=np.int64)  # each order's line codes, in line order
+    grid[owner, position] = code
+    return _groups(grid)
+
+
+def _groups(key: np.ndarray) -> np.ndarray:
+    """One dense code per distinct row of ``key``: columns folded in one by one, re-coded after each."""
+    code = np.zeros(key.shape[0], dtype=np.int64)
+    for j in range(key.shape[1]):
+        _, col = np.unique(key[:, j], return_inverse=True)
+        _, code = np.unique(code * (int(col.max(initial=0)) + 1) + col, return_inverse=True)
+    return code.reshape(-1)
 
 
 def choose_tables(tables: dict[str, pa.Table], inputs: Inputs) -> BatchChoices:
@@ -144,8 +151,8 @@ def choose_tables(tables: dict[str, pa.Table], inputs: Inputs) -> BatchChoices:
     key = np.column_stack(
         [*columns, _codes(kind), live, day, _baskets(tables["lines"], ids, n), *_site_days(utc, day, orders["destination"], inputs)]
     )
-    _, first, group = np.unique(key, axis=0, return_index=True, return_inverse=True)
-    group = group.reshape(-1)
+    group = _groups(key)
+    _, first = np.unique(group, return_index=True)
     reps = pc.take(ids, pa.array(first))
     chosen_tables = _only(tables, reps)
     answers: dict[str, Choice | str] = {}
