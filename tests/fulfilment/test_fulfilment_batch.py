@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
-from fulfil_factory import BR_RATES, inputs, order, product, site
+from fulfil_factory import BR_RATES, inputs, order, site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -83,7 +83,14 @@ def test_the_batch_equals_the_scalar_core(case) -> None:  # type: ignore[no-unty
         elif r["chosen"] is None:
             have = (None, r["reason"], r["options"])
         else:
-            have = (r["chosen"], r["reason"], r["options"], r["total_cost"], r["delivery_days"], r["promised"])
+            have = (
+                r["chosen"],
+                r["reason"],
+                r["options"],
+                r["total_cost"],
+                r["delivery_days"],
+                r["promised"],
+            )
         assert have == want, o.id
 
 

@@ -14,6 +14,7 @@ from ponte.cli import (
     demo,
     documents,
     export,
+    fulfil,
     process,
     quote,
     serve,
@@ -38,6 +39,7 @@ app.command("export")(guarded(export.export))
 app.command("declare")(guarded(declare.declare))
 app.command("documents")(guarded(documents.documents))
 app.command("quote")(guarded(quote.quote))
+app.command("fulfil")(guarded(fulfil.fulfil))
 app.command("consolidate")(guarded(consolidate.consolidate))
 app.command("track")(guarded(track.track))
 app.command("process")(guarded(process.process))

@@ -93,7 +93,9 @@ def _site_days(
         if site.cut_off_local is not None:
             c = site.cut_off_local
             cut = ((c.hour * 60 + c.minute) * 60 + c.second) * 1_000_000 + c.microsecond
-            midnight = np.asarray(pc.cast(pc.cast(pc.cast(local, pa.date32()), pa.timestamp("us")), pa.int64()))
+            midnight = np.asarray(
+                pc.cast(pc.cast(pc.cast(local, pa.date32()), pa.timestamp("us")), pa.int64())
+            )
             tod = np.asarray(pc.cast(local, pa.int64())) - midnight
             day = day + (tod > cut)
         out.append(np.where(serves, day - utc_day, 0))
@@ -104,7 +106,10 @@ def _baskets(lines: pa.Table, order_ids: pa.Array, n: int) -> np.ndarray:
     """One code per order for its lines (every fact of each line), equal baskets equal codes."""
     owner = np.asarray(pc.index_in(lines["order_id"], value_set=order_ids).fill_null(-1), dtype=np.int64)
     line_no = np.asarray(lines["line_no"].fill_null(0), dtype=np.int64)
-    fields = [lines[c] for c in ("line_no", "sku", "product_id", "quantity", "unit_price", "hs_code", "origin_country")]
+    fields = [
+        lines[c]
+        for c in ("line_no", "sku", "product_id", "quantity", "unit_price", "hs_code", "origin_country")
+    ]
     text = pc.binary_join_element_wise(*[pc.cast(f, pa.string()).fill_null("\x00") for f in fields], "\x1f")
     code = _codes(text)
     order = np.lexsort((line_no, owner))
@@ -143,13 +148,31 @@ def choose_tables(tables: dict[str, pa.Table], inputs: Inputs) -> BatchChoices:
     utc = pc.cast(placed, pa.timestamp("us", str(UTC)))
     day = np.asarray(pc.cast(pc.cast(pc.local_timestamp(utc), pa.date32()), pa.int32()), dtype=np.int64)
     live = np.asarray(
-        pc.or_(pc.fill_null(pc.equal(orders["channel"], "live"), False), pc.is_valid(orders["live_session_id"]))
+        pc.or_(
+            pc.fill_null(pc.equal(orders["channel"], "live"), False), pc.is_valid(orders["live_session_id"])
+        )
     ).astype(np.int64)
     columns = [
-        _codes(orders[c]) for c in ("destination", "destination_region", "currency", "direction", "freight", "insurance", "discount")
+        _codes(orders[c])
+        for c in (
+            "destination",
+            "destination_region",
+            "currency",
+            "direction",
+            "freight",
+            "insurance",
+            "discount",
+        )
     ]
     key = np.column_stack(
-        [*columns, _codes(kind), live, day, _baskets(tables["lines"], ids, n), *_site_days(utc, day, orders["destination"], inputs)]
+        [
+            *columns,
+            _codes(kind),
+            live,
+            day,
+            _baskets(tables["lines"], ids, n),
+            *_site_days(utc, day, orders["destination"], inputs),
+        ]
     )
     group = _groups(key)
     _, first = np.unique(group, return_index=True)
@@ -172,7 +195,9 @@ def _only(tables: dict[str, pa.Table], ids: pa.Array) -> dict[str, pa.Table]:
     mask = pc.is_in(tables["orders"]["id"], value_set=ids)
     orders = tables["orders"].filter(mask)
     lines = tables["lines"].filter(pc.is_in(tables["lines"]["order_id"], value_set=ids))
-    buyers = tables["buyers"].filter(pc.is_in(tables["buyers"]["id"], value_set=orders["buyer_id"].combine_chunks()))
+    buyers = tables["buyers"].filter(
+        pc.is_in(tables["buyers"]["id"], value_set=orders["buyer_id"].combine_chunks())
+    )
     products = tables["products"].filter(
         pc.is_in(tables["products"]["id"], value_set=lines["product_id"].combine_chunks())
     )

@@ -229,13 +229,19 @@ def _import_data(order: Order, part: Order, site: Site, inputs: Inputs) -> tuple
 def _site_leg(order: Order, part: Order, site: Site, inputs: Inputs) -> Leg:
     """The site's leg: its quote and cost (the same all day), and its promise from the order's local time."""
     held = tuple(int(site.stock.get(ln.sku, 0)) for ln in sorted(part.lines, key=lambda ln: ln.line_no))
-    leg = _memo(inputs, _key(site.code, order, part, (site.country, site.trade_mode, site.bonded, site.region, held)), lambda: _site(order, part, site, inputs))
+    leg = _memo(
+        inputs,
+        _key(site.code, order, part, (site.country, site.trade_mode, site.bonded, site.region, held)),
+        lambda: _site(order, part, site, inputs),
+    )
     if leg.status == "unavailable":
         return leg
     on = order.placed_at.date()
     tariff = inputs.practice.warehouse(site.country, on)
     local = order.placed_at.astimezone(ZoneInfo(site.time_zone))
-    start = local.date() + timedelta(days=1 if site.cut_off_local and local.time() > site.cut_off_local else 0)
+    start = local.date() + timedelta(
+        days=1 if site.cut_off_local and local.time() > site.cut_off_local else 0
+    )
     return replace(leg, promised=start + timedelta(days=site.handling_days + tariff.days))
 
 

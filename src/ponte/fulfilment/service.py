@@ -10,16 +10,20 @@ the caller commits.
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from ponte.duties import service as duties
 from ponte.duties.context import FxSource
 from ponte.duties.params import Rules
+from ponte.fulfilment.batch import BatchChoices, choose_tables
 from ponte.fulfilment.choose import choose as choose_core
 from ponte.fulfilment.model import AirRate, Choice, FulfilmentError, ImportFacts, SellerRules, Site
 from ponte.fulfilment.options import Inputs
@@ -30,6 +34,7 @@ from ponte.logistics.network import Lanes
 from ponte.logistics.rating import RateCard, load_rate_cards
 from ponte.logistics.routes import cheapest, earliest_arrival
 from ponte.logistics.uld import Flight
+from ponte.orders import dataset
 from ponte.orders import service as orders
 from ponte.orders.core import Order
 from ponte.platform.db import UnitOfWork
@@ -42,10 +47,13 @@ __all__ = [
     "Setup",
     "air_rates",
     "choose",
+    "choose_file",
     "latest",
     "options",
+    "options_of",
     "parse_imports",
     "put_settings",
+    "read_stock",
     "settings",
     "settings_view",
     "sites_of",
@@ -231,6 +239,67 @@ def _refusal(choice: Choice) -> ValidationError:
             rule, _, where = reason.partition(":")
             problems.append(Violation(where or "fulfilment", rule, f"{option.key}: {choice.why}"))
     return ValidationError.of(problems)
+
+
+# files -------------------------------------------------------------------------------------------------
+STOCK_COLUMNS = ("warehouse_code", "country", "bonded", "trade_mode", "sku", "available")
+
+
+def read_stock(path: Path) -> list[Site]:
+    """Stock positions from a CSV (``warehouse_code,country,bonded,trade_mode,sku,available`` and optionally
+    ``handling_days,cut_off_local``), as the warehouses service gives them; a bad row names its line."""
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError(f"cannot read {path}: {exc}", field="--stock", rule="readable") from None
+    rows = list(csv.DictReader(io.StringIO(text)))
+    missing = [c for c in STOCK_COLUMNS if rows and c not in rows[0]]
+    if missing or not rows:
+        raise ValidationError(
+            f"a stock file has the columns {', '.join(STOCK_COLUMNS)}", field="--stock", rule="stock-columns"
+        )
+    positions = []
+    for n, r in enumerate(rows, start=2):
+        try:
+            available = int(r["available"])
+            days = int(r.get("handling_days") or 1)
+            cut = time.fromisoformat(r["cut_off_local"]) if r.get("cut_off_local") else None
+        except ValueError:
+            raise ValidationError(
+                "available and handling_days are whole numbers, cut_off_local HH:MM",
+                field=f"--stock:{n}", rule="stock-row",
+            ) from None  # fmt: skip
+        if available < 0:
+            raise ValidationError(
+                "stock is never negative", field=f"--stock:{n}.available", rule=FulfilmentError.STOCK
+            )
+        country = market(r["country"], f"--stock:{n}.country").country
+        positions.append(
+            StockPosition(
+                r["warehouse_code"], "", country, r["bonded"].strip().lower() in ("1", "true", "yes"),
+                r["trade_mode"], r["sku"], available, days, cut, market(country).currency,
+            )
+        )  # fmt: skip
+    return sites_of(positions)
+
+
+def choose_file(
+    path: Path, setup: Setup, *, sites: Sequence[Site] = (), data: Mapping[str, Any] | None = None
+) -> BatchChoices:
+    """The choice of every order of a file of Ponte's orders dataset (the batch path), against ``sites``
+    and the rules and import facts in ``data`` (the body of ``PUT /fulfilment/settings``)."""
+    if not path.exists():
+        raise ValidationError(f"{path} does not exist", field="ORDERS", rule="readable")
+    data = data or {}
+    rules = SellerRules.of(data.get("rules") or {})
+    imports = parse_imports(data.get("imports") or {})
+    inputs = Inputs(setup.rules, setup.fx, setup.lanes, setup.air, tuple(sites), rules, imports=imports)
+    return choose_tables(dataset.read_tables(path), inputs)
+
+
+def options_of(uow: UnitOfWork, tenant_id: str, order_ids: Sequence[str], setup: Setup) -> list[Choice]:
+    """The options and the choice of stored orders (nothing is written)."""
+    return [options(uow, tenant_id, i, setup) for i in order_ids]
 
 
 def latest(uow: UnitOfWork, tenant_id: str, order_id: str) -> FulfilmentChoice | None:
