@@ -57,9 +57,9 @@ def fulfil(
         with p.database.unit_of_work(readonly=True) as uow:
             choices = service.options_of(uow, tenant, orders, p.fulfilment)
         rows = [c.as_dict() for c in choices]
-        summary = {"orders": len(rows), "chosen": sum(1 for r in rows if r["chosen"])}
+        found: dict[str, Any] = {"orders": len(rows), "chosen": sum(1 for r in rows if r["chosen"])}
         if as_json:
-            emit_json({"summary": summary, "choices": rows})
+            emit_json({"summary": found, "choices": rows})
             return
         emit_table(
             "Fulfilment choice",
