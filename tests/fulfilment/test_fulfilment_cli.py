@@ -4,14 +4,19 @@ with exit 2 naming the field and the rule."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from ponte.cli import app
 from ponte.orders import dataset
+from ponte.platform.db import Database
 
 runner = CliRunner()
 
@@ -87,3 +92,30 @@ def test_bad_input_exits_2_naming_field_and_rule(corpus: Path, tmp_path: Path, a
     assert res.exit_code == 2, res.output
     err = json.loads(res.stdout)["error"]["violations"][0]
     assert (err["field"], err["rule"]) == (field, rule), err
+
+
+def test_stored_orders_after_the_migrations(tmp_path: Path) -> None:
+    """``ponte db upgrade`` creates the fulfilment tables (fulfilment_0001); ``--db`` chooses for stored orders."""
+    env = {**os.environ, "PONTE_DATABASE_URL": f"sqlite:///{tmp_path / 'f.db'}", "PONTE_LOG_LEVEL": "WARNING"}
+
+    def ponte(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "ponte", *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+
+    assert ponte("db", "upgrade").returncode == 0
+    assert ponte("simulate", "--orders", "40", "--seed", "9", "--db").returncode == 0
+    db = Database(env["PONTE_DATABASE_URL"])
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM fulfilment_choices")).scalar() == 0
+        (tenant,) = conn.execute(
+            text("SELECT tenant_id FROM orders GROUP BY tenant_id ORDER BY count(*) DESC")
+        ).first()  # type: ignore[misc]
+        ids = [
+            r[0]
+            for r in conn.execute(text("SELECT id FROM orders WHERE tenant_id = :t LIMIT 3"), {"t": tenant})
+        ]
+    db.dispose()
+    res = ponte("fulfil", "--db", "--tenant", tenant, *ids, "--json")
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert [c["order_id"] for c in doc["choices"]] == ids and doc["summary"]["orders"] == 3
