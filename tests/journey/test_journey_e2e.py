@@ -173,6 +173,7 @@ def test_orders_of_every_market_and_mode_travel_from_placed_to_delivered(api, da
     assert len(placed) >= len(picked) - 2, "most of the corpus' orders are allowed"
 
     _stock_warehouses(api.app.state.platform.warehouses, picked)
+    from_stock = 0
     for order_id, (h, o) in list(placed.items()):
         r = api.post(f"/orders/{order_id}/fulfil", headers=h)
         if o["destination"] == "MO" and o["trade_mode"] in AIR:  # no flight: parcels reach Macao by road
@@ -180,6 +181,12 @@ def test_orders_of_every_market_and_mode_travel_from_placed_to_delivered(api, da
             del placed[order_id]
             continue
         assert r.status_code == 200 and r.json()["status"] == "packed", r.text
+        choice = api.get(f"/orders/{order_id}/fulfilment", headers=h).json()
+        assert choice["chosen"] and choice["reason"], choice
+        if o["trade_mode"] in ("9810", "1210"):  # its stock is an option it really has
+            assert any(op["key"].startswith(f"{o['trade_mode']}@") for op in choice["options"]), choice
+            from_stock += choice["chosen"].startswith(f"{o['trade_mode']}@")
+    assert from_stock, "some orders leave their sellers' warehouse stock"
     for order_id, (h, o) in placed.items():
         body: dict[str, Any] = {"order_ids": [order_id]}
         if o["trade_mode"] not in AIR:
