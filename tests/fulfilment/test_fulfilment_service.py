@@ -90,3 +90,24 @@ def test_bad_settings_name_the_field_and_rule_and_change_nothing(api, tenants) -
     assert api.get("/fulfilment/settings", headers=h).json()["rules"] == {
         "prefer": "fastest", "never_split": False, "max_delivery_days": 9, "live_reserve": {"LIP-001": 3},
     }  # fmt: skip
+
+
+def test_cancelling_a_packed_order_gives_its_stock_back(api, tenants) -> None:  # type: ignore[no-untyped-def]
+    h = tenants.headers(tenants.key_a)
+    api.post("/products", json=product_payload(), headers=h)
+    api.put("/fulfilment/settings", json={"imports": FACTS}, headers=h)
+    _warehouse(api.app.state.platform, tenants.a, 10)
+    oid = api.post("/orders", json=order_payload(), headers={**h, "Idempotency-Key": "c-1"}).json()["id"]
+    assert (
+        api.post(f"/orders/{oid}/fulfil", headers={**h, "Idempotency-Key": "c-2"}).json()["trade_mode"]
+        == "9810"
+    )
+    stock = api.app.state.platform.warehouses.stock_positions
+    assert stock(tenants.a, ["LIP-001"])[0].available == 8
+    r = api.post(
+        f"/orders/{oid}/cancel",
+        json={"reason": "buyer changed mind"},
+        headers={**h, "Idempotency-Key": "c-3"},
+    )
+    assert r.status_code == 200 and r.json()["status"] == "cancelled", r.text
+    assert stock(tenants.a, ["LIP-001"])[0].available == 10

@@ -54,6 +54,7 @@ __all__ = [
     "parse_imports",
     "put_settings",
     "read_stock",
+    "release",
     "settings",
     "settings_view",
     "sites_of",
@@ -300,6 +301,16 @@ def choose_file(
 def options_of(uow: UnitOfWork, tenant_id: str, order_ids: Sequence[str], setup: Setup) -> list[Choice]:
     """The options and the choice of stored orders (nothing is written)."""
     return [options(uow, tenant_id, i, setup) for i in order_ids]
+
+
+def release(uow: UnitOfWork, tenant_id: str, order_id: str, setup: Setup) -> str | None:
+    """Give back the warehouse stock the order's choice reserved (an order cancelled before it left); the
+    reservation's id, or None when it held none."""
+    stored = latest(uow, tenant_id, order_id)
+    if stored is None or stored.reservation_id is None or setup.warehouses is None:
+        return None
+    setup.warehouses.release(tenant_id, stored.reservation_id, uow=uow)
+    return stored.reservation_id
 
 
 def latest(uow: UnitOfWork, tenant_id: str, order_id: str) -> FulfilmentChoice | None:

@@ -343,8 +343,8 @@ def record_tracking(
 
 
 def cancel(uow: UnitOfWork, tenant_id: str, order_id: str, reason: str, ctx: Context, at: datetime) -> Order:
-    """Cancel an order that has not left: its parcel comes off its booking, and an order customs hold
-    gets a withdrawal application."""
+    """Cancel an order that has not left: its parcel comes off its booking, the warehouse stock its
+    fulfilment reserved is released, and an order customs hold gets a withdrawal application."""
     row = orders.get(uow, tenant_id, order_id)
     if needs_withdrawal(row.status):
         customs.withdraw(
@@ -353,6 +353,8 @@ def cancel(uow: UnitOfWork, tenant_id: str, order_id: str, reason: str, ctx: Con
         )  # fmt: skip
     if row.status in ("packed", "booked", *("declared", "rejected", "cleared")):
         logistics.withdraw_parcel(uow, tenant_id, order_id, at)
+        if ctx.lanes is not None:
+            fulfilment.release(uow, tenant_id, order_id, ctx.fulfilment())  # its warehouse stock comes back
     return _move(uow, tenant_id, order_id, "cancelled", at, reason)
 
 
