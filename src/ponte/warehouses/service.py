@@ -478,27 +478,25 @@ class WarehouseService(OutboundService):
             w = repo.warehouse_by_id(row.warehouse_id)
             found = discrepancies(row.lines, counted)
             at = self.clock.now()
-            for line in found:
-                lot = self._lot(repo, w, line.sku, line.lot_code, location, line.expires_on)
+            for d in found:
+                lot = self._lot(repo, w, d.sku, d.lot_code, location, d.expires_on)
                 specs: list[MovementSpec] = []
-                if line.announced:
-                    specs.append(movement(Kind.RECEIPT, lot.id, line.announced, inbound_id=row.id))
-                if line.difference:
-                    why = (
-                        f"advance notice {row.asn_number}: announced {line.announced}, counted {line.counted}"
-                    )
+                if d.announced:
+                    specs.append(movement(Kind.RECEIPT, lot.id, d.announced, inbound_id=row.id))
+                if d.difference:
+                    why = f"advance notice {row.asn_number}: announced {d.announced}, counted {d.counted}"
                     specs.append(
                         movement(
                             Kind.ADJUSTMENT,
                             lot.id,
-                            abs(line.difference),
-                            outward=line.difference < 0,
+                            abs(d.difference),
+                            outward=d.difference < 0,
                             reason=why,
                             inbound_id=row.id,
                         )
                     )
                 if specs:
-                    repo.record(w.id, {lot.id: line.sku}, specs, at)
+                    repo.record(w.id, {lot.id: d.sku}, specs, at)
             repo.move_inbound(
                 row,
                 "announced",
