@@ -36,6 +36,7 @@ from ponte.platform.crypto import DataCipher, configure
 from ponte.platform.db import Database
 from ponte.platform.settings import Settings, get_settings
 from ponte.reference.fx import FxConverter, default_converter
+from ponte.warehouses.service import WarehouseService
 from ponte.schema import MODULES as TABLES  # every slice's tables on the one Base (foreign keys resolve)
 
 __all__ = ["Platform", "platform"]
@@ -91,6 +92,11 @@ class Platform:
             signer_for=self.customs_signer,
             transport=self.customs_transport,
         )
+
+    @cached_property
+    def warehouses(self) -> WarehouseService:
+        """Warehouses, their stock ledger, inbound and outbound, and replenishment (costed with the rules and FX)."""
+        return WarehouseService(self.database, self.clock, self.rules, self.fx)
 
     @cached_property
     def classify(self) -> Engine:
