@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-
 from types import ModuleType
 from typing import Any
 
@@ -29,6 +28,9 @@ class Forecast:
 
     mean: tuple[float, ...]
     sigma: float
+    #: the one-step in-sample errors (actual minus fitted), oldest first: their sums over consecutive days
+    #: show how far demand strays from the forecast over a lead time, spikes and runs included
+    residuals: tuple[float, ...] = ()
 
     @property
     def total(self) -> float:
@@ -87,7 +89,11 @@ def forecast(
     for key in too_short:  # too little history for a season: the mean, its spread
         values = np.asarray(histories[key], dtype=float)
         mean = float(values.mean()) if len(values) else 0.0
-        out[key] = Forecast(tuple([mean] * horizon), float(values.std()) if len(values) > 1 else mean)
+        out[key] = Forecast(
+            tuple([mean] * horizon),
+            float(values.std()) if len(values) > 1 else mean,
+            tuple(float(v - mean) for v in values),
+        )
     rest = {k: v for k, v in histories.items() if k not in out}
     if rest:
         sf = _sf([_statsforecast()[1].AutoETS(season_length=SEASON)])
@@ -97,7 +103,10 @@ def forecast(
             mean = np.clip(frame.loc[frame["unique_id"] == key, MODEL].to_numpy(), 0, None)
             fit = fitted.loc[fitted["unique_id"] == key]
             resid = (fit["y"] - fit[MODEL]).to_numpy()
-            out[key] = Forecast(tuple(float(x) for x in mean), float(np.nanstd(resid)))
+            resid = resid[~np.isnan(resid)]
+            out[key] = Forecast(
+                tuple(float(x) for x in mean), float(np.std(resid)), tuple(float(x) for x in resid)
+            )
     return out
 
 

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
+import numpy as np
+
 __all__ = ["Policy", "Simulation", "order_quantity", "safety_stock", "simulate"]
 
 
@@ -20,9 +22,23 @@ def z_for(service_level: float) -> float:
     return NormalDist().inv_cdf(service_level)
 
 
-def safety_stock(sigma_daily: float, lead_days: int, review_days: int, service_level: float) -> float:
-    """z·σ·√(L+R): the buffer that covers the forecast's error over the lead time and review period."""
-    return z_for(service_level) * sigma_daily * math.sqrt(lead_days + review_days)
+def safety_stock(
+    sigma_daily: float,
+    lead_days: int,
+    review_days: int,
+    service_level: float,
+    residuals: Sequence[float] = (),
+) -> float:
+    """The buffer that covers the forecast's error over the lead time and review period (L+R days): the
+    ``service_level`` quantile of the forecast's errors summed over every L+R consecutive days of the history
+    (demand's spikes and runs as they happened), never less than the normal z·σ·√(L+R)."""
+    cover = lead_days + review_days
+    normal = z_for(service_level) * sigma_daily * math.sqrt(cover)
+    if len(residuals) < 2 * cover:
+        return normal
+    values = np.asarray(residuals, dtype=float)
+    sums = np.convolve(values, np.ones(cover), mode="valid")
+    return max(normal, float(np.quantile(sums, service_level)))
 
 
 @dataclass(frozen=True)
@@ -31,14 +47,18 @@ class Policy:
     review_days: int
     service_level: float
 
-    def order_up_to(self, daily_forecast: Sequence[float], sigma_daily: float) -> float:
+    def order_up_to(
+        self, daily_forecast: Sequence[float], sigma_daily: float, residuals: Sequence[float] = ()
+    ) -> float:
         cover = self.lead_days + self.review_days
         demand = (
             sum(daily_forecast[:cover])
             if len(daily_forecast) >= cover
             else ((sum(daily_forecast) / max(len(daily_forecast), 1)) * cover)
         )
-        return demand + safety_stock(sigma_daily, self.lead_days, self.review_days, self.service_level)
+        return demand + safety_stock(
+            sigma_daily, self.lead_days, self.review_days, self.service_level, residuals
+        )
 
 
 def order_quantity(order_up_to: float, available: int, inbound: int) -> int:
@@ -61,12 +81,12 @@ class Simulation:
 def simulate(
     demand: Sequence[int],
     policy: Policy,
-    forecasts: Sequence[tuple[Sequence[float], float]],
+    forecasts: Sequence[tuple[Sequence[float], float, Sequence[float]]],
     start_stock: int,
 ) -> Simulation:
     """Run the periodic-review policy over ``demand`` (units asked per day): at the start of each review cycle
     the shipment ``order_quantity`` leaves, arriving ``lead_days`` later; ``forecasts[c]`` is the forecast (daily
-    means, σ) made at cycle ``c``. A cycle is a stock-out when some demand in it was not met from stock."""
+    means, σ, residuals) made at cycle ``c``. A cycle is a stock-out when some demand in it was not met from stock."""
     stock = start_stock
     pipeline: dict[int, int] = {}
     served = asked = 0
@@ -74,10 +94,10 @@ def simulate(
     level_sum = 0
     n_cycles = min(len(forecasts), len(demand) // policy.review_days)
     for c in range(n_cycles):
-        mean, sigma = forecasts[c]
+        mean, sigma, residuals = forecasts[c]
         day0 = c * policy.review_days
         on_way = sum(q for d, q in pipeline.items() if d > day0)
-        qty = order_quantity(policy.order_up_to(mean, sigma), stock, on_way)
+        qty = order_quantity(policy.order_up_to(mean, sigma, residuals), stock, on_way)
         if qty:
             pipeline[day0 + policy.lead_days] = pipeline.get(day0 + policy.lead_days, 0) + qty
         short = False
