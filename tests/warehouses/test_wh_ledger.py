@@ -17,7 +17,7 @@ from factories import seed_tenants
 from ponte import schema
 from ponte.kernel.errors import PonteError, ValidationError
 from ponte.platform.db import Database
-from ponte.warehouses.core import BUCKETS, KINDS, Bucket, Kind, Levels, levels_of, movement
+from ponte.warehouses.core import KINDS, Bucket, Kind, Levels, levels_of, movement
 from ponte.warehouses.service import WarehouseService
 
 MOVES = st.lists(
@@ -71,9 +71,7 @@ def test_the_stored_levels_always_equal_the_ledger(ops: list[tuple[str, int, int
     for code in ("GRU-1", "GRU-2"):
         s.add_location(t, code, "A-01")
     open_: list[str] = []
-    n = 0
-    for op, lot, qty in ops:
-        n += 1
+    for n, (op, lot, qty) in enumerate(ops):
         code = f"L{lot}"
         try:
             if op == "receive":
@@ -155,4 +153,3 @@ def test_concurrent_picks_receipts_and_reservations_on_postgresql(database: Data
     assert sum(r.quantity for r in s.movements(t, "GRU-1", limit=10_000) if r.kind == "pick") == sum(
         reserved_units
     )
-    assert set(BUCKETS) >= {Bucket.PICKED}
