@@ -38,8 +38,8 @@ from ponte.platform.crypto import DataCipher, configure
 from ponte.platform.db import Database
 from ponte.platform.settings import Settings, get_settings
 from ponte.reference.fx import FxConverter, default_converter
-from ponte.schema import MODULES as TABLES  # every slice's tables on the one Base (foreign keys resolve)
 from ponte.warehouses.service import WarehouseService
+from ponte.schema import MODULES as TABLES  # every slice's tables on the one Base (foreign keys resolve)
 
 __all__ = ["Platform", "platform"]
 
@@ -99,8 +99,8 @@ class Platform:
 
     @cached_property
     def warehouses(self) -> WarehouseService:
-        """Warehouses, stock and the ledger, on the platform's database and clock."""
-        return WarehouseService(self.database, self.clock)
+        """Warehouses, their stock ledger, inbound and outbound, and replenishment (costed with the rules and FX)."""
+        return WarehouseService(self.database, self.clock, self.rules, self.fx)
 
     @cached_property
     def air_rates(self) -> dict[tuple[str, str], AirRate]:

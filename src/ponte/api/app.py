@@ -40,6 +40,7 @@ ROUTERS = [
     "ponte.api.routers.shipments",
     "ponte.api.routers.webhooks",
     "ponte.api.routers.declarations",
+    "ponte.api.routers.warehouses",
 ]
 
 

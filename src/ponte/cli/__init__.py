@@ -20,6 +20,7 @@ from ponte.cli import (
     serve,
     simulate,
     track,
+    warehouses,
 )
 from ponte.cli.output import fail, guarded
 from ponte.kernel.errors import PonteError
@@ -44,6 +45,8 @@ app.command("consolidate")(guarded(consolidate.consolidate))
 app.command("track")(guarded(track.track))
 app.command("process")(guarded(process.process))
 app.command("classify")(guarded(classify.classify))
+app.command("replenish")(guarded(warehouses.replenish))
+app.add_typer(warehouses.app, name="warehouses")
 
 
 def main() -> None:

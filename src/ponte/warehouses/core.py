@@ -209,9 +209,18 @@ def levels_of(movements: Iterable[tuple[str, Bucket | str, Bucket | str, int]]) 
 
 
 def movement(
-    kind: Kind, lot_id: str, quantity: int, *, outward: bool = False, reason: str = "", **links: str | None
+    kind: Kind,
+    lot_id: str,
+    quantity: int,
+    *,
+    outward: bool = False,
+    reason: str = "",
+    order_id: str | None = None,
+    reservation_id: str | None = None,
+    inbound_id: str | None = None,
+    transfer_id: str | None = None,
 ) -> MovementSpec:
-    """A movement of ``kind`` (an adjustment or return is inward unless ``outward``), checked."""
+    """A movement of ``kind`` (an adjustment is inward unless ``outward``), checked."""
     if quantity <= 0:
         raise ValidationError(
             f"a movement moves a positive quantity, not {quantity}",
@@ -222,7 +231,18 @@ def movement(
         raise ValidationError(f"a {kind.value} must say why", field="reason", rule=WarehouseError.REASON)
     pairs = KINDS[kind]
     source, target = pairs[1] if outward and len(pairs) > 1 else pairs[0]
-    return MovementSpec(kind, lot_id, quantity, source, target, reason.strip(), **links)  # type: ignore[arg-type]
+    return MovementSpec(
+        kind,
+        lot_id,
+        quantity,
+        source,
+        target,
+        reason.strip(),
+        order_id,
+        reservation_id,
+        inbound_id,
+        transfer_id,
+    )
 
 
 @dataclass(frozen=True)

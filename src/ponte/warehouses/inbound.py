@@ -152,11 +152,11 @@ def discrepancies(
         raw = line.get("expires_on")
         expiry[key] = date.fromisoformat(str(raw)) if raw else None
     got: dict[tuple[str, str], int] = {}
-    for line in counted:
-        key = (line.sku, line.lot_code)
-        got[key] = got.get(key, 0) + line.quantity
-        if line.expires_on is not None:
-            expiry[key] = line.expires_on
+    for c in counted:
+        key = (c.sku, c.lot_code)
+        got[key] = got.get(key, 0) + c.quantity
+        if c.expires_on is not None:
+            expiry[key] = c.expires_on
     for key in list(planned) + [k for k in got if k not in planned]:
         out[key] = Discrepancy(key[0], key[1], expiry.get(key), planned.get(key, 0), got.get(key, 0))
     return list(out.values())

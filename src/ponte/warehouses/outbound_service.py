@@ -113,9 +113,10 @@ class OutboundService(ServiceBase):
             specs: list[MovementSpec] = []
             for i, line in enumerate(wanted):
                 sku = str(line["sku"])
+                need = int(str(line["quantity"]))
                 for a in allocate_fefo(
-                    [s for s in stock if s.sku == sku], int(line["quantity"]), today, f"lines/{i}/quantity"
-                ):  # type: ignore[call-overload]
+                    [s for s in stock if s.sku == sku], need, today, f"lines/{i}/quantity"
+                ):
                     specs.append(
                         movement(
                             Kind.RESERVATION, a.lot_id, a.quantity, order_id=order_id, reservation_id=row.id
@@ -178,20 +179,39 @@ class OutboundService(ServiceBase):
             stock = repo.stock([w.id], [str(line["sku"]) for line in row.lines], lock=True)
             by_lot = {s.lot_id: s for s in stock}
             held = self._holdings(repo, row)
-            links = {"order_id": row.order_id, "reservation_id": row.id}
             specs: list[MovementSpec] = []
             for lot_id, per in sorted(held.items()):
                 lot = by_lot[lot_id]
                 if per["reserved"] <= 0:
                     continue
                 if not lot.expired(today):
-                    specs.append(movement(Kind.PICK, lot_id, per["reserved"], **links))
+                    specs.append(
+                        movement(
+                            Kind.PICK, lot_id, per["reserved"], order_id=row.order_id, reservation_id=row.id
+                        )
+                    )
                     continue
-                specs.append(movement(Kind.RELEASE, lot_id, per["reserved"], **links))
+                specs.append(
+                    movement(
+                        Kind.RELEASE, lot_id, per["reserved"], order_id=row.order_id, reservation_id=row.id
+                    )
+                )
                 others = [s for s in stock if s.sku == lot.sku and s.lot_id != lot_id]
                 for a in allocate_fefo(others, per["reserved"], today, "quantity"):
-                    specs.append(movement(Kind.RESERVATION, a.lot_id, a.quantity, **links))
-                    specs.append(movement(Kind.PICK, a.lot_id, a.quantity, **links))
+                    specs.append(
+                        movement(
+                            Kind.RESERVATION,
+                            a.lot_id,
+                            a.quantity,
+                            order_id=row.order_id,
+                            reservation_id=row.id,
+                        )
+                    )
+                    specs.append(
+                        movement(
+                            Kind.PICK, a.lot_id, a.quantity, order_id=row.order_id, reservation_id=row.id
+                        )
+                    )
                     # the next expired lot of this SKU must not see these units as still available
                     s = by_lot[a.lot_id]
                     by_lot[a.lot_id] = LotStock(
@@ -332,11 +352,26 @@ class OutboundService(ServiceBase):
                         field="disposition",
                         rule=WarehouseError.EXPIRED,
                     )
-                links = {"order_id": row.order_id, "reservation_id": row.id}
-                specs.append(movement(Kind.RETURN, s.lot_id, take, reason=reason, **links))
+                specs.append(
+                    movement(
+                        Kind.RETURN,
+                        s.lot_id,
+                        take,
+                        reason=reason,
+                        order_id=row.order_id,
+                        reservation_id=row.id,
+                    )
+                )
                 if disposition == "write-off":
                     specs.append(
-                        movement(Kind.WRITE_OFF, s.lot_id, take, reason=f"returned: {reason}", **links)
+                        movement(
+                            Kind.WRITE_OFF,
+                            s.lot_id,
+                            take,
+                            reason=f"returned: {reason}",
+                            order_id=row.order_id,
+                            reservation_id=row.id,
+                        )
                     )
                 need -= take
                 if need == 0:

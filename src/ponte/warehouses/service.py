@@ -10,7 +10,7 @@ overselling or deadlocking.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from ponte.kernel.errors import ValidationError
 from ponte.kernel.ids import new_id
@@ -19,7 +19,6 @@ from ponte.warehouses.core import (
     ZONES,
     Kind,
     LotStock,
-    MovementSpec,
     StockPosition,
     WarehouseError,
     WarehouseSpec,
@@ -27,12 +26,13 @@ from ponte.warehouses.core import (
     check_warehouse,
     movement,
 )
-from ponte.warehouses.inbound import InboundSpec, ReceivedLine, check_inbound, discrepancies
+from ponte.warehouses.inbound_service import InboundService
 from ponte.warehouses.outbound_service import OutboundService
+from ponte.warehouses.replenishment_service import ReplenishmentService
 from ponte.warehouses.service_base import check_quantity, local_day
 from ponte.warehouses.store.repository import WarehouseRepository, spec_of
-from ponte.warehouses.store.tables import Inbound, Warehouse
-from ponte.warehouses.views import InboundView, LotView, Mismatch, MovementView, StockLine, WarehouseView
+from ponte.warehouses.store.tables import Warehouse
+from ponte.warehouses.views import LotView, Mismatch, MovementView, StockLine, WarehouseView
 
 __all__ = ["WarehouseService"]
 
@@ -59,27 +59,7 @@ def view_of(row: Warehouse, locations: Sequence[dict[str, str]] = ()) -> Warehou
     )
 
 
-def inbound_view(row: Inbound, code: str) -> InboundView:
-    return InboundView(
-        row.id,
-        code,
-        row.asn_number,
-        row.mode,
-        row.origin_country,
-        row.trade_mode,
-        row.declaration_id,
-        row.awb,
-        row.bill_of_lading,
-        list(row.lines),
-        row.status,
-        row.departed_at,
-        row.expected_at,
-        row.received_at,
-        list(row.discrepancies),
-    )
-
-
-class WarehouseService(OutboundService):
+class WarehouseService(InboundService, OutboundService, ReplenishmentService):
     """Warehouses, their stock and inbound legs (and, from ``OutboundService``, the outbound of orders)."""
 
     # warehouses --------------------------------------------------------------------------------------------
@@ -296,6 +276,41 @@ class WarehouseService(OutboundService):
             repo.record(w.id, {lot.id: sku}, [movement(Kind.RECEIPT, lot.id, quantity)], self.clock.now())
             return self._lot_view(repo, w, lot.id)
 
+    def record_history(
+        self,
+        tenant_id: str,
+        warehouse_code: str,
+        sku: str,
+        lot_code: str,
+        location: str,
+        start: date,
+        daily: Sequence[int],
+        uow: UnitOfWork | None = None,
+    ) -> int:
+        """Bring in past outbound (from the system a warehouse used before, or the simulator): the units of
+        each day from ``start`` received into ``lot_code`` and then reserved, picked, packed and shipped for that
+        day's orders, at the day's 15:00 UTC, as ledger rows. The lot's levels are unchanged at the end; the
+        demand history (and so the forecast) sees them. Returns the units."""
+        days = [check_quantity(n, f"daily/{i}", allow_zero=True) for i, n in enumerate(daily)]
+        total = sum(days)
+        if total == 0:
+            return 0
+        with self._unit(uow) as u:
+            repo = WarehouseRepository(u.session, tenant_id)
+            w = repo.warehouse(warehouse_code)
+            lot = self._lot(repo, w, sku, lot_code, location, None)
+            first = datetime.combine(start, time(15, 0), tzinfo=UTC)
+            repo.record(w.id, {lot.id: sku}, [movement(Kind.RECEIPT, lot.id, total, reason="history")], first)
+            for i, n in enumerate(days):
+                if n:
+                    ref = f"hist-{start + timedelta(days=i):%Y%m%d}"
+                    specs = [
+                        movement(k, lot.id, n, order_id=ref)
+                        for k in (Kind.RESERVATION, Kind.PICK, Kind.PACK, Kind.SHIP)
+                    ]
+                    repo.record(w.id, {lot.id: sku}, specs, first + timedelta(days=i))
+            return total
+
     def adjust(
         self,
         tenant_id: str,
@@ -415,95 +430,3 @@ class WarehouseService(OutboundService):
             if specs:
                 repo.record(w.id, {s.lot_id: s.sku for s in locked}, specs, self.clock.now())
             return [self._lot_view(repo, w, spec.lot_id) for spec in specs]
-
-    # inbound -----------------------------------------------------------------------------------------------
-    def announce(self, tenant_id: str, spec: InboundSpec, uow: UnitOfWork | None = None) -> InboundView:
-        """An advance shipping notice of a first leg, with its customs declaration and transport document."""
-        bad = check_inbound(spec)
-        if bad:
-            raise ValidationError.of(bad)
-        with self._unit(uow) as u:
-            repo = WarehouseRepository(u.session, tenant_id)
-            w = repo.warehouse(spec.warehouse_code, field="warehouse_code")
-            if spec.trade_mode != w.trade_mode:
-                raise ValidationError(
-                    f"{w.code} receives under {w.trade_mode}, not {spec.trade_mode}",
-                    field="trade_mode",
-                    rule=WarehouseError.TRADE_MODE,
-                )
-            row = Inbound(
-                id=new_id("inb"),
-                tenant_id=tenant_id,
-                warehouse_id=w.id,
-                asn_number=spec.asn_number,
-                mode=spec.mode,
-                origin_country=spec.origin_country,
-                trade_mode=spec.trade_mode,
-                declaration_id=spec.declaration_id,
-                awb=spec.awb,
-                bill_of_lading=spec.bill_of_lading,
-                lines=[line.as_dict() for line in spec.lines],
-                status="announced",
-                version=1,
-                departed_at=spec.departed_at,
-                expected_at=spec.expected_at,
-                received_at=None,
-                discrepancies=[],
-                created_at=self.clock.now(),
-            )
-            return inbound_view(repo.add_inbound(row), w.code)
-
-    def inbounds(self, tenant_id: str, warehouse_code: str | None = None) -> list[InboundView]:
-        with self._unit(None, readonly=True) as u:
-            repo = WarehouseRepository(u.session, tenant_id)
-            rows = [repo.warehouse(warehouse_code)] if warehouse_code else repo.warehouses()
-            codes = {w.id: w.code for w in rows}
-            return [inbound_view(r, codes[r.warehouse_id]) for r in repo.inbounds(list(codes))]
-
-    def receive_inbound(
-        self,
-        tenant_id: str,
-        inbound_id: str,
-        counted: Sequence[ReceivedLine],
-        location: str,
-        uow: UnitOfWork | None = None,
-    ) -> InboundView:
-        """Receive a first leg against its notice: each announced line is received as announced, and every
-        difference from what was counted is an adjustment whose reason names the notice and both figures."""
-        for i, line in enumerate(counted):
-            check_quantity(line.quantity, f"lines/{i}/quantity", allow_zero=True)
-        with self._unit(uow) as u:
-            repo = WarehouseRepository(u.session, tenant_id)
-            row = repo.inbound(inbound_id)
-            w = repo.warehouse_by_id(row.warehouse_id)
-            found = discrepancies(row.lines, counted)
-            at = self.clock.now()
-            for line in found:
-                lot = self._lot(repo, w, line.sku, line.lot_code, location, line.expires_on)
-                specs: list[MovementSpec] = []
-                if line.announced:
-                    specs.append(movement(Kind.RECEIPT, lot.id, line.announced, inbound_id=row.id))
-                if line.difference:
-                    why = (
-                        f"advance notice {row.asn_number}: announced {line.announced}, counted {line.counted}"
-                    )
-                    specs.append(
-                        movement(
-                            Kind.ADJUSTMENT,
-                            lot.id,
-                            abs(line.difference),
-                            outward=line.difference < 0,
-                            reason=why,
-                            inbound_id=row.id,
-                        )
-                    )
-                if specs:
-                    repo.record(w.id, {lot.id: line.sku}, specs, at)
-            repo.move_inbound(
-                row,
-                "announced",
-                "received",
-                received_at=at,
-                discrepancies=[d.as_dict() for d in found if d.difference],
-            )
-            return inbound_view(row, w.code)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from ponte.duties.context import FxSource
+from ponte.duties.params import Rules
 from ponte.kernel.clock import Clock, SystemClock
 from ponte.kernel.errors import ValidationError
 from ponte.platform.db import Database, UnitOfWork
@@ -39,6 +41,9 @@ def check_quantity(value: object, field: str, allow_zero: bool = False) -> int:
 class ServiceBase:
     database: Database
     clock: Clock = field(default_factory=SystemClock)
+    #: the duty rules and FX the replenishment's cost is quoted with (the platform's, see ``bootstrap``)
+    rules: Rules | None = None
+    fx: FxSource | None = None
 
     @contextmanager
     def _unit(self, uow: UnitOfWork | None, readonly: bool = False) -> Iterator[UnitOfWork]:

@@ -150,3 +150,30 @@ class Mismatch:
     lot_id: str
     ledger: dict[str, int]
     cached: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A replenishment shipment suggested for one SKU into one warehouse, with what it costs to land."""
+
+    warehouse_code: str
+    sku: str
+    mode: str
+    lead_days: int
+    review_days: int
+    service_level: float
+    daily_forecast: float
+    sigma_daily: float
+    safety_stock: int
+    order_up_to: int
+    available: int
+    inbound: int
+    quantity: int
+    weight_kg: str | None
+    currency: str | None
+    goods_value: str | None
+    freight: str | None
+    duties: str | None
+    duty_regime: str | None
+    duty_note: str
+    total_cost: str | None
