@@ -100,3 +100,38 @@ def test_equal_orders_are_chosen_once() -> None:
     got = choose_tables(to_tables(same + other), inputs([site(stock={"LIP": 9})]))
     assert got.distinct == 2 and got.table.num_rows == 21
     assert got.summary()["orders"] == 21
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corpus())
+def test_the_choice_keeps_the_sellers_rules(case) -> None:  # type: ignore[no-untyped-def]
+    orders, sites, rules = case
+    inp = inputs(sites, rules=rules, imports=FACTS)
+    for o in orders:
+        c = choose(o, inp)
+        live = o.channel == "live"
+        for op in c.options:
+            for (
+                leg
+            ) in op.legs:  # a site's option only with stock beyond the live reserve (live orders may take it)
+                if leg.site is not None:
+                    held = next(s for s in sites if s.code == leg.site).stock
+                    for ln in o.lines:
+                        if ln.line_no in leg.line_nos:
+                            keep = 0 if live else rules.reserve(ln.sku)
+                            assert held.get(ln.sku, 0) - keep >= ln.quantity
+        if c.chosen is None:
+            continue
+        best = c.chosen
+        assert best.status == "allowed"
+        assert not (rules.never_split and best.split)
+        assert rules.max_delivery_days is None or (best.delivery_days or 0) <= rules.max_delivery_days
+        rivals = [
+            op for op in c.options
+            if op.status == "allowed" and not (rules.never_split and op.split)
+            and (rules.max_delivery_days is None or (op.delivery_days or 0) <= rules.max_delivery_days)
+        ]  # fmt: skip
+        if rules.prefer == "cheapest":
+            assert best.total_cost == min(op.total_cost for op in rivals)
+        else:
+            assert best.delivery_days == min(op.delivery_days or 0 for op in rivals)
