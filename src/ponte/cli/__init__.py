@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "declare": ("declare", "declare"),
     "documents": ("documents", "documents"),
     "quote": ("quote", "quote"),
+    "fulfil": ("fulfil", "fulfil"),
+    "replenish": ("warehouses", "replenish"),
     "consolidate": ("consolidate", "consolidate"),
     "track": ("track", "track"),
     "process": ("process", "process"),
@@ -34,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 GROUPS: dict[str, tuple[str, str]] = {
     "db": ("db", "app"),
     "keys": ("demo", "keys_app"),
+    "warehouses": ("warehouses", "app"),
 }
 HELP = "Ponte: cross-border e-commerce between China and the Portuguese- and Spanish-speaking world."
 
