@@ -266,7 +266,7 @@ def load_demo_warehouses(
     """The demo's warehouses: the first exporter with products gets the five overseas warehouses, the first
     importer (cherries, avocados, nuts) the bonded one; each with a few of its SKUs."""
     products = tables.products.select(
-        ["tenant_id", "sku", "direction", "origin_country", "perishable"]
+        ["tenant_id", "sku", "direction", "origin_country", "perishable", "category"]
     ).to_pylist()
     by_tenant: dict[tuple[str, str], list[dict[str, object]]] = {}
     for p in products:
