@@ -24,7 +24,7 @@ from ponte.logistics.packing import parcel_for
 from ponte.logistics.parcels import REQUIRED, SCHEMA, ParcelBatch, Reject
 from ponte.logistics.planning import plan_batch
 from ponte.logistics.shipping import OrderParcel
-from ponte.logistics.summary import assignment_columns
+from ponte.logistics.summary import assignment_table
 from ponte.logistics.uld import Flight
 from ponte.orders.dataset import Rejected, companion, read_tables, records
 
@@ -175,35 +175,40 @@ def plan_file(
     planned = plan_batch(batch, flights_from(first, last), stock, rejects, detail=detail and out is None)
     by_id = {p.id: p for p in records}
     if out is not None:
-        cols = assignment_columns(planned.plan, planned.lots, numbers(planned.lots, planned.masters))
-        _exact_weights(cols, by_id)
-        write_assignments(cols, out)
+        table = assignment_table(planned.plan, planned.lots, numbers(planned.lots, planned.masters))
+        write_assignments(_exact_weights(table, by_id), out)
         planned.summary["assignments_file"] = str(out)
-    else:
-        cols = {
-            name: [a[name] for a in planned.summary.get("assignments", [])] for name in ("parcel", "gross_kg")
-        }
-        _exact_weights(cols, by_id)
-        for a, gross, net in zip(
-            planned.summary.get("assignments", []), cols["gross_kg"], cols["net_kg"], strict=True
-        ):
-            a["gross_kg"], a["net_kg"] = gross, net
+    elif "assignments" in planned.summary:
+        rows = planned.summary["assignments"]
+        for a in rows:
+            parcel = by_id.get(a["parcel"])
+            a["net_kg"] = str(parcel.net.kg) if parcel is not None else a["gross_kg"]
+            if parcel is not None:
+                a["gross_kg"] = str(parcel.gross.kg)
     return planned.summary
 
 
-def _exact_weights(cols: dict[str, list[Any]], by_id: Mapping[str, OrderParcel]) -> None:
+def _exact_weights(table: pa.Table, by_id: Mapping[str, OrderParcel]) -> pa.Table:
     """The exact weights of an order's parcel (customs declare them); a parcel file states its gross only."""
+    if not by_id:
+        return table.append_column("net_kg", table["gross_kg"])
     gross, net = [], []
-    for pid, planned in zip(cols["parcel"], cols["gross_kg"], strict=True):
+    for pid, planned in zip(table["parcel"].to_pylist(), table["gross_kg"].to_pylist(), strict=True):
         parcel = by_id.get(pid)
         gross.append(str(parcel.gross.kg) if parcel is not None else planned)
         net.append(str(parcel.net.kg) if parcel is not None else planned)
-    cols["gross_kg"], cols["net_kg"] = gross, net
+    at = table.column_names.index("gross_kg")
+    table = table.set_column(at, "gross_kg", pa.array(gross, pa.string()))
+    return table.append_column("net_kg", pa.array(net, pa.string()))
 
 
-def write_assignments(cols: Mapping[str, Sequence[Any]], out: Path) -> None:
+def write_assignments(cols: Mapping[str, Sequence[Any]] | pa.Table, out: Path) -> None:
     """Every placed parcel's assignment as a table (Parquet or CSV), written under a temporary name first."""
-    table = pa.table({name: pa.array(list(values), pa.string()) for name, values in cols.items()})
+    table = (
+        cols
+        if isinstance(cols, pa.Table)
+        else pa.table({name: pa.array(list(values), pa.string()) for name, values in cols.items()})
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     if out.suffix.lower() == ".parquet":

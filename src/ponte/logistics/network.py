@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,9 +17,15 @@ from ponte.logistics.errors import LogisticsError
 from ponte.logistics.uld import Flight, airport_timezone
 
 
+@lru_cache(maxsize=1)
+def _min_connection_hours() -> dict[str, float]:
+    return {str(k): float(v) for k, v in load_yaml("network.yaml")["min_connection_hours"].items()}
+
+
 def min_connection(airport: str) -> timedelta:
-    mct = load_yaml("network.yaml")["min_connection_hours"]
-    return timedelta(hours=float(mct.get(airport, mct["default"])))
+    """The minimum connection time at a hub (``network.yaml``; ``default`` for an airport not listed)."""
+    mct = _min_connection_hours()
+    return timedelta(hours=mct.get(airport, mct["default"]))
 
 
 def origin_gateways() -> tuple[str, ...]:

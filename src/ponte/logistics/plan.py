@@ -20,6 +20,9 @@ class Rules:
     exact_seconds: float = 0.2
     exact_budget_seconds: float = 2.0
     mixed_tail: float = 0.15  # share of the smallest parcels kept back to top up each ULD
+    connections: bool = True  # plan two-leg connections through hubs
+    max_connection_hours: float = 36.0  # longest wait at a hub between two legs
+    connect_direct_lanes: bool = True  # connections also for lanes a direct leg serves (when it is full)
 
 
 @dataclass
@@ -28,7 +31,8 @@ class Plan:
     flights: list[Flight]
     parcel_uld: np.ndarray  # ULD index per parcel, -1 = not placed
     parcel_bag: np.ndarray  # bag index per parcel, -1 = loose in its ULD or not placed
-    uld_flight: list[int] = field(default_factory=list)
+    uld_flight: list[int] = field(default_factory=list)  # the first leg of each ULD
+    uld_legs: list[tuple[int, ...]] = field(default_factory=list)  # every leg of each ULD, in flying order
     uld_type: list[str] = field(default_factory=list)
     uld_class: list[int] = field(default_factory=list)
     bag_uld: list[int] = field(default_factory=list)
@@ -49,9 +53,13 @@ class Plan:
     def bags(self) -> int:
         return len(self.bag_uld)
 
+    def legs(self, u: int) -> tuple[int, ...]:
+        """The flight legs ULD ``u`` rides, in order (one for a direct flight)."""
+        return self.uld_legs[u] if u < len(self.uld_legs) else (self.uld_flight[u],)
+
     @property
     def flights_used(self) -> int:
-        return len(set(self.uld_flight))
+        return len({x for u in range(self.ulds) for x in self.legs(u)})
 
     @property
     def gap_ulds(self) -> float:

@@ -212,7 +212,12 @@ def _store(
     for lot, out in zip(planned.lots, summary["lots"], strict=True):
         flight, entry = lot.flight, loads[lot.flight.key]
         master = out["master"]
-        snapshot = {**entry, "ulds": [uld_rows[u] for u in out["ulds"]], "consolidation": overall}
+        snapshot = {
+            **entry,
+            "legs": out["legs"],
+            "ulds": [uld_rows[u] for u in out["ulds"]],
+            "consolidation": overall,
+        }
         shipment = ships.add(
             Shipment(
                 id=new_id("shp"),
@@ -221,10 +226,10 @@ def _store(
                 hawbs=json.dumps([h["house"] for h in out["houses"]]),
                 flight=flight.key,
                 carrier=flight.carrier,
-                origin=flight.origin,
-                destination=flight.destination,
+                origin=lot.origin,
+                destination=lot.destination,
                 departs=flight.departs,
-                arrives=flight.arrives,
+                arrives=lot.arrives,
                 parcels=len(lot.parcels),
                 gross_kg=Decimal(str(entry["gross_kg"])),
                 plan_json=json.dumps(snapshot),
@@ -259,12 +264,12 @@ def _store(
                 waybills[m.ref] = Waybill(
                     house=h["house"],
                     carrier=_airline(flight.carrier),
-                    origin=flight.origin,
-                    destination=flight.destination,
+                    origin=lot.origin,
+                    destination=lot.destination,
                     master=master,
                     flight=flight.number,
                     departs=flight.departs,
-                    arrives=flight.arrives,
+                    arrives=lot.arrives,
                 )
         ships.add_parcels(links)
         stored.append({"id": shipment.id, "mawb": master, "flight": flight.key})
