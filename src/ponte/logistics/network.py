@@ -61,6 +61,7 @@ def sample_flights(start: date, days: int, schedule: Sequence[dict[str, Any]] | 
                     positions=dict(row["positions"]),
                     cost_per_kg=Decimal(str(row["cost_per_kg"])),
                     leg=int(row.get("leg", 1)),
+                    currency=str(row.get("currency", "USD")),
                 )
             )
     out.sort(key=lambda f: (f.departs, f.number, f.leg))
@@ -77,7 +78,12 @@ class Lanes:
 
     @classmethod
     def of(cls, flights: Iterable[Flight], max_legs: int = 3) -> Lanes:
-        edges = sorted({(f.origin, f.destination) for f in flights})
+        return cls.of_pairs(((f.origin, f.destination) for f in flights), max_legs)
+
+    @classmethod
+    def of_pairs(cls, pairs: Iterable[tuple[str, str]], max_legs: int = 3) -> Lanes:
+        """The lanes of legs given as (origin, destination) pairs (a schedule's pattern, whatever the week)."""
+        edges = sorted(set(pairs))
         nxt: dict[str, set[str]] = {}
         for a, b in edges:
             nxt.setdefault(a, set()).add(b)
