@@ -111,7 +111,12 @@ def routes_of(
             )
             linked.append((g.arrives, f.departs, route))
     linked.sort(key=lambda e: (e[0], e[1], e[2].legs))
-    return [*direct, *(r for _a, _d, r in linked)]
+    routes = [*direct, *(r for _a, _d, r in linked)]
+    if rules.prefer == "cost":  # cheapest first by the legs' cost per kg (rate cards: ``costing.priced``)
+        routes.sort(
+            key=lambda r: (sum(flights[x].cost_per_kg for x in r.legs), flights[r.legs[-1]].arrives, r.legs)
+        )
+    return routes
 
 
 def consolidate(batch: ParcelBatch, flights: list[Flight], rules: Rules | None = None) -> Plan:
@@ -146,7 +151,7 @@ def consolidate(batch: ParcelBatch, flights: list[Flight], rules: Rules | None =
     payload: list[int] = [f.payload_g for f in flights]
     # priority first across every route (perishables take their positions before general cargo anywhere),
     # then direct legs in departure order (the earliest eligible flight with room), then connections in
-    # arrival order, then the classes of that priority
+    # arrival order (or, preferring cost, the cheapest route first), then the classes of that priority
     levels = sorted({classes[c].priority for c in batch.classes})
     for level in levels:
         level_classes = [k for k in class_order if classes[batch.classes[k]].priority == level]

@@ -5,6 +5,7 @@ is an error naming the file, the column and the rule; a bad row is a reject and 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,10 @@ from ponte.logistics.lots import numbers
 from ponte.logistics.network import Lanes
 from ponte.logistics.packing import parcel_for
 from ponte.logistics.parcels import REQUIRED, SCHEMA, ParcelBatch, Reject
+from ponte.logistics.plan import Rules
 from ponte.logistics.planning import plan_batch
+from ponte.logistics.rating import RateCard, parse_rate_cards
+from ponte.logistics.schedule import Schedule, parse_schedule_csv
 from ponte.logistics.shipping import OrderParcel
 from ponte.logistics.summary import assignment_table
 from ponte.logistics.uld import Flight
@@ -33,7 +37,9 @@ __all__ = [
     "is_orders_dataset",
     "parcels_from_orders",
     "plan_file",
+    "rate_cards_file",
     "read_parcel_file",
+    "schedule_file",
     "write_assignments",
 ]
 
@@ -151,6 +157,8 @@ def plan_file(
     lanes: Lanes,
     detail: bool = True,
     out: Path | None = None,
+    rules: Rules | None = None,
+    prefer: str | None = None,
 ) -> dict[str, Any]:
     """Plan a parcel file or an orders dataset without a database (``ponte consolidate``): masters come from
     the ranges given, in memory. ``flights_from`` gets the earliest and latest ready times (epoch seconds)."""
@@ -158,6 +166,8 @@ def plan_file(
         raise ValidationError(
             "--out must end in .parquet or .csv", field="out", rule=LogisticsError.FILE_TYPE
         )
+    if prefer is not None:
+        rules = replace(rules or Rules(), prefer=prefer)
     records: list[OrderParcel] = []
     if is_orders_dataset(path):
         table, rejects, records = parcels_from_orders(path, lanes)
@@ -172,7 +182,9 @@ def plan_file(
             stock.add_range(StockRange(prefix, lo, hi))
     first = int(batch.ready.min()) if len(batch) else int(datetime.now(UTC).timestamp())
     last = int(batch.ready.max()) if len(batch) else first
-    planned = plan_batch(batch, flights_from(first, last), stock, rejects, detail=detail and out is None)
+    planned = plan_batch(
+        batch, flights_from(first, last), stock, rejects, rules=rules, detail=detail and out is None
+    )
     by_id = {p.id: p for p in records}
     if out is not None:
         table = assignment_table(planned.plan, planned.lots, numbers(planned.lots, planned.masters))
@@ -200,6 +212,25 @@ def _exact_weights(table: pa.Table, by_id: Mapping[str, OrderParcel]) -> pa.Tabl
     at = table.column_names.index("gross_kg")
     table = table.set_column(at, "gross_kg", pa.array(gross, pa.string()))
     return table.append_column("net_kg", pa.array(net, pa.string()))
+
+
+def _text(path: Path, what: str) -> str:
+    if not path.is_file():
+        raise _fail(path, f"does not exist ({what})")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(path, f"cannot be read ({exc})") from None
+
+
+def schedule_file(path: Path) -> Schedule:
+    """A forwarder's schedule file (SSIM-like CSV, ``logistics.schedule``)."""
+    return parse_schedule_csv(_text(path, "a schedule CSV"), path.name)
+
+
+def rate_cards_file(path: Path) -> list[RateCard]:
+    """A forwarder's rate cards (YAML or JSON in the shape of ``data/rate_cards.yaml``)."""
+    return parse_rate_cards(_text(path, "rate cards"), path.name)
 
 
 def write_assignments(cols: Mapping[str, Sequence[Any]] | pa.Table, out: Path) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ponte.kernel.errors import ValidationError
 from ponte.logistics.parcels import ParcelBatch
 from ponte.logistics.uld import Flight, bag_types
 
@@ -23,6 +24,11 @@ class Rules:
     connections: bool = True  # plan two-leg connections through hubs
     max_connection_hours: float = 36.0  # longest wait at a hub between two legs
     connect_direct_lanes: bool = True  # connections also for lanes a direct leg serves (when it is full)
+    prefer: str = "earliest"  # "earliest": direct legs by departure, then connections; "cost": cheapest route
+
+    def __post_init__(self) -> None:
+        if self.prefer not in ("earliest", "cost"):
+            raise ValidationError("earliest or cost", field="prefer", rule="one-of")
 
 
 @dataclass

@@ -19,10 +19,11 @@ from typing import Any
 from ponte.kernel.errors import ConflictError, NotFoundError, ValidationError
 from ponte.kernel.ids import new_id
 from ponte.logistics.awb import AwbNumber, StockRange, check_house_number
+from ponte.logistics.costing import priced, rate_shop
 from ponte.logistics.errors import LogisticsError
 from ponte.logistics.events import COLUMNS as EVENT_COLUMNS
 from ponte.logistics.events import check_events
-from ponte.logistics.files import plan_file
+from ponte.logistics.files import plan_file, rate_cards_file, schedule_file
 from ponte.logistics.intake import batch_of
 from ponte.logistics.ledger import demand, offered, remaining
 from ponte.logistics.network import Lanes
@@ -73,7 +74,11 @@ __all__ = [
     "parcel",
     "parcel_rows",
     "plan_file",
+    "priced",
+    "rate_cards_file",
+    "rate_shop",
     "record_events",
+    "schedule_file",
     "shipment",
     "shipments",
     "states",
