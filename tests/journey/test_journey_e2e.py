@@ -119,16 +119,20 @@ def test_orders_of_every_market_and_mode_travel_from_placed_to_delivered(api, da
     assert any(len(lns) > 1 for _, lns, _ in picked)
 
     _key, cert = demo_credentials()
-    for tenant in {o["tenant_id"] for o, _, _ in picked}:
+    for n, tenant in enumerate(sorted({o["tenant_id"] for o, _, _ in picked})):
         h = {"Authorization": f"Bearer {keys[slug_of[tenant]]}"}
+        first = 2000 + 1000 * n  # each forwarder its own serials (AWB numbers belong to one)
         body = {**_profile(cert.decode()), "signing_key": _key.decode()}
         assert api.put("/customs/profile", json=body, headers=h).status_code == 200
         assert (
-            api.post("/awb-stock", json={"prefix": "784", "first": 2000, "last": 2999}, headers=h).status_code
+            api.post(
+                "/awb-stock", json={"prefix": "784", "first": first, "last": first + 999}, headers=h
+            ).status_code
             == 201
         )
         for prefix in ("999", "160", "675", "071", "075", "996", "047", "157"):
-            api.post("/awb-stock", json={"prefix": prefix, "first": 5000, "last": 5999}, headers=h)
+            api.post("/awb-stock", json={"prefix": prefix, "first": 50000 + first, "last": 50999 + first},
+                     headers=h)  # fmt: skip
 
     placed: dict[str, tuple[dict[str, str], dict[str, Any]]] = {}
     for n, (order, lines, buyer) in enumerate(picked):

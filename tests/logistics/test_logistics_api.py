@@ -89,6 +89,14 @@ def test_awb_stock_rules(api, tenants) -> None:  # type: ignore[no-untyped-def]
     assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "range-overlap"
     r = api.post("/awb-stock", json={"prefix": "78", "first": 1, "last": 2}, headers=h)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "prefix"
+    # AWB numbers are the airline's: another forwarder cannot hold the same serials
+    other = tenants.headers(tenants.key_b)
+    r = api.post("/awb-stock", json={"prefix": "784", "first": 8, "last": 10}, headers=other)
+    assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "range-overlap", r.text
+    assert "another forwarder" in r.json()["detail"], r.text
+    assert api.get("/awb-stock", headers=other).json()["ranges"] == []
+    ok = api.post("/awb-stock", json={"prefix": "784", "first": 11, "last": 20}, headers=other)
+    assert ok.status_code == 201, ok.text
     assert api.post("/consolidations", json={"parcels": PARCELS[:1]}, headers=h).status_code == 201
     r = api.post("/consolidations", json={"parcels": [{**PARCELS[0], "id": "P1b"}]}, headers=h)
     assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "awb-stock-exhausted"

@@ -74,9 +74,9 @@ def _plan(url: str, tenant: str, prefix: str, n: int) -> tuple[int, str]:
         db.dispose()
 
 
-def _stock(db: Database, tenant: str) -> None:
+def _stock(db: Database, tenant: str, first: int = 1000) -> None:
     with db.unit_of_work() as uow:
-        service.add_awb_range(uow, tenant, StockRange("784", 1000, 1999), T0)
+        service.add_awb_range(uow, tenant, StockRange("784", first, first + 999), T0)
         uow.commit()
 
 
@@ -96,7 +96,7 @@ def test_plans_one_after_another_share_the_legs_capacity(database: Database, ten
     assert ledger["AKE"][0] == 3  # every position is booked, none twice
     third, _ = _plan(database.url, tenants.a, "C", 5)
     assert third == 0 and _ledger(database, tenants.a) == ledger  # nothing left: nothing booked
-    _stock(database, tenants.b)
+    _stock(database, tenants.b, 2000)  # its own serials: AWB numbers belong to one forwarder
     other, _ = _plan(database.url, tenants.b, "D", 5)  # another forwarder's allotment is its own
     assert other == 5
 

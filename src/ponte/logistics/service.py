@@ -124,6 +124,15 @@ def add_parcels(uow: UnitOfWork, tenant_id: str, parcels: Sequence[OrderParcel],
 
 def add_awb_range(uow: UnitOfWork, tenant_id: str, rng: StockRange, at: datetime) -> dict[str, Any]:
     repo = AwbStockRepository(uow.session, tenant_id)
+    repo.lock_prefix(rng.prefix)  # registrations of one prefix, by any forwarder, one after the other
+    other = repo.held_elsewhere(rng)
+    if other is not None:
+        raise ConflictError(
+            f"{rng.prefix} serials {rng.first}-{rng.last} overlap a range another forwarder holds; AWB numbers "
+            "are the airline's and belong to one forwarder: ask the airline which range is yours",
+            field="first",
+            rule=LogisticsError.RANGE_OVERLAP,
+        )
     stock = repo.stock()
     stock.add_range(rng)  # overlapping a range already held is a conflict
     row = repo.add_range(rng, at)
