@@ -24,6 +24,7 @@ class Rules:
     connections: bool = True  # plan two-leg connections through hubs
     max_connection_hours: float = 36.0  # longest wait at a hub between two legs
     connect_direct_lanes: bool = True  # connections also for lanes a direct leg serves (when it is full)
+    any_flights_bound_seconds: float = 1.0  # time for the bound that does not depend on the flights chosen
     prefer: str = "earliest"  # "earliest": direct legs by departure, then connections; "cost": cheapest route
 
     def __post_init__(self) -> None:
@@ -45,6 +46,8 @@ class Plan:
     unplaced_reason: dict[int, str] = field(default_factory=dict)  # parcel index -> reason
     lower_bound_ulds: int = 0
     lower_bound_bags: int = 0
+    # the fewest ULDs of any plan carrying the same parcels, whatever its flights (``bounds``); None: not computed
+    lower_bound_ulds_any_flights: int | None = None
     rules: Rules = field(default_factory=Rules)
 
     @property

@@ -146,6 +146,7 @@ def plan_summary(
         "flights": plan.flights_used,
         "lower_bound": {"bags": plan.lower_bound_bags, "ulds": plan.lower_bound_ulds},
         "gap": {"bags": round(plan.gap_bags, 4), "ulds": round(plan.gap_ulds, 4)},
+        **_any_flights(plan),
         "flight_loads": sorted(flights.values(), key=lambda e: (e["departs"], e["flight"])),
         "lots": out_lots,
     }
@@ -157,6 +158,16 @@ def plan_summary(
             for i, r in sorted(plan.unplaced_reason.items())
         ]
     return out
+
+
+def _any_flights(plan: Plan) -> dict[str, Any]:
+    """The ULD bound of any plan carrying the same parcels (not only on the flights chosen), and the gap to it:
+    an upper bound of the plan's distance to the optimum."""
+    bound = plan.lower_bound_ulds_any_flights
+    if bound is None:
+        return {}
+    gap = (plan.ulds - bound) / bound if bound else 0.0
+    return {"lower_bound_any_flights": {"ulds": bound}, "gap_any_flights": {"ulds": round(gap, 4)}}
 
 
 def _order(batch: Any, i: int) -> str | None:
