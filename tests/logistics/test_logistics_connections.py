@@ -209,3 +209,40 @@ def test_the_platform_plans_on_the_schedule_it_loaded(tmp_path) -> None:  # type
     p = Platform(Settings(database_url=f"sqlite:///{tmp_path / 'p.db'}", logistics_schedule=path))
     assert {f.number for f in p.flights(date(2026, 3, 2), 7)} == {"ZZ101"}
     assert p.lanes.direct == (("CAN", "LIM"),)
+
+
+def test_the_manifest_of_a_connecting_plan_is_one_record_and_loads_each_uld_on_every_leg(shared_dir) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from pyshacl import validate
+    from rdflib import RDF, RDFS, Graph, Namespace, URIRef
+
+    from ponte.logistics.awb import AwbStock, StockRange
+    from ponte.logistics.manifest import export_manifest
+    from ponte.logistics.planning import plan_batch
+
+    stock = AwbStock()
+    stock.add_range(StockRange("160", 1000, 1999))
+    parcels = [_parcel(i, d) for i, d in enumerate(["BOG", "LIM"] * 10)]
+    planned = plan_batch(batch_of(parcels), sample_flights(date(2026, 3, 2), 7), stock)
+    doc = export_manifest(planned.summary, "https://1r.example.com")
+    data = Graph().parse(data=json.dumps(doc), format="json-ld")
+    cargo = Namespace("https://onerecord.iata.org/ns/cargo#")
+    assert len(list(data.subjects(RDF.type, cargo.ULD))) == planned.plan.ulds
+    movements = list(data.subjects(RDF.type, cargo.TransportMovement))
+    assert len(movements) == len(planned.summary["flight_loads"])
+    loaded = [o for _s, o in data.subject_objects(cargo.loadedUnits)]
+    assert len(loaded) == sum(len(planned.plan.legs(u)) for u in range(planned.plan.ulds))  # every leg
+    composed = [o for _s, o in data.subject_objects(cargo.composedPieces)]
+    assert len(composed) == len(parcels)
+    masters = list(data.subjects(cargo.waybillType, cargo.MASTER))
+    assert len(masters) == len(planned.lots) and len(list(data.subject_objects(cargo.houseWaybills))) >= 2
+    onerec = shared_dir / "data" / "air-cargo" / "onerecord"
+    full = Graph().parse(onerec / "IATA-1R-DM-Ontology-3.3.0.ttl")
+    ont = Graph()
+    for triple in full.triples((None, RDFS.subClassOf, None)):
+        if isinstance(triple[2], URIRef):
+            ont.add(triple)
+    shapes = Graph().parse(onerec / "onerecord-3.3-min.shapes.ttl")
+    conforms, _, report = validate(data, shacl_graph=shapes, ont_graph=ont)
+    assert conforms, report
