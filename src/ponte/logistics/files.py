@@ -174,6 +174,7 @@ def plan_file(
     else:
         table, rejects = read_parcel_file(path), []
     batch, bad = ParcelBatch.from_table(table)
+    del table  # the batch holds what planning needs: the file's columns go before the plan is made
     rejects = [*rejects, *bad]
     stock = None
     if stock_ranges:
