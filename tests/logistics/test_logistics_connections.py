@@ -246,3 +246,30 @@ def test_the_manifest_of_a_connecting_plan_is_one_record_and_loads_each_uld_on_e
     shapes = Graph().parse(onerec / "onerecord-3.3-min.shapes.ttl")
     conforms, _, report = validate(data, shacl_graph=shapes, ont_graph=ont)
     assert conforms, report
+
+
+def test_a_belly_pallet_position_has_the_lower_deck_contour_and_weight_limit() -> None:
+    def leg(number: str, freighter: bool, positions: dict[str, int]) -> Flight:
+        d = T0 + timedelta(hours=20)
+        return Flight(number, "784", "CAN", "GRU", d, d + timedelta(hours=20), d - timedelta(hours=4), freighter,
+                      Decimal(30000), positions)  # fmt: skip
+
+    tall = Parcel("tall", Decimal(50), Decimal(200), Decimal(200), Decimal(180), "CAN", "GRU", T0)
+    heavy = [
+        Parcel(f"h{i}", Decimal(400), Decimal(80), Decimal(60), Decimal(50), "CAN", "GRU", T0)
+        for i in range(30)
+    ]
+    belly = consolidate(batch_of([tall, *heavy]), [leg("P1", False, {"PMC-L": 2})])
+    main = consolidate(batch_of([tall, *heavy]), [leg("F1", True, {"PMC": 2})])
+    assert check_plan(belly) == [] and check_plan(main) == []
+    assert belly.unplaced_reason.get(0) == "does-not-fit-offered-ulds"  # 180 cm over the 163 cm contour
+    assert 0 not in main.unplaced_reason
+    lower = uld_types()["PMC-L"]
+    assert lower.type_code == "PMC" and lower.height_cm < uld_types()["PMC"].height_cm
+    for u in range(belly.ulds):  # no lower-deck pallet over its position's limit (5,035 kg gross)
+        inside = belly.parcel_uld == u
+        gross = int(belly.batch.weight_g[inside].sum()) + belly.bag_uld.count(u) * 300 + lower.tare_g
+        assert gross <= lower.max_gross_g
+    assert (
+        sum(1 for u in range(belly.ulds)) == 2 and len(belly.unplaced_reason) > 1
+    )  # 12 t > 2 x 4.9 t: the limit binds

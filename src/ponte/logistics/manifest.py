@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from ponte.logistics.onerecord import CARGO, CODES, CONTEXT, XSD, _kg, _location, _ref
+from ponte.logistics.uld import uld_types
 
 __all__ = ["export_manifest"]
 
@@ -91,7 +92,9 @@ def export_manifest(plan: Mapping[str, Any], base: str) -> dict[str, Any]:
             {
                 "@id": uld_iri,
                 "@type": "cargo:ULD",
-                "cargo:uldTypeCode": _code(u["type"], "ULD type (IATA ULD Regulations)"),
+                "cargo:uldTypeCode": _code(
+                    uld_types()[u["type"]].type_code, "ULD type (IATA ULD Regulations)"
+                ),
                 "cargo:uldSerialNumber": u["id"],
             },
             {
