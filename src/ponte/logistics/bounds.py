@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from ponte.logistics.consolidation import _Route, routes_of
+from ponte.logistics.itineraries import Route as _Route
+from ponte.logistics.itineraries import routes_of
 from ponte.logistics.plan import Plan
 from ponte.logistics.uld import segregation_classes
 

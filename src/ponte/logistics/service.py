@@ -29,6 +29,7 @@ from ponte.logistics.ledger import demand, offered, remaining
 from ponte.logistics.network import Lanes
 from ponte.logistics.packing import parcel_for
 from ponte.logistics.planning import Planned, plan_batch
+from ponte.logistics.service_offload import offload
 from ponte.logistics.service_orders import orders_of_events, parcel, parcel_rows, withdraw_parcel
 from ponte.logistics.service_reads import (
     console_shipment,
@@ -68,6 +69,7 @@ __all__ = [
     "consolidate_and_issue",
     "eta",
     "hand_over",
+    "offload",
     "onerecord",
     "orders_of_events",
     "pack",

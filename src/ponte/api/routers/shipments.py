@@ -173,6 +173,19 @@ async def create_consolidation(
     return await run_idempotent(request, caller, database, handler)
 
 
+@router.post(
+    "/shipments/{shipment_id}/offload",
+    summary="Take a booked shipment off its flights: capacity released on every leg, parcels packed again",
+)
+async def offload_shipment(
+    shipment_id: str, request: Request, caller: Writer, database: DatabaseDep
+) -> Response:
+    def handler(uow: UnitOfWork) -> tuple[int, Any]:
+        return 200, service.offload(uow, caller.tenant_id, shipment_id, now())
+
+    return await run_idempotent(request, caller, database, handler)
+
+
 @router.get(
     "/shipments", response_model=PageOut[ShipmentOut], summary="Shipments, oldest first, page by page"
 )

@@ -279,6 +279,20 @@ class ShipmentRepository:
             raise NotFoundError("shipment", shipment_id)
         return row
 
+    def move(self, shipment_id: str, from_status: str, to_status: str) -> bool:
+        """Compare-and-set on the shipment's status: of two concurrent offloads, one wins."""
+        result = self.s.execute(
+            update(Shipment)
+            .where(
+                Shipment.tenant_id == self.tenant,
+                Shipment.id == shipment_id,
+                Shipment.status == from_status,
+            )
+            .values(status=to_status)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     def page(self, cursor: str | None, limit: int) -> Page[Shipment]:
         query = select(Shipment).where(Shipment.tenant_id == self.tenant)
         return paginate(self.s, query, Shipment.id, cursor, limit)

@@ -120,6 +120,8 @@ class Shipment(Base):
     gross_kg: Mapped[Decimal] = mapped_column(Amount())
     plan_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # booked → offloaded (its capacity released on every leg, its parcels packed again); a compare-and-set
+    status: Mapped[str] = mapped_column(String(16), default="booked", server_default="booked")
 
     @property
     def house_waybills(self) -> list[str]:
