@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -66,7 +67,6 @@ def ffd_2d(w, v, cap_w: int, cap_v: int) -> int:
 def cli_run(n: int, flights_csv: str | None = None) -> dict:
     """``ponte consolidate`` on a parcel CSV of n parcels, end to end, in its own process (time, peak memory)."""
     import csv
-    import os
     import tempfile
 
     from ponte.logistics.synthetic import synthetic_batch
@@ -123,6 +123,7 @@ def one(n: int) -> dict:
     import numpy as np
 
     from ponte.logistics.binpack import cpsat_pack, first_fit_decreasing, pack_two_pointer
+    from ponte.logistics.bounds import assignment_free_uld_bound
     from ponte.logistics.consolidation import check_plan, consolidate
     from ponte.logistics.network import sample_flights
     from ponte.logistics.synthetic import synthetic_batch
@@ -136,6 +137,9 @@ def one(n: int) -> dict:
     plan = consolidate(batch, flights)
     t2 = time.perf_counter()
     problems = check_plan(plan)
+    t2b = time.perf_counter()
+    free_bound = assignment_free_uld_bound(plan, 2.0)
+    t2c = time.perf_counter()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     bag = bag_types()["BAG30"]
     # baseline 1: plain FFD by weight only (what a weight-only planner does), bags only
@@ -182,6 +186,10 @@ def one(n: int) -> dict:
         "ulds": plan.ulds,
         "ulds_lb": plan.lower_bound_ulds,
         "gap_ulds_pct": round(plan.gap_ulds * 100, 2),
+        "ulds_lb_any_flights": free_bound,
+        "gap_ulds_any_pct": round((plan.ulds - free_bound) / free_bound * 100, 2) if free_bound else None,
+        "bound_s": round(t2c - t2b, 2),
+        "connections": sum(1 for u in range(plan.ulds) if len(plan.legs(u)) > 1),
         "flights": plan.flights_used,
         "rule_problems": len(problems),
         "peak_rss_mb": round(peak_mb),
@@ -214,6 +222,7 @@ def main() -> None:
         f"{'LB':>5} {'gap%':>5} {'flts':>4} {'peakMB':>6} | {'FFD(w) bags':>11} {'FFD2D bags':>10} | "
         f"{'sample LB/ours/CP-SAT':>22} {'CP s':>5}"
     )
+    print(f"load average at start: {os.getloadavg()[0]:.1f} (2 cores shared)")
     for n in (int(x) for x in args.sizes.split(",")):
         out = subprocess.run(
             [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
@@ -230,6 +239,8 @@ def main() -> None:
             f"{r['sample_lb']:>6}/{r['sample_ours']}/{r['sample_cpsat']!s:>5} {r['cpsat_s']:>5}"
             f"   unplaced {r['unplaced']} rule problems {r['rule_problems']}"
             f"   CLI end to end {r['cli_s']} s, peak {r['cli_peak_mb']} MB"
+            f"   ULD bound on any flights {r['ulds_lb_any_flights']} (gap {r['gap_ulds_any_pct']}%, "
+            f"{r['bound_s']} s)   connecting ULDs {r['connections']}"
         )
 
 

@@ -30,7 +30,8 @@ from ponte.journey.service import Context as JourneyContext
 from ponte.kernel.clock import Clock, SystemClock
 from ponte.kernel.errors import ValidationError
 from ponte.kernel.money import Money
-from ponte.logistics.network import Lanes, sample_flights
+from ponte.logistics.network import Lanes
+from ponte.logistics.schedule import Schedule, parse_schedule_csv
 from ponte.logistics.tracking import fsu_codes
 from ponte.logistics.uld import Flight
 from ponte.orders.states import STATES
@@ -122,9 +123,23 @@ class Platform:
         load, once per process), and its per-tenant cache of confirmed titles."""
         return load_engine()
 
+    @cached_property
+    def schedule(self) -> Schedule:
+        """The flight schedule: ``PONTE_LOGISTICS_SCHEDULE`` (a forwarder's SSIM-like CSV) or the sample."""
+        path = self.settings.logistics_schedule
+        if path is None:
+            return Schedule.sample()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ValidationError(
+                f"{path}: cannot be read ({exc.strerror})", field="logistics_schedule", rule="readable"
+            ) from None
+        return parse_schedule_csv(text, path.name)
+
     def flights(self, start: date, days: int) -> list[Flight]:
         """The dated flights of the schedule from ``start`` for ``days`` days."""
-        return sample_flights(start, days)
+        return self.schedule.flights(start, days)
 
     def customs_signer(self, material: SigningMaterial) -> Signer:
         """The tenant's signer, built from its customs profile: its software RSA key (RSA-SHA1), or its
@@ -193,7 +208,7 @@ class Platform:
     @cached_property
     def lanes(self) -> Lanes:
         """The airport pairs the schedule serves (directly or through hubs), for ``logistics.parcel_for``."""
-        return Lanes.of(self.flights(date(2026, 1, 5), 7))
+        return self.schedule.lanes()
 
     @cached_property
     def webhook_kinds(self) -> frozenset[str]:

@@ -80,6 +80,18 @@ def test_consolidation_stores_a_shipment_per_master_awb(api, tenants) -> None:  
     assert api.get("/tracking/P1", headers=b).status_code == 404
 
 
+def test_a_shipment_is_offloaded_once_and_its_parcels_packed_again(api, tenants) -> None:  # type: ignore[no-untyped-def]
+    h = tenants.headers(tenants.key_a)
+    ship = _setup(api, h)["shipments"][0]
+    r = api.post(f"/shipments/{ship['id']}/offload", headers=h)
+    assert r.status_code == 200 and r.json()["status"] == "offloaded", r.text
+    assert r.json()["parcels"] and all(v > 0 for leg in r.json()["released"].values() for v in leg.values())
+    again = api.post(f"/shipments/{ship['id']}/offload", headers=h)
+    assert again.status_code == 409 and again.json()["errors"][0]["rule"] == "shipment-state"
+    other = api.post(f"/shipments/{ship['id']}/offload", headers=tenants.headers(tenants.key_b))
+    assert other.status_code == 404
+
+
 def test_awb_stock_rules(api, tenants) -> None:  # type: ignore[no-untyped-def]
     h = tenants.headers(tenants.key_a)
     assert (
@@ -89,6 +101,14 @@ def test_awb_stock_rules(api, tenants) -> None:  # type: ignore[no-untyped-def]
     assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "range-overlap"
     r = api.post("/awb-stock", json={"prefix": "78", "first": 1, "last": 2}, headers=h)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "prefix"
+    # AWB numbers are the airline's: another forwarder cannot hold the same serials
+    other = tenants.headers(tenants.key_b)
+    r = api.post("/awb-stock", json={"prefix": "784", "first": 8, "last": 10}, headers=other)
+    assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "range-overlap", r.text
+    assert "another forwarder" in r.json()["detail"], r.text
+    assert api.get("/awb-stock", headers=other).json()["ranges"] == []
+    ok = api.post("/awb-stock", json={"prefix": "784", "first": 11, "last": 20}, headers=other)
+    assert ok.status_code == 201, ok.text
     assert api.post("/consolidations", json={"parcels": PARCELS[:1]}, headers=h).status_code == 201
     r = api.post("/consolidations", json={"parcels": [{**PARCELS[0], "id": "P1b"}]}, headers=h)
     assert r.status_code == 409 and r.json()["errors"][0]["rule"] == "awb-stock-exhausted"

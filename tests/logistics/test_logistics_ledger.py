@@ -74,9 +74,9 @@ def _plan(url: str, tenant: str, prefix: str, n: int) -> tuple[int, str]:
         db.dispose()
 
 
-def _stock(db: Database, tenant: str) -> None:
+def _stock(db: Database, tenant: str, first: int = 1000) -> None:
     with db.unit_of_work() as uow:
-        service.add_awb_range(uow, tenant, StockRange("784", 1000, 1999), T0)
+        service.add_awb_range(uow, tenant, StockRange("784", first, first + 999), T0)
         uow.commit()
 
 
@@ -96,7 +96,7 @@ def test_plans_one_after_another_share_the_legs_capacity(database: Database, ten
     assert ledger["AKE"][0] == 3  # every position is booked, none twice
     third, _ = _plan(database.url, tenants.a, "C", 5)
     assert third == 0 and _ledger(database, tenants.a) == ledger  # nothing left: nothing booked
-    _stock(database, tenants.b)
+    _stock(database, tenants.b, 2000)  # its own serials: AWB numbers belong to one forwarder
     other, _ = _plan(database.url, tenants.b, "D", 5)  # another forwarder's allotment is its own
     assert other == 5
 
@@ -120,3 +120,71 @@ def test_concurrent_plans_of_several_processes_never_overbook(database: Database
     with database.unit_of_work() as uow:
         booked = uow.session.scalars(select(LegLedger)).all()
     assert sum(r.booked for r in booked if r.resource == "AKE") == ledger["AKE"][0]
+
+
+def test_offloading_a_shipment_releases_every_leg_and_its_parcels_are_rebooked(
+    database: Database, tenants
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from ponte.logistics.network import sample_flights
+    from ponte.logistics.store.tables import ParcelRecord
+
+    with database.unit_of_work() as uow:
+        service.add_awb_range(uow, tenants.a, StockRange("160", 3000, 3999), T0)
+        uow.commit()
+    rows = [
+        {
+            "id": f"b{i}",
+            "weight_kg": Decimal("3"),
+            "length_cm": 30,
+            "width_cm": 20,
+            "height_cm": 20,
+            "origin": "HKG",
+            "destination": "BOG",
+            "ready_at": T0,
+        }
+        for i in range(12)
+    ]
+    records, _ = parcel_records(table_from_rows(rows), "")
+    flights = sample_flights(date(2026, 3, 2), 4)
+    with database.unit_of_work() as uow:
+        ids = service.add_parcels(uow, tenants.a, records, T0)
+        first = service.consolidate_and_issue(uow, tenants.a, ids, flights, T0)
+        uow.commit()
+    [shipment] = first.shipments
+    legs = first.summary["lots"][0]["legs"]
+    assert len(legs) == 2 and "/HKG-MAD" in legs[0] and "/MAD-BOG" in legs[1]
+    booked = _ledger_by_leg(database, tenants.a)
+    assert all(booked[leg][PAYLOAD] > 0 for leg in legs) and booked[legs[0]] == booked[legs[1]]
+    with database.unit_of_work() as uow:
+        out = service.offload(uow, tenants.a, shipment["id"], T0)
+        uow.commit()
+    assert sorted(out["parcels"]) == sorted(f"b{i}" for i in range(12))
+    assert all(v == 0 for leg in legs for v in _ledger_by_leg(database, tenants.a)[leg].values())
+    with database.unit_of_work() as uow:
+        assert {p.status for p in uow.session.scalars(select(ParcelRecord))} == {"packed"}
+        with pytest.raises(ConflictError) as caught:
+            service.offload(uow, tenants.a, shipment["id"], T0)
+        assert caught.value.rule == "shipment-state"
+    later = [f for f in flights if f.departs.date() > legs_day(legs[0])]
+    with database.unit_of_work() as uow:  # rebooked on later flights: the capacity moves there
+        again = service.consolidate_and_issue(uow, tenants.a, ids, later, T0)
+        uow.commit()
+    assert again.summary["placed"] == 12 and again.summary["lots"][0]["legs"][0] != legs[0]
+    assert all(v == 0 for leg in legs for v in _ledger_by_leg(database, tenants.a)[leg].values())
+
+
+def legs_day(key: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    return date.fromisoformat(key.split("/")[1])
+
+
+def _ledger_by_leg(db: Database, tenant: str) -> dict[str, dict[str, int]]:
+    with db.unit_of_work() as uow:
+        rows = uow.session.scalars(select(LegLedger).where(LegLedger.tenant_id == tenant)).all()
+        out: dict[str, dict[str, int]] = {}
+        for r in rows:
+            out.setdefault(r.leg, {})[r.resource] = r.booked
+        return out

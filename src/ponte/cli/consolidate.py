@@ -20,6 +20,7 @@ from ponte.bootstrap import platform
 from ponte.cli.output import emit_table, fail
 from ponte.kernel.errors import PonteError, ValidationError
 from ponte.logistics import service
+from ponte.logistics.uld import Flight
 
 
 def _stock(specs: list[str]) -> Any:
@@ -54,11 +55,20 @@ def consolidate(
     out: Path | None = typer.Option(
         None, "--out", help="Write every parcel's assignment to this .parquet or .csv."
     ),
+    schedule: Path | None = typer.Option(
+        None, "--schedule", help="A forwarder's schedule (SSIM-like CSV) instead of the platform's."
+    ),
+    rate_cards: Path | None = typer.Option(
+        None, "--rate-cards", help="Rate cards (YAML/JSON) pricing each leg (USD cards only)."
+    ),
+    prefer: str = typer.Option(
+        "earliest", "--prefer", help="earliest (default) or cost (cheapest route first)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON (ponte.consolidation/1)."),
 ) -> None:
     """Consolidate parcels: bags, ULDs, flights, house and master waybills, load factors, lower bound and gap."""
     try:
-        result = _plan(file, start, days, awb_stock, out, as_json)
+        result = _plan(file, start, days, awb_stock, out, as_json, schedule, rate_cards, prefer)
     except PonteError as exc:
         if as_json:
             errors = [v.as_dict() for v in exc.violations] or [
@@ -73,7 +83,15 @@ def consolidate(
 
 
 def _plan(
-    file: Path, start: str, days: int, awb_stock: list[str], out: Path | None, as_json: bool
+    file: Path,
+    start: str,
+    days: int,
+    awb_stock: list[str],
+    out: Path | None,
+    as_json: bool,
+    schedule_path: Path | None = None,
+    cards_path: Path | None = None,
+    prefer: str = "earliest",
 ) -> dict[str, Any]:
     if days < 0 or days > 120:
         raise ValidationError("between 1 and 120 days of flights", field="days", rule="range")
@@ -82,16 +100,24 @@ def _plan(
     except ValueError:
         raise ValidationError(f"{start!r} is not a date YYYY-MM-DD", field="start", rule="iso-date") from None
     p = platform()
+    own = service.schedule_file(schedule_path) if schedule_path is not None else None
+    cards = service.rate_cards_file(cards_path) if cards_path is not None else []
+    flights_of = own.flights if own is not None else p.flights
+
+    def flights(ready: int, last: int) -> list[Flight]:
+        legs = flights_of(
+            first or datetime.fromtimestamp(ready, UTC).date(), days or min(120, (last - ready) // 86_400 + 8)
+        )
+        return service.priced(legs, cards) if cards else legs
+
     return service.plan_file(
         file,
-        lambda ready, last: p.flights(
-            first or datetime.fromtimestamp(ready, UTC).date(),
-            days or min(120, (last - ready) // 86_400 + 8),
-        ),
+        flights,
         _stock(awb_stock),
-        p.lanes,
+        own.lanes() if own is not None else p.lanes,
         detail=as_json or out is not None,
         out=out,
+        prefer=prefer,
     )
 
 

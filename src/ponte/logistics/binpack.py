@@ -309,35 +309,18 @@ def pack_two_pointer(
         order = np.concatenate((np.nonzero(~is_tail)[0], by_size[n - tail_n :] if tail_n else by_size[:0]))
     else:
         order = np.argsort(-key, kind="stable")
-    ws, vs = w[order], v[order]
-    cw = np.concatenate(([0], np.cumsum(ws)))
-    cv = np.concatenate(([0], np.cumsum(vs)))
-    lo, hi = 0, n - 1
-    b = 0
-    total_bins = len(caps) if caps is not None else n
-    ss = np.searchsorted
-    while lo <= hi and b < total_bins:
-        wc, vc = caps[b] if caps is not None else cap  # type: ignore[misc]
-        j = min(
-            int(ss(cw, cw[lo] + wc, side="right")) - 1,
-            int(ss(cv, cv[lo] + vc, side="right")) - 1,
-            hi + 1,
-        )
-        if j == lo:  # the next item does not fit an empty bin of this type
-            break
-        rw = wc - (cw[j] - cw[lo])
-        rv = vc - (cv[j] - cv[lo])
-        k = max(
-            int(ss(cw, cw[hi + 1] - rw, side="left")),
-            int(ss(cv, cv[hi + 1] - rv, side="left")),
-            j,
-        )
-        out[order[lo:j]] = b
-        if k <= hi:
-            out[order[k : hi + 1]] = b
-            hi = k - 1
-        lo = j
-        b += 1
+    # kept lazy for start-up time: numba loads in about a second, and only planning needs it
+    from ponte.logistics._ffd import two_pointer_kernel
+
+    cw = np.concatenate(([0], np.cumsum(np.asarray(w, dtype=np.int64)[order])))
+    cv = np.concatenate(([0], np.cumsum(np.asarray(v, dtype=np.int64)[order])))
+    if caps is not None:
+        cap_w = np.array([c[0] for c in caps], dtype=np.int64)
+        cap_v = np.array([c[1] for c in caps], dtype=np.int64)
+    else:
+        cap_w, cap_v = np.array([ref[0]], dtype=np.int64), np.array([ref[1]], dtype=np.int64)
+    ranked, b = two_pointer_kernel(cw, cv, cap_w, cap_v, caps is None)
+    out[order] = ranked
     return out, b
 
 

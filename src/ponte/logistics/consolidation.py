@@ -15,7 +15,7 @@ with OR-Tools CP-SAT. Every plan reports its lower bounds and the gap to them.
 
 from __future__ import annotations
 
-__all__ = ["Plan", "Rules", "check_plan", "consolidate"]
+__all__ = ["Plan", "Rules", "check_plan", "consolidate", "routes_of"]
 
 import numpy as np
 
@@ -25,6 +25,8 @@ from ponte.logistics.binpack import (
     pack_two_pointer,
     shared_positions_bound,
 )
+from ponte.logistics.itineraries import Route as _Route
+from ponte.logistics.itineraries import routes_of
 from ponte.logistics.parcels import ParcelBatch
 from ponte.logistics.plan import Plan, Rules
 from ponte.logistics.plancheck import check_plan
@@ -69,80 +71,66 @@ def consolidate(batch: ParcelBatch, flights: list[Flight], rules: Rules | None =
     prio = np.array([classes[c].priority for c in batch.classes], dtype=np.int64)[batch.seg]
     claim = np.lexsort((np.arange(n), batch.ready, prio))  # oldest first within priority
     placed = np.zeros(n, dtype=bool)
-    parcel_uld = np.full(n, -1, dtype=np.int64)
-    plan = Plan(batch, flights, parcel_uld, np.full(n, -1, dtype=np.int64), rules=rules)
+    plan = Plan(batch, flights, np.full(n, -1, dtype=np.int64), np.full(n, -1, dtype=np.int64), rules=rules)
     code_index = {c: i for i, c in enumerate(batch.airports)}
     class_order = sorted(range(len(batch.classes)), key=lambda k: classes[batch.classes[k]].priority)
-    groups: list[tuple[int, int, np.ndarray]] = []  # (flight, class, parcel indices) for bounds
-    # parcels of each (origin, destination) lane, in claim order; ULD fit per type computed once
-    lane_key = batch.origin[claim].astype(np.int64) * 100_000 + batch.dest[claim]
-    by_lane = np.argsort(lane_key, kind="stable")
-    keys, starts = np.unique(lane_key[by_lane], return_index=True)
+    groups: list[tuple[int, int, np.ndarray]] = []  # (first leg, class, parcel indices) for bounds
+    # parcels of each (origin, destination, class), in claim order: what is still to place is kept compact
+    key = (batch.origin[claim].astype(np.int64) * 100_000 + batch.dest[claim]) * 64 + batch.seg[claim]
+    by_key = np.argsort(key, kind="stable")
+    keys, starts = np.unique(key[by_key], return_index=True)
     ends = [*starts[1:].tolist(), n] if len(keys) else []
-    lanes = {
-        (int(k) // 100_000, int(k) % 100_000): claim[by_lane[a:b]]
+    pending: dict[tuple[int, int, int], np.ndarray] = {
+        (int(k) // 64 // 100_000, int(k) // 64 % 100_000, int(k) % 64): claim[by_key[a:b]]
         for k, a, b in zip(keys, starts, ends, strict=True)
     }
-    fits_cache: dict[str, np.ndarray] = {}
-
-    # per flight: its ULD types (largest first), the positions and payload still free
-    offered: list[list[UldType]] = []
-    free: list[dict[str, int]] = []
-    payload: list[int] = []
-    for flight in flights:
-        types = sorted(
-            (catalogue[c] for c, k in flight.positions.items() if k > 0), key=lambda t: -t.volume_cm3
-        )
-        offered.append(types)
-        free.append({t.code: flight.positions[t.code] for t in types})
-        payload.append(flight.payload_g)
-        for t in types:
-            if t.code not in fits_cache:
-                fits_cache[t.code] = _fits(batch.dims_cm, t)
-    # per parcel, which catalogue types hold it (one bit per type)
-    bit = {code: j for j, code in enumerate(catalogue)}
-    holds = np.zeros(n, dtype=np.int64)
-    for code, j in bit.items():
-        holds |= (fits_cache[code] if code in fits_cache else _fits(batch.dims_cm, catalogue[code])).astype(
-            np.int64
-        ) << j
-    # priority first across every flight (perishables take their positions before general cargo anywhere),
-    # then flights in departure order (the earliest eligible flight with room), then the classes of that priority
+    pairs = {(batch.airports[o], batch.airports[d]) for o, d, _k in pending}
+    served = {(f.origin, f.destination) for f in flights}
+    routes = routes_of(flights, rules, pairs if rules.connect_direct_lanes else pairs - served)
+    fits_cache = {code: _fits(batch.dims_cm, t) for code, t in catalogue.items()}
+    # per leg: the positions and payload still free
+    free: list[dict[str, int]] = [{c: k for c, k in f.positions.items() if k > 0} for f in flights]
+    payload: list[int] = [f.payload_g for f in flights]
+    # priority first across every route (perishables take their positions before general cargo anywhere),
+    # then direct legs in departure order (the earliest eligible flight with room), then connections in
+    # arrival order (or, preferring cost, the cheapest route first), then the classes of that priority
     levels = sorted({classes[c].priority for c in batch.classes})
     for level in levels:
         level_classes = [k for k in class_order if classes[batch.classes[k]].priority == level]
         for _round in range(2):
-            for fi, flight in enumerate(flights):
-                o, d = code_index.get(flight.origin), code_index.get(flight.destination)
-                lane = lanes.get((o, d)) if o is not None and d is not None else None
-                if lane is None or not offered[fi]:
+            for route in routes:
+                o, d = code_index.get(route.origin), code_index.get(route.destination)
+                if o is None or d is None or not route.types:
                     continue
-                base = batch.ready[lane] <= flight.cutoff.timestamp()
-                lane_seg = batch.seg[lane]
                 for k in level_classes:
-                    if not flight.freighter and classes[batch.classes[k]].cargo_aircraft_only:
+                    if not route.freighter and classes[batch.classes[k]].cargo_aircraft_only:
                         continue
-                    sel = lane[base & (lane_seg == k) & ~placed[lane]]
-                    if len(sel) == 0 or payload[fi] <= 0:
+                    cand = pending.get((o, d, k))
+                    if cand is None or len(cand) == 0 or min(payload[x] for x in route.legs) <= 0:
                         continue
-                    # a parcel fits the flight if one offered type holds it: those that fit only some types
+                    cand = cand[~placed[cand]]
+                    pending[(o, d, k)] = cand
+                    sel = cand[batch.ready[cand] <= route.cutoff]
+                    if len(sel) == 0:
+                        continue
+                    # a parcel fits the route if one offered type holds it: those that fit only some types
                     # are filled first into those types, then the rest into any
                     mask = np.zeros(len(sel), dtype=np.int64)
-                    for j, t in enumerate(offered[fi]):
+                    for j, t in enumerate(route.types):
                         mask |= fits_cache[t.code][sel].astype(np.int64) << j
-                    full = (1 << len(offered[fi])) - 1
+                    full = (1 << len(route.types)) - 1
                     for m in sorted(
                         set(mask.tolist()) - {0}, key=lambda m: (m == full, bin(m).count("1"), m)
                     ):
-                        types = [t for j, t in enumerate(offered[fi]) if m >> j & 1]
+                        types = [t for j, t in enumerate(route.types) if m >> j & 1]
                         part = sel[mask == m] if m != full else sel[(mask == full) & ~placed[sel]]
                         _fill(
                             plan,
                             part,
-                            fi,
+                            route.legs,
                             k,
                             types,
-                            free[fi],
+                            free,
                             payload,
                             placed,
                             groups,
@@ -152,17 +140,17 @@ def consolidate(batch: ParcelBatch, flights: list[Flight], rules: Rules | None =
                         )
     _bag_all(plan, bag, rules)
     _bounds(plan, groups, bag, rules)
-    _reasons(plan, placed, prio)
+    _reasons(plan, placed, routes)
     return plan
 
 
 def _fill(
     plan: Plan,
     sel: np.ndarray,
-    fi: int,
+    legs: tuple[int, ...],
     k: int,
     types: list[UldType],
-    positions: dict[str, int],
+    free: list[dict[str, int]],
     payload: list[int],
     placed: np.ndarray,
     groups: list[tuple[int, int, np.ndarray]],
@@ -170,11 +158,13 @@ def _fill(
     bag: UldType,
     rules: Rules,
 ) -> None:
-    """Fill ULDs of ``types`` on flight ``fi`` with the parcels ``sel`` (claim order) of class ``k``, within
-    the free positions and payload (tares of ULDs and bags included); updates both."""
+    """Fill ULDs of ``types`` on the legs ``legs`` with the parcels ``sel`` (claim order) of class ``k``, within
+    the positions and payload free on every leg (tares of ULDs and bags included); takes them off each leg."""
     w, v = plan.batch.weight_g, plan.batch.volume_cm3
-    if len(sel) == 0 or payload[fi] <= 0:
+    room = min(payload[x] for x in legs)
+    if len(sel) == 0 or room <= 0:
         return
+    positions = {t.code: min(free[x].get(t.code, 0) for x in legs) for t in types}
     caps: list[tuple[int, int]] = []
     cap_type: list[UldType] = []
     for t in types:
@@ -184,7 +174,7 @@ def _fill(
         cap_type += [t] * positions[t.code]
     if not caps:
         return
-    total_w = min(sum(c[0] for c in caps), payload[fi] - sum(t.tare_g for t in cap_type))
+    total_w = min(sum(c[0] for c in caps), room - sum(t.tare_g for t in cap_type))
     total_v = sum(c[1] for c in caps)
     cut = min(
         int(np.searchsorted(np.cumsum(w[sel]), total_w * 0.995, side="right")),
@@ -194,9 +184,9 @@ def _fill(
     assign, used = pack_two_pointer(w[sub], v[sub], caps, mixed_tail=rules.mixed_tail)
     if used == 0:
         return
-    # flight payload: keep the ULDs (in fill order) whose gross, tares included, fits
+    # payload: keep the ULDs (in fill order) whose gross, tares included, fits every leg
     gross = _uld_gross(w, v, sub, assign, used, bag) + np.array([t.tare_g for t in cap_type[:used]])
-    keep = int(np.searchsorted(np.cumsum(gross), payload[fi], side="right"))
+    keep = int(np.searchsorted(np.cumsum(gross), room, side="right"))
     if keep < used:
         assign[assign >= keep] = -1
         used = keep
@@ -207,14 +197,17 @@ def _fill(
     ok = assign >= 0
     first = plan.ulds
     for b in range(used):
-        plan.uld_flight.append(fi)
+        plan.uld_flight.append(legs[0])
+        plan.uld_legs.append(legs)
         plan.uld_type.append(cap_type[b].code)
         plan.uld_class.append(k)
-        positions[cap_type[b].code] -= 1
+        for x in legs:
+            free[x][cap_type[b].code] -= 1
     plan.parcel_uld[sub[ok]] = first + assign[ok]
     placed[sub[ok]] = True
-    payload[fi] -= int(gross[:used].sum())
-    groups.append((fi, k, sub[ok]))
+    for x in legs:
+        payload[x] -= int(gross[:used].sum())
+    groups.append((legs[0], k, sub[ok]))
 
 
 def _right_size(
@@ -356,27 +349,36 @@ def _contended(groups: list[tuple[int, int]], offered: list[tuple[UldType, int]]
     return any(wanted.get(t.code, 0) > n for t, n in offered)
 
 
-def _reasons(plan: Plan, placed: np.ndarray, prio: np.ndarray) -> None:
-    batch, flights = plan.batch, plan.flights
+def _reasons(plan: Plan, placed: np.ndarray, routes: list[_Route]) -> None:
+    """Why each parcel left over was not placed: the furthest it got over every route of its lane."""
+    batch = plan.batch
     left = np.nonzero(~placed)[0]
     if len(left) == 0:
         return
     classes = segregation_classes()
     code_index = {c: i for i, c in enumerate(batch.airports)}
-    reason = np.full(len(left), "no-flight-to-destination", dtype=object)
-    stage = np.zeros(len(left), dtype=np.int8)
     cao = np.array([classes[c].cargo_aircraft_only for c in batch.classes], dtype=bool)[batch.seg[left]]
-    for f in flights:
-        o, d = code_index.get(f.origin, -1), code_index.get(f.destination, -1)
-        lane = (batch.origin[left] == o) & (batch.dest[left] == d)
-        s1 = lane & ~(cao & (not f.freighter))
-        s2 = s1 & (batch.ready[left] <= f.cutoff.timestamp())
+    lane = batch.origin[left].astype(np.int64) * 100_000 + batch.dest[left]
+    stage = np.zeros(len(left), dtype=np.int8)
+    fits = {t.code: _fits(batch.dims_cm[left], t) for t in uld_types().values()}
+    # routes of one lane that differ only in cut-off: the latest cut-off decides
+    latest: dict[tuple[int, bool, tuple[str, ...]], float] = {}
+    for r in routes:
+        o, d = code_index.get(r.origin, -1), code_index.get(r.destination, -1)
+        if o < 0 or d < 0:
+            continue
+        k = (o * 100_000 + d, r.freighter, tuple(t.code for t in r.types))
+        latest[k] = max(latest.get(k, r.cutoff), r.cutoff)
+    for (lane_key, freighter, codes), cutoff in latest.items():
+        on = lane == lane_key
+        s1 = on & ~(cao & (not freighter))
+        s2 = s1 & (batch.ready[left] <= cutoff)
         s3 = np.zeros(len(left), dtype=bool)
-        for c, cnt in f.positions.items():
-            if cnt > 0:
-                s3 |= _fits(batch.dims_cm[left], uld_types()[c])
+        for c in codes:
+            s3 |= fits[c]
         s3 &= s2
-        stage = np.maximum(stage, np.where(s3, 4, np.where(s2, 3, np.where(s1, 2, np.where(lane, 1, 0)))))
+        stage = np.maximum(stage, np.where(s3, 4, np.where(s2, 3, np.where(s1, 2, np.where(on, 1, 0)))))
+    reason = np.full(len(left), "no-flight-to-destination", dtype=object)
     names = {1: "cargo-aircraft-only", 2: "missed-cut-off", 3: "does-not-fit-offered-ulds", 4: "no-capacity"}
     for level, name in names.items():
         reason[stage == level] = name

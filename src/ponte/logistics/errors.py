@@ -44,6 +44,7 @@ class LogisticsError(StrEnum):
     HAWB_FORMAT = "hawb-format"
     RANGE_ORDER = "range-order"
     RANGE_OVERLAP = "range-overlap"
+    SHIPMENT_STATE = "shipment-state"
     # the journey of a parcel
     PARCEL_EXISTS = "parcel-exists"
     PARCEL_STATE = "parcel-state"

@@ -5,6 +5,7 @@ is an error naming the file, the column and the rule; a bad row is a reject and 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,12 @@ from ponte.logistics.lots import numbers
 from ponte.logistics.network import Lanes
 from ponte.logistics.packing import parcel_for
 from ponte.logistics.parcels import REQUIRED, SCHEMA, ParcelBatch, Reject
+from ponte.logistics.plan import Rules
 from ponte.logistics.planning import plan_batch
+from ponte.logistics.rating import RateCard, parse_rate_cards
+from ponte.logistics.schedule import Schedule, parse_schedule_csv
 from ponte.logistics.shipping import OrderParcel
-from ponte.logistics.summary import assignment_columns
+from ponte.logistics.summary import assignment_table
 from ponte.logistics.uld import Flight
 from ponte.orders.dataset import Rejected, companion, read_tables, records
 
@@ -33,7 +37,9 @@ __all__ = [
     "is_orders_dataset",
     "parcels_from_orders",
     "plan_file",
+    "rate_cards_file",
     "read_parcel_file",
+    "schedule_file",
     "write_assignments",
 ]
 
@@ -151,6 +157,8 @@ def plan_file(
     lanes: Lanes,
     detail: bool = True,
     out: Path | None = None,
+    rules: Rules | None = None,
+    prefer: str | None = None,
 ) -> dict[str, Any]:
     """Plan a parcel file or an orders dataset without a database (``ponte consolidate``): masters come from
     the ranges given, in memory. ``flights_from`` gets the earliest and latest ready times (epoch seconds)."""
@@ -158,12 +166,15 @@ def plan_file(
         raise ValidationError(
             "--out must end in .parquet or .csv", field="out", rule=LogisticsError.FILE_TYPE
         )
+    if prefer is not None:
+        rules = replace(rules or Rules(), prefer=prefer)
     records: list[OrderParcel] = []
     if is_orders_dataset(path):
         table, rejects, records = parcels_from_orders(path, lanes)
     else:
         table, rejects = read_parcel_file(path), []
     batch, bad = ParcelBatch.from_table(table)
+    del table  # the batch holds what planning needs: the file's columns go before the plan is made
     rejects = [*rejects, *bad]
     stock = None
     if stock_ranges:
@@ -172,38 +183,64 @@ def plan_file(
             stock.add_range(StockRange(prefix, lo, hi))
     first = int(batch.ready.min()) if len(batch) else int(datetime.now(UTC).timestamp())
     last = int(batch.ready.max()) if len(batch) else first
-    planned = plan_batch(batch, flights_from(first, last), stock, rejects, detail=detail and out is None)
+    planned = plan_batch(
+        batch, flights_from(first, last), stock, rejects, rules=rules, detail=detail and out is None
+    )
     by_id = {p.id: p for p in records}
     if out is not None:
-        cols = assignment_columns(planned.plan, planned.lots, numbers(planned.lots, planned.masters))
-        _exact_weights(cols, by_id)
-        write_assignments(cols, out)
+        table = assignment_table(planned.plan, planned.lots, numbers(planned.lots, planned.masters))
+        write_assignments(_exact_weights(table, by_id), out)
         planned.summary["assignments_file"] = str(out)
-    else:
-        cols = {
-            name: [a[name] for a in planned.summary.get("assignments", [])] for name in ("parcel", "gross_kg")
-        }
-        _exact_weights(cols, by_id)
-        for a, gross, net in zip(
-            planned.summary.get("assignments", []), cols["gross_kg"], cols["net_kg"], strict=True
-        ):
-            a["gross_kg"], a["net_kg"] = gross, net
+    elif "assignments" in planned.summary:
+        rows = planned.summary["assignments"]
+        for a in rows:
+            parcel = by_id.get(a["parcel"])
+            a["net_kg"] = str(parcel.net.kg) if parcel is not None else a["gross_kg"]
+            if parcel is not None:
+                a["gross_kg"] = str(parcel.gross.kg)
     return planned.summary
 
 
-def _exact_weights(cols: dict[str, list[Any]], by_id: Mapping[str, OrderParcel]) -> None:
+def _exact_weights(table: pa.Table, by_id: Mapping[str, OrderParcel]) -> pa.Table:
     """The exact weights of an order's parcel (customs declare them); a parcel file states its gross only."""
+    if not by_id:
+        return table.append_column("net_kg", table["gross_kg"])
     gross, net = [], []
-    for pid, planned in zip(cols["parcel"], cols["gross_kg"], strict=True):
+    for pid, planned in zip(table["parcel"].to_pylist(), table["gross_kg"].to_pylist(), strict=True):
         parcel = by_id.get(pid)
         gross.append(str(parcel.gross.kg) if parcel is not None else planned)
         net.append(str(parcel.net.kg) if parcel is not None else planned)
-    cols["gross_kg"], cols["net_kg"] = gross, net
+    at = table.column_names.index("gross_kg")
+    table = table.set_column(at, "gross_kg", pa.array(gross, pa.string()))
+    return table.append_column("net_kg", pa.array(net, pa.string()))
 
 
-def write_assignments(cols: Mapping[str, Sequence[Any]], out: Path) -> None:
+def _text(path: Path, what: str) -> str:
+    if not path.is_file():
+        raise _fail(path, f"does not exist ({what})")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(path, f"cannot be read ({exc})") from None
+
+
+def schedule_file(path: Path) -> Schedule:
+    """A forwarder's schedule file (SSIM-like CSV, ``logistics.schedule``)."""
+    return parse_schedule_csv(_text(path, "a schedule CSV"), path.name)
+
+
+def rate_cards_file(path: Path) -> list[RateCard]:
+    """A forwarder's rate cards (YAML or JSON in the shape of ``data/rate_cards.yaml``)."""
+    return parse_rate_cards(_text(path, "rate cards"), path.name)
+
+
+def write_assignments(cols: Mapping[str, Sequence[Any]] | pa.Table, out: Path) -> None:
     """Every placed parcel's assignment as a table (Parquet or CSV), written under a temporary name first."""
-    table = pa.table({name: pa.array(list(values), pa.string()) for name, values in cols.items()})
+    table = (
+        cols
+        if isinstance(cols, pa.Table)
+        else pa.table({name: pa.array(list(values), pa.string()) for name, values in cols.items()})
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
     if out.suffix.lower() == ".parquet":

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
+import numpy as np
+
 from ponte.logistics.plan import Plan
 from ponte.logistics.uld import Flight, bag_types, uld_types
 
@@ -43,16 +45,15 @@ def demand(plan: Plan) -> dict[str, dict[str, int]]:
     tares) in grams."""
     batch, types = plan.batch, uld_types()
     bag_tare = bag_types()[plan.rules.bag_type].tare_g
-    contents = [0] * plan.ulds
-    for u, g in zip(plan.parcel_uld.tolist(), batch.weight_g.tolist(), strict=True):
-        if u >= 0:
-            contents[u] += g
-    for u in plan.bag_uld:
-        contents[u] += bag_tare
+    on = plan.parcel_uld >= 0
+    contents = (
+        np.bincount(plan.parcel_uld[on], weights=batch.weight_g[on], minlength=plan.ulds).astype(np.int64)
+        + np.bincount(np.asarray(plan.bag_uld, dtype=np.int64), minlength=plan.ulds) * bag_tare
+    ).tolist()
     out: dict[str, dict[str, int]] = {}
     for u in range(plan.ulds):
-        leg = plan.flights[plan.uld_flight[u]].key
-        entry = out.setdefault(leg, {PAYLOAD: 0})
-        entry[plan.uld_type[u]] = entry.get(plan.uld_type[u], 0) + 1
-        entry[PAYLOAD] += contents[u] + types[plan.uld_type[u]].tare_g
+        for x in plan.legs(u):  # a connecting ULD takes its position and weight on every leg
+            entry = out.setdefault(plan.flights[x].key, {PAYLOAD: 0})
+            entry[plan.uld_type[u]] = entry.get(plan.uld_type[u], 0) + 1
+            entry[PAYLOAD] += contents[u] + types[plan.uld_type[u]].tare_g
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 
@@ -34,29 +35,57 @@ class Lot:
     ulds: tuple[int, ...]
     parcels: np.ndarray
     houses: tuple[House, ...]
+    legs: tuple[Flight, ...] = ()  # every leg from origin to destination (the first is ``flight``)
 
     @property
     def carrier(self) -> str:
         return self.flight.carrier
 
+    @property
+    def route(self) -> tuple[Flight, ...]:
+        return self.legs or (self.flight,)
+
+    @property
+    def origin(self) -> str:
+        return self.flight.origin
+
+    @property
+    def destination(self) -> str:
+        return self.route[-1].destination
+
+    @property
+    def arrives(self) -> datetime:
+        return self.route[-1].arrives
+
 
 def lots_of(plan: Plan) -> list[Lot]:
-    """One lot per flight the plan uses, in departure order; houses per shipper, in name order."""
+    """One lot per route the plan uses (a flight leg, or legs connecting at hubs), in departure order of the
+    first leg; houses per shipper, in name order. The master is issued by the first leg's carrier."""
     batch = plan.batch
+    routes = [plan.legs(u) for u in range(plan.ulds)]
+    used = sorted(set(routes), key=lambda r: (plan.flights[r[0]].departs, [plan.flights[x].key for x in r]))
+    route_index = {r: i for i, r in enumerate(used)}
+    uld_route = np.array([route_index[r] for r in routes], dtype=np.int64)
     placed = np.nonzero(plan.parcel_uld >= 0)[0]
-    uld_flight = np.asarray(plan.uld_flight, dtype=np.int64)
-    flight_of = uld_flight[plan.parcel_uld[placed]] if len(placed) else np.zeros(0, dtype=np.int64)
-    order = np.argsort(flight_of, kind="stable")
-    members, starts = placed[order], np.searchsorted(flight_of[order], np.arange(len(plan.flights) + 1))
-    shippers = np.asarray(batch.shipper if batch.shipper else [""] * len(batch), dtype=object)
+    route_of = uld_route[plan.parcel_uld[placed]] if len(placed) else np.zeros(0, dtype=np.int64)
+    order = np.argsort(route_of, kind="stable")
+    members, starts = placed[order], np.searchsorted(route_of[order], np.arange(len(used) + 1))
+    if batch.shipper:
+        names, shipper_code = np.unique(
+            np.asarray(batch.shipper, dtype=object).astype(str), return_inverse=True
+        )
+    else:
+        names, shipper_code = np.array([""]), np.zeros(len(batch), dtype=np.int64)
     out: list[Lot] = []
-    used = sorted(set(plan.uld_flight), key=lambda fi: (plan.flights[fi].departs, plan.flights[fi].key))
-    for fi in used:
-        parcels = members[starts[fi] : starts[fi + 1]]
-        names = shippers[parcels].astype(str) if len(parcels) else np.zeros(0, dtype=str)
-        houses = tuple(House(name or "-", parcels[names == name]) for name in sorted(set(names.tolist())))
-        ulds = tuple(u for u in range(plan.ulds) if plan.uld_flight[u] == fi)
-        out.append(Lot(len(out), plan.flights[fi], fi, ulds, parcels, houses))
+    for ri, route in enumerate(used):
+        parcels = members[starts[ri] : starts[ri + 1]]
+        codes = shipper_code[parcels]
+        houses = tuple(
+            House(str(names[c]) or "-", parcels[codes == c]) for c in np.unique(codes).tolist()
+        )  # names are sorted, so houses come in name order
+        ulds = tuple(np.nonzero(uld_route == ri)[0].tolist())
+        legs = tuple(plan.flights[x] for x in route)
+        out.append(Lot(len(out), legs[0], route[0], ulds, parcels, houses, legs if len(legs) > 1 else ()))
     return out
 
 

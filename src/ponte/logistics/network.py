@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,9 +17,15 @@ from ponte.logistics.errors import LogisticsError
 from ponte.logistics.uld import Flight, airport_timezone
 
 
+@lru_cache(maxsize=1)
+def _min_connection_hours() -> dict[str, float]:
+    return {str(k): float(v) for k, v in load_yaml("network.yaml")["min_connection_hours"].items()}
+
+
 def min_connection(airport: str) -> timedelta:
-    mct = load_yaml("network.yaml")["min_connection_hours"]
-    return timedelta(hours=float(mct.get(airport, mct["default"])))
+    """The minimum connection time at a hub (``network.yaml``; ``default`` for an airport not listed)."""
+    mct = _min_connection_hours()
+    return timedelta(hours=mct.get(airport, mct["default"]))
 
 
 def origin_gateways() -> tuple[str, ...]:
@@ -54,6 +61,7 @@ def sample_flights(start: date, days: int, schedule: Sequence[dict[str, Any]] | 
                     positions=dict(row["positions"]),
                     cost_per_kg=Decimal(str(row["cost_per_kg"])),
                     leg=int(row.get("leg", 1)),
+                    currency=str(row.get("currency", "USD")),
                 )
             )
     out.sort(key=lambda f: (f.departs, f.number, f.leg))
@@ -70,7 +78,12 @@ class Lanes:
 
     @classmethod
     def of(cls, flights: Iterable[Flight], max_legs: int = 3) -> Lanes:
-        edges = sorted({(f.origin, f.destination) for f in flights})
+        return cls.of_pairs(((f.origin, f.destination) for f in flights), max_legs)
+
+    @classmethod
+    def of_pairs(cls, pairs: Iterable[tuple[str, str]], max_legs: int = 3) -> Lanes:
+        """The lanes of legs given as (origin, destination) pairs (a schedule's pattern, whatever the week)."""
+        edges = sorted(set(pairs))
         nxt: dict[str, set[str]] = {}
         for a, b in edges:
             nxt.setdefault(a, set()).add(b)

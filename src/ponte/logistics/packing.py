@@ -10,7 +10,7 @@ network's lanes; the ready time from the payment (or the placing) plus the packi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import ROUND_CEILING, Decimal
 from functools import cache
 
@@ -19,7 +19,8 @@ from ponte.kernel.measures import Box, Weight
 from ponte.logistics._data import load_yaml
 from ponte.logistics.errors import LogisticsError
 from ponte.logistics.handling import classify
-from ponte.logistics.network import Lanes, origin_gateways, sample_flights
+from ponte.logistics.network import Lanes, origin_gateways
+from ponte.logistics.schedule import Schedule
 from ponte.logistics.shipping import OrderParcel
 from ponte.orders.core import Order
 from ponte.reference.markets import market
@@ -60,7 +61,7 @@ class PackingRules:
 @cache
 def default_lanes() -> Lanes:
     """The lanes of Ponte's sample network (one week of it); a platform with its own schedule passes its own."""
-    return Lanes.of(sample_flights(date(2026, 1, 5), 7))
+    return Schedule.sample().lanes()
 
 
 def _cbrt(value: Decimal) -> Decimal:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -217,12 +218,18 @@ class ParcelBatch:
         reject(dup, "id", LogisticsError.UNIQUE, "parcel id appears twice")
         ready = _int(pc.cast(table["ready_at"].fill_null(0).cast(pa.int64()), pa.int64()))
         keep = np.nonzero(~bad)[0]
-        shipper = table["shipper"].fill_null("").to_pylist()
-        orders = table["order_id"].to_pylist()
-        used = sorted({classes[k] for k in seg[keep].tolist()})
+        every = len(keep) == n
+
+        def kept(values: list[Any]) -> list[Any]:
+            return values if every else [values[i] for i in keep.tolist()]
+
+        # columns nobody filled in stay empty lists (a million Nones is memory for nothing)
+        shipper = [] if table["shipper"].null_count == n else kept(table["shipper"].fill_null("").to_pylist())
+        orders = [] if table["order_id"].null_count == n else kept(table["order_id"].to_pylist())
+        used = sorted({classes[k] for k in np.unique(seg[keep]).tolist()})
         remap = np.array([used.index(c) if c in used else -1 for c in classes], dtype=np.int32)
         batch = cls(
-            ids=[ids[i] for i in keep.tolist()],
+            ids=kept(ids),
             weight_g=grams[keep],
             volume_cm3=dims[keep, 0] * dims[keep, 1] * dims[keep, 2],
             dims_cm=dims[keep],
@@ -232,8 +239,8 @@ class ParcelBatch:
             ready=ready[keep],
             airports=airports,
             classes=used,
-            shipper=[shipper[i] for i in keep.tolist()],
-            order_ids=[orders[i] for i in keep.tolist()],
+            shipper=shipper,
+            order_ids=orders,
         )
         rejects.sort(key=lambda r: r.row)
         return batch, rejects

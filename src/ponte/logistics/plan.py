@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ponte.kernel.errors import ValidationError
 from ponte.logistics.parcels import ParcelBatch
 from ponte.logistics.uld import Flight, bag_types
 
@@ -20,6 +21,15 @@ class Rules:
     exact_seconds: float = 0.2
     exact_budget_seconds: float = 2.0
     mixed_tail: float = 0.15  # share of the smallest parcels kept back to top up each ULD
+    connections: bool = True  # plan two-leg connections through hubs
+    max_connection_hours: float = 36.0  # longest wait at a hub between two legs
+    connect_direct_lanes: bool = True  # connections also for lanes a direct leg serves (when it is full)
+    any_flights_bound_seconds: float = 1.0  # time for the bound that does not depend on the flights chosen
+    prefer: str = "earliest"  # "earliest": direct legs by departure, then connections; "cost": cheapest route
+
+    def __post_init__(self) -> None:
+        if self.prefer not in ("earliest", "cost"):
+            raise ValidationError("earliest or cost", field="prefer", rule="one-of")
 
 
 @dataclass
@@ -28,13 +38,16 @@ class Plan:
     flights: list[Flight]
     parcel_uld: np.ndarray  # ULD index per parcel, -1 = not placed
     parcel_bag: np.ndarray  # bag index per parcel, -1 = loose in its ULD or not placed
-    uld_flight: list[int] = field(default_factory=list)
+    uld_flight: list[int] = field(default_factory=list)  # the first leg of each ULD
+    uld_legs: list[tuple[int, ...]] = field(default_factory=list)  # every leg of each ULD, in flying order
     uld_type: list[str] = field(default_factory=list)
     uld_class: list[int] = field(default_factory=list)
     bag_uld: list[int] = field(default_factory=list)
     unplaced_reason: dict[int, str] = field(default_factory=dict)  # parcel index -> reason
     lower_bound_ulds: int = 0
     lower_bound_bags: int = 0
+    # the fewest ULDs of any plan carrying the same parcels, whatever its flights (``bounds``); None: not computed
+    lower_bound_ulds_any_flights: int | None = None
     rules: Rules = field(default_factory=Rules)
 
     @property
@@ -49,9 +62,13 @@ class Plan:
     def bags(self) -> int:
         return len(self.bag_uld)
 
+    def legs(self, u: int) -> tuple[int, ...]:
+        """The flight legs ULD ``u`` rides, in order (one for a direct flight)."""
+        return self.uld_legs[u] if u < len(self.uld_legs) else (self.uld_flight[u],)
+
     @property
     def flights_used(self) -> int:
-        return len(set(self.uld_flight))
+        return len({x for u in range(self.ulds) for x in self.legs(u)})
 
     @property
     def gap_ulds(self) -> float:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 
+from ponte.logistics.network import min_connection
 from ponte.logistics.plan import Plan
 from ponte.logistics.uld import UldType, bag_types, segregation_classes, uld_types
 
@@ -42,22 +45,31 @@ def check_plan(plan: Plan) -> list[str]:
     uw += np.bincount(bag_of, minlength=nu) * bag.tare_g if nb else 0
     uv = np.bincount(plan.parcel_uld[placed], weights=v[placed], minlength=nu)
     flight_gross: dict[int, float] = {}
+    positions_used: dict[tuple[int, str], int] = {}
     for u in range(nu):
         t = catalogue[plan.uld_type[u]]
         if uw[u] > t.payload_g or uv[u] > t.volume_cm3 * plan.rules.uld_volume_utilisation:
             problems.append(f"ULD {u} over its limit")
-        flight_gross[plan.uld_flight[u]] = flight_gross.get(plan.uld_flight[u], 0) + uw[u] + t.tare_g
+        legs = plan.legs(u)
+        if legs[0] != plan.uld_flight[u]:
+            problems.append(f"ULD {u}'s first leg is not its flight")
+        for a, b in pairwise(legs):
+            fa, fb = plan.flights[a], plan.flights[b]
+            if fa.destination != fb.origin or fb.departs < fa.arrives + min_connection(fb.origin):
+                problems.append(f"ULD {u} misses its connection at {fb.origin}")
+        for x in legs:  # the ULD takes a position and its gross weight on every leg it rides
+            flight_gross[x] = flight_gross.get(x, 0) + uw[u] + t.tare_g
+            positions_used[(x, t.code)] = positions_used.get((x, t.code), 0) + 1
     for fi, gross in flight_gross.items():
         f = plan.flights[fi]
         if gross > f.payload_g:
             problems.append(f"flight {f.key} over its payload")
-        for code, count in f.positions.items():
-            used = sum(1 for u in range(nu) if plan.uld_flight[u] == fi and plan.uld_type[u] == code)
-            if used > count:
-                problems.append(f"flight {f.key} has more {code} than positions")
+    for (fi, code), used in positions_used.items():
+        f = plan.flights[fi]
+        if used > f.positions.get(code, 0):
+            problems.append(f"flight {f.key} has more {code} than positions")
     if placed.any():
         p = np.nonzero(placed)[0]
-        uf = np.asarray(plan.uld_flight)[plan.parcel_uld[p]]
         cls = np.asarray(plan.uld_class)[plan.parcel_uld[p]]
         for code in set(plan.uld_type):
             on = np.asarray(plan.uld_type, dtype=object)[plan.parcel_uld[p]] == code
@@ -66,10 +78,13 @@ def check_plan(plan: Plan) -> list[str]:
         if (cls != batch.seg[p]).any():
             problems.append("a ULD mixes segregation classes")
         code_index = {c: i for i, c in enumerate(batch.airports)}
-        fo = np.array([code_index.get(f.origin, -1) for f in plan.flights])[uf]
-        fd = np.array([code_index.get(f.destination, -1) for f in plan.flights])[uf]
-        fc = np.array([f.cutoff.timestamp() for f in plan.flights])[uf]
-        ff = np.array([f.freighter for f in plan.flights])[uf]
+        first = np.array([plan.legs(u)[0] for u in range(nu)], dtype=np.int64)
+        last = np.array([plan.legs(u)[-1] for u in range(nu)], dtype=np.int64)
+        all_freighters = np.array([all(plan.flights[x].freighter for x in plan.legs(u)) for u in range(nu)])
+        fo = np.array([code_index.get(f.origin, -1) for f in plan.flights])[first][plan.parcel_uld[p]]
+        fd = np.array([code_index.get(f.destination, -1) for f in plan.flights])[last][plan.parcel_uld[p]]
+        fc = np.array([f.cutoff.timestamp() for f in plan.flights])[first][plan.parcel_uld[p]]
+        ff = all_freighters[plan.parcel_uld[p]]
         cao = np.array([classes[c].cargo_aircraft_only for c in batch.classes])[batch.seg[p]]
         if (fo != batch.origin[p]).any() or (fd != batch.dest[p]).any():
             problems.append("a parcel flies to the wrong place")

@@ -10,6 +10,7 @@ from typing import Any
 
 from ponte.kernel.errors import PonteError
 from ponte.logistics.awb import AwbNumber, AwbStock
+from ponte.logistics.bounds import assignment_free_uld_bound
 from ponte.logistics.consolidation import Plan, Rules, check_plan, consolidate
 from ponte.logistics.errors import LogisticsError
 from ponte.logistics.lots import Lot, lots_of
@@ -54,6 +55,10 @@ def plan_batch(
     problems = check_plan(plan)
     if problems:
         raise PlanCheckFailed(problems)
+    if plan.rules.any_flights_bound_seconds > 0:
+        plan.lower_bound_ulds_any_flights = assignment_free_uld_bound(
+            plan, plan.rules.any_flights_bound_seconds
+        )
     lots = lots_of(plan)
     masters = {lot.index: stock.next(lot.carrier) for lot in lots} if stock is not None else {}
     summary = plan_summary(plan, masters, detail=detail, lots=lots)

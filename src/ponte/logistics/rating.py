@@ -17,10 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from typing import Any
+
+import yaml
 
 from ponte.kernel.errors import ValidationError
 from ponte.kernel.money import Money, check_currency, to_decimal
 from ponte.logistics._data import load_yaml
+from ponte.logistics.uld import check_airport
 
 DIVISOR_CARGO = 6000
 DIVISOR_EXPRESS = 5000
@@ -178,25 +182,48 @@ def rate(card: RateCard, weight: ChargeableWeight) -> RateLine:
 
 def load_rate_cards() -> list[RateCard]:
     """The sample rate cards shipped with Ponte (``data/rate_cards.yaml``)."""
-    data = load_yaml("rate_cards.yaml")
+    return rate_cards_of(load_yaml("rate_cards.yaml"))
+
+
+def parse_rate_cards(text: str, source: str = "rate_cards.yaml") -> list[RateCard]:
+    """A forwarder's own rate cards, in the shape of ``data/rate_cards.yaml`` (YAML or JSON): a bad file or card
+    is an error naming the card and the field."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValidationError(f"{source}: not YAML ({exc})", field=source, rule="readable") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cards"), list):
+        raise ValidationError(
+            f"{source}: a mapping with a list of cards", field=f"{source}/cards", rule="format"
+        )
+    return rate_cards_of({"effective": data.get("effective", "2026-01-01"), "source": source, **data})
+
+
+def rate_cards_of(data: dict[str, Any]) -> list[RateCard]:
     eff = data["effective"]
     cards = []
-    for c in data["cards"]:
-        origin, dest = c["lane"].split("-")
-        cards.append(
-            RateCard(
-                origin=origin,
-                destination=dest,
-                carrier=str(c["carrier"]),
-                currency=c["currency"],
-                minimum=Decimal(c["minimum"]),
-                normal=Decimal(c["normal"]),
-                breaks={int(k): Decimal(v) for k, v in c["breaks"].items()},
-                surcharges=tuple(
-                    Surcharge(s["code"], s["name"], Decimal(s["per_kg"]), s["basis"]) for s in c["surcharges"]
-                ),
-                effective=eff if isinstance(eff, date) else date.fromisoformat(str(eff)),
-                source=data["source"],
+    for i, c in enumerate(data["cards"]):
+        try:
+            origin, dest = str(c["lane"]).split("-")
+            cards.append(
+                RateCard(
+                    origin=check_airport(origin, f"cards[{i}].lane"),
+                    destination=check_airport(dest, f"cards[{i}].lane"),
+                    carrier=str(c["carrier"]),
+                    currency=c["currency"],
+                    minimum=Decimal(str(c["minimum"])),
+                    normal=Decimal(str(c["normal"])),
+                    breaks={int(k): Decimal(str(v)) for k, v in (c.get("breaks") or {}).items()},
+                    surcharges=tuple(
+                        Surcharge(s["code"], s["name"], Decimal(str(s["per_kg"])), s["basis"])
+                        for s in c.get("surcharges") or []
+                    ),
+                    effective=eff if isinstance(eff, date) else date.fromisoformat(str(eff)),
+                    source=str(data.get("source", "")),
+                )
             )
-        )
+        except (KeyError, ValueError, TypeError, ArithmeticError, AttributeError) as exc:
+            raise ValidationError(
+                f"card {i} is not a rate card ({exc!s})", field=f"cards[{i}]", rule="rate-card"
+            ) from None
     return cards

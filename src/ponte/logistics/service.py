@@ -19,15 +19,17 @@ from typing import Any
 from ponte.kernel.errors import ConflictError, NotFoundError, ValidationError
 from ponte.kernel.ids import new_id
 from ponte.logistics.awb import AwbNumber, StockRange, check_house_number
+from ponte.logistics.costing import priced, rate_shop
 from ponte.logistics.errors import LogisticsError
 from ponte.logistics.events import COLUMNS as EVENT_COLUMNS
 from ponte.logistics.events import check_events
-from ponte.logistics.files import plan_file
+from ponte.logistics.files import plan_file, rate_cards_file, schedule_file
 from ponte.logistics.intake import batch_of
 from ponte.logistics.ledger import demand, offered, remaining
 from ponte.logistics.network import Lanes
 from ponte.logistics.packing import parcel_for
 from ponte.logistics.planning import Planned, plan_batch
+from ponte.logistics.service_offload import offload
 from ponte.logistics.service_orders import orders_of_events, parcel, parcel_rows, withdraw_parcel
 from ponte.logistics.service_reads import (
     console_shipment,
@@ -67,13 +69,18 @@ __all__ = [
     "consolidate_and_issue",
     "eta",
     "hand_over",
+    "offload",
     "onerecord",
     "orders_of_events",
     "pack",
     "parcel",
     "parcel_rows",
     "plan_file",
+    "priced",
+    "rate_cards_file",
+    "rate_shop",
     "record_events",
+    "schedule_file",
     "shipment",
     "shipments",
     "states",
@@ -119,6 +126,15 @@ def add_parcels(uow: UnitOfWork, tenant_id: str, parcels: Sequence[OrderParcel],
 
 def add_awb_range(uow: UnitOfWork, tenant_id: str, rng: StockRange, at: datetime) -> dict[str, Any]:
     repo = AwbStockRepository(uow.session, tenant_id)
+    repo.lock_prefix(rng.prefix)  # registrations of one prefix, by any forwarder, one after the other
+    other = repo.held_elsewhere(rng)
+    if other is not None:
+        raise ConflictError(
+            f"{rng.prefix} serials {rng.first}-{rng.last} overlap a range another forwarder holds; AWB numbers "
+            "are the airline's and belong to one forwarder: ask the airline which range is yours",
+            field="first",
+            rule=LogisticsError.RANGE_OVERLAP,
+        )
     stock = repo.stock()
     stock.add_range(rng)  # overlapping a range already held is a conflict
     row = repo.add_range(rng, at)
@@ -212,7 +228,12 @@ def _store(
     for lot, out in zip(planned.lots, summary["lots"], strict=True):
         flight, entry = lot.flight, loads[lot.flight.key]
         master = out["master"]
-        snapshot = {**entry, "ulds": [uld_rows[u] for u in out["ulds"]], "consolidation": overall}
+        snapshot = {
+            **entry,
+            "legs": out["legs"],
+            "ulds": [uld_rows[u] for u in out["ulds"]],
+            "consolidation": overall,
+        }
         shipment = ships.add(
             Shipment(
                 id=new_id("shp"),
@@ -221,10 +242,10 @@ def _store(
                 hawbs=json.dumps([h["house"] for h in out["houses"]]),
                 flight=flight.key,
                 carrier=flight.carrier,
-                origin=flight.origin,
-                destination=flight.destination,
+                origin=lot.origin,
+                destination=lot.destination,
                 departs=flight.departs,
-                arrives=flight.arrives,
+                arrives=lot.arrives,
                 parcels=len(lot.parcels),
                 gross_kg=Decimal(str(entry["gross_kg"])),
                 plan_json=json.dumps(snapshot),
@@ -259,12 +280,12 @@ def _store(
                 waybills[m.ref] = Waybill(
                     house=h["house"],
                     carrier=_airline(flight.carrier),
-                    origin=flight.origin,
-                    destination=flight.destination,
+                    origin=lot.origin,
+                    destination=lot.destination,
                     master=master,
                     flight=flight.number,
                     departs=flight.departs,
-                    arrives=flight.arrives,
+                    arrives=lot.arrives,
                 )
         ships.add_parcels(links)
         stored.append({"id": shipment.id, "mawb": master, "flight": flight.key})

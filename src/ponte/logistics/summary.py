@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ponte.logistics.awb import AwbNumber
 from ponte.logistics.consolidation import Plan
@@ -43,37 +45,42 @@ def plan_summary(
     types = uld_types()
     lots = lots if lots is not None else lots_of(plan)
     numbered = numbers(lots, masters)
-    lot_of_flight = {lot.flight_index: lot for lot in lots}
+    lots_on_leg: dict[int, list[Lot]] = {}
+    for lot in lots:
+        for x in plan.legs(lot.ulds[0]):
+            lots_on_leg.setdefault(x, []).append(lot)
     flights: dict[int, dict[str, Any]] = {}
     ulds = []
     for u in range(plan.ulds):
         t = types[plan.uld_type[u]]
-        fi = plan.uld_flight[u]
-        f = plan.flights[fi]
+        legs = plan.legs(u)
         gross = uw[u] + int(bags_in[u]) * bag_tare + t.tare_g
-        entry = flights.setdefault(
-            fi,
-            {
-                "flight": f.key,
-                "number": f.number,
-                "carrier": f.carrier,
-                "origin": f.origin,
-                "destination": f.destination,
-                "departs": f.departs.isoformat(),
-                "arrives": f.arrives.isoformat(),
-                "ulds": 0,
-                "gross_kg": 0.0,
-                "payload_kg": float(f.payload_kg),
-            },
-        )
-        entry["ulds"] += 1
-        entry["gross_kg"] += float(gross) / 1000
+        for fi in legs:  # a connecting ULD loads every leg it rides
+            f = plan.flights[fi]
+            entry = flights.setdefault(
+                fi,
+                {
+                    "flight": f.key,
+                    "number": f.number,
+                    "carrier": f.carrier,
+                    "origin": f.origin,
+                    "destination": f.destination,
+                    "departs": f.departs.isoformat(),
+                    "arrives": f.arrives.isoformat(),
+                    "ulds": 0,
+                    "gross_kg": 0.0,
+                    "payload_kg": float(f.payload_kg),
+                },
+            )
+            entry["ulds"] += 1
+            entry["gross_kg"] += float(gross) / 1000
         ulds.append(
             {
                 "uld": u,
                 "id": f"U{u + 1:05d}",
                 "type": t.code,
-                "flight": f.key,
+                "flight": plan.flights[legs[0]].key,
+                "legs": [plan.flights[x].key for x in legs],
                 "class": batch.classes[plan.uld_class[u]],
                 "bags": int(bags_in[u]),
                 "net_kg": round(float(uw[u]) / 1000, 3),
@@ -89,11 +96,14 @@ def plan_summary(
     for fi, entry in flights.items():
         entry["load_factor"] = round(entry["gross_kg"] / entry["payload_kg"], 3)
         entry["gross_kg"] = round(entry["gross_kg"], 1)
-        lot = lot_of_flight[fi]
+        on_leg = lots_on_leg[fi]
+        # the lot that starts on this leg (else the first connecting through it) names the leg's master
+        lot = next((x for x in on_leg if x.flight_index == fi), on_leg[0])
         master, houses = numbered[lot.index]
         if master is not None:
             entry["mawb"] = master
             entry["hawbs"] = houses
+            entry["masters"] = [numbered[x.index][0] for x in on_leg]
     for lot in lots:
         master, houses = numbered[lot.index]
         out_lots.append(
@@ -102,8 +112,11 @@ def plan_summary(
                 "master": master,
                 "carrier": lot.flight.carrier,
                 "flight": lot.flight.key,
-                "origin": lot.flight.origin,
-                "destination": lot.flight.destination,
+                "legs": [f.key for f in lot.route],
+                "origin": lot.origin,
+                "destination": lot.destination,
+                "departs": lot.flight.departs.isoformat(),
+                "arrives": lot.arrives.isoformat(),
                 "ulds": [f"U{u + 1:05d}" for u in lot.ulds],
                 "pieces": len(lot.parcels),
                 "net_kg": round(float(w[lot.parcels].sum()) / 1000, 3),
@@ -133,6 +146,7 @@ def plan_summary(
         "flights": plan.flights_used,
         "lower_bound": {"bags": plan.lower_bound_bags, "ulds": plan.lower_bound_ulds},
         "gap": {"bags": round(plan.gap_bags, 4), "ulds": round(plan.gap_ulds, 4)},
+        **_any_flights(plan),
         "flight_loads": sorted(flights.values(), key=lambda e: (e["departs"], e["flight"])),
         "lots": out_lots,
     }
@@ -146,15 +160,27 @@ def plan_summary(
     return out
 
 
+def _any_flights(plan: Plan) -> dict[str, Any]:
+    """The ULD bound of any plan carrying the same parcels (not only on the flights chosen), and the gap to it:
+    an upper bound of the plan's distance to the optimum."""
+    bound = plan.lower_bound_ulds_any_flights
+    if bound is None:
+        return {}
+    gap = (plan.ulds - bound) / bound if bound else 0.0
+    return {"lower_bound_any_flights": {"ulds": bound}, "gap_any_flights": {"ulds": round(gap, 4)}}
+
+
 def _order(batch: Any, i: int) -> str | None:
     return batch.order_ids[i] if batch.order_ids else None
 
 
-def assignment_columns(
+def assignment_table(
     plan: Plan, lots: list[Lot], numbered: Mapping[int, tuple[str | None, list[str]]]
-) -> dict[str, list[Any]]:
-    """Per placed parcel, in input order, as columns: parcel, order, bag, ULD, ULD type, flight number and leg
-    key, carrier (AWB prefix), airports, gross weight (kg, whole grams as planned), times, house, master."""
+) -> pa.Table:
+    """Per placed parcel, in input order, as an Arrow table of strings (built column by column, no record per
+    parcel): parcel, order, bag, ULD, ULD type, the first leg's flight number and leg key, carrier (AWB prefix),
+    origin and final destination, gross weight (kg, whole grams as planned), departure of the first leg and
+    arrival of the last, house, master, and ``legs`` (every leg key, space-separated)."""
     batch = plan.batch
     n = len(batch)
     house_of = np.full(n, -1, dtype=np.int64)
@@ -166,40 +192,63 @@ def assignment_columns(
             house_of[h.parcels] = len(house_names)
             house_names.append(number)
         lot_of[lot.parcels] = lot.index
-    masters = [numbered[lot.index][0] for lot in lots]
     idx = np.nonzero(plan.parcel_uld >= 0)[0]
     u = plan.parcel_uld[idx]
-    fl = np.asarray(plan.uld_flight, dtype=np.int64)[u] if len(idx) else np.zeros(0, dtype=np.int64)
-    flights = plan.flights
+    lot_rows = lot_of[idx]
 
-    def per_flight(values: list[Any]) -> list[Any]:
-        return [values[f] for f in fl.tolist()]
+    def per_lot(values: list[Any]) -> pa.Array:
+        return pa.array(values, pa.string()).take(pa.array(lot_rows))
 
-    orders = batch.order_ids or [None] * n
-    uld_type = plan.uld_type
-    return {
-        "parcel": [batch.ids[i] for i in idx.tolist()],
-        "order": [orders[i] for i in idx.tolist()],
-        "bag": [f"B{b + 1:06d}" if b >= 0 else None for b in plan.parcel_bag[idx].tolist()],
-        "uld": [f"U{x + 1:05d}" for x in u.tolist()],
-        "uld_type": [uld_type[x] for x in u.tolist()],
-        "flight": per_flight([f.number for f in flights]),
-        "leg": per_flight([f.key for f in flights]),
-        "carrier": per_flight([f.carrier for f in flights]),
-        "origin": per_flight([f.origin for f in flights]),
-        "destination": per_flight([f.destination for f in flights]),
-        "gross_kg": [f"{g / 1000:.3f}" for g in batch.weight_g[idx].tolist()],
-        "departs": per_flight([f.departs.isoformat() for f in flights]),
-        "arrives": per_flight([f.arrives.isoformat() for f in flights]),
-        "house": [house_names[h] for h in house_of[idx].tolist()],
-        "master": [masters[x] for x in lot_of[idx].tolist()],
-    }
+    ids = pa.array(batch.ids, pa.string()).take(pa.array(idx))
+    orders = (
+        pa.array(batch.order_ids, pa.string()).take(pa.array(idx))
+        if batch.order_ids
+        else pa.nulls(len(idx), pa.string())
+    )
+    bag = plan.parcel_bag[idx]
+    bag_names = pc.binary_join_element_wise(
+        "B", pc.utf8_lpad(pa.array(bag + 1).cast(pa.string()), 6, "0"), ""
+    )
+    bag_names = pc.if_else(pa.array(bag >= 0), bag_names, pa.scalar(None, pa.string()))
+    uld_names = pc.binary_join_element_wise("U", pc.utf8_lpad(pa.array(u + 1).cast(pa.string()), 5, "0"), "")
+    grams = pa.array(batch.weight_g[idx])
+    kg = pc.binary_join_element_wise(  # exact: whole kilograms, a point, the grams (weights are positive)
+        pc.divide(grams, 1000).cast(pa.string()),
+        pc.utf8_lpad(pc.remainder(grams, 1000).cast(pa.string()), 3, "0"),
+        ".",
+    )
+    route = [lot.route for lot in lots]
+    return pa.table(
+        {
+            "parcel": ids,
+            "order": orders,
+            "bag": bag_names,
+            "uld": uld_names,
+            "uld_type": pa.array(plan.uld_type, pa.string()).take(pa.array(u)),
+            "flight": per_lot([r[0].number for r in route]),
+            "leg": per_lot([r[0].key for r in route]),
+            "carrier": per_lot([r[0].carrier for r in route]),
+            "origin": per_lot([r[0].origin for r in route]),
+            "destination": per_lot([r[-1].destination for r in route]),
+            "gross_kg": kg,
+            "departs": per_lot([r[0].departs.isoformat() for r in route]),
+            "arrives": per_lot([r[-1].arrives.isoformat() for r in route]),
+            "house": pa.array(house_names, pa.string()).take(pa.array(house_of[idx])),
+            "master": per_lot([numbered[lot.index][0] for lot in lots]),
+            "legs": per_lot([" ".join(f.key for f in r) for r in route]),
+        }
+    )
+
+
+def assignment_columns(
+    plan: Plan, lots: list[Lot], numbered: Mapping[int, tuple[str | None, list[str]]]
+) -> dict[str, list[Any]]:
+    """``assignment_table`` as lists per column (kept for callers that want plain values)."""
+    return assignment_table(plan, lots, numbered).to_pydict()
 
 
 def assignments(
     plan: Plan, lots: list[Lot], numbered: Mapping[int, tuple[str | None, list[str]]]
 ) -> list[dict[str, Any]]:
     """The assignment columns as one record per placed parcel (the JSON's ``assignments``)."""
-    cols = assignment_columns(plan, lots, numbered)
-    names = list(cols)
-    return [dict(zip(names, row, strict=True)) for row in zip(*cols.values(), strict=True)]
+    return assignment_table(plan, lots, numbered).to_pylist()

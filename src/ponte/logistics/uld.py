@@ -55,6 +55,12 @@ class UldType:
     height_cm: int
     deck: str = "lower"
     confirmed: bool = True
+    iata: str = ""  # the IATA type code when the position type is a contour of it ("PMC-L" is a PMC)
+
+    @property
+    def type_code(self) -> str:
+        """The IATA ULD type code (what a ULD's id and ONE Record's ``uldTypeCode`` carry)."""
+        return self.iata or self.code
 
     @property
     def payload_g(self) -> int:
@@ -92,6 +98,7 @@ def uld_types() -> dict[str, UldType]:
             u["height_cm"],
             u["deck"],
             u["confirmed"],
+            str(u.get("iata", "")),
         )
         for u in data["uld_types"]
     }

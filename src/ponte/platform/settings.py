@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     )
     customs_mq_send_queue: str = "ceb.declarations"
     customs_mq_receive_queue: str = "ceb.receipts"
+    logistics_schedule: Path | None = Field(
+        default=None,
+        description="A forwarder's own flight schedule (SSIM-like CSV, docs/logistics.md); default: the sample",
+    )
     document_font_dirs: list[Path] = Field(
         default_factory=list,
         description="Folders with NotoSans and NotoSansCJK (default: Debian's Noto paths)",

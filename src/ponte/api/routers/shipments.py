@@ -26,7 +26,6 @@ from ponte.kernel.errors import ValidationError, Violation
 from ponte.logistics import service
 from ponte.logistics.awb import StockRange
 from ponte.logistics.intake import parcel_records, table_from_rows
-from ponte.logistics.store.tables import Shipment
 from ponte.platform.db import UnitOfWork
 
 router = APIRouter(tags=["logistics"], route_class=ExactJsonRoute)
@@ -99,7 +98,7 @@ class EventsIn(BaseModel):
     events: list[EventIn] = Field(min_length=1, max_length=5_000)
 
 
-def _out(s: Shipment) -> ShipmentOut:
+def _out(s: Any) -> ShipmentOut:  # a stored shipment as the service reads it
     return ShipmentOut(
         id=s.id,
         consolidation_id=s.consolidation_id,
@@ -170,6 +169,19 @@ async def create_consolidation(
 
     def handler(uow: UnitOfWork) -> tuple[int, Any]:
         return 201, _consolidate(uow, caller.tenant_id, body, platform)
+
+    return await run_idempotent(request, caller, database, handler)
+
+
+@router.post(
+    "/shipments/{shipment_id}/offload",
+    summary="Take a booked shipment off its flights: capacity released on every leg, parcels packed again",
+)
+async def offload_shipment(
+    shipment_id: str, request: Request, caller: Writer, database: DatabaseDep
+) -> Response:
+    def handler(uow: UnitOfWork) -> tuple[int, Any]:
+        return 200, service.offload(uow, caller.tenant_id, shipment_id, now())
 
     return await run_idempotent(request, caller, database, handler)
 

@@ -8,14 +8,18 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ponte.kernel.errors import NotFoundError
+from ponte.kernel.errors import ConflictError, NotFoundError
 from ponte.kernel.ids import new_id
 from ponte.kernel.measures import Box, Weight
 from ponte.logistics.awb import AwbNumber, AwbStock, StockRange
 from ponte.logistics.shipping import OrderParcel
 from ponte.logistics.store.tables import (
+    AwbPrefix,
     AwbRange,
     HouseWaybill,
     IssuedAwb,
@@ -49,6 +53,24 @@ class AwbStockRepository:
             .order_by(AwbRange.prefix, AwbRange.first_serial)
         )
         return list(self.s.scalars(query.with_for_update() if lock else query))
+
+    def lock_prefix(self, prefix: str) -> None:
+        """Hold the prefix's row to the end of the transaction (created on first use): registrations of one
+        prefix by any forwarder go one after the other."""
+        insert = pg_insert if self.s.get_bind().dialect.name == "postgresql" else sqlite_insert
+        self.s.execute(insert(AwbPrefix).values(prefix=prefix).on_conflict_do_nothing())
+        self.s.execute(select(AwbPrefix).where(AwbPrefix.prefix == prefix).with_for_update())
+
+    def held_elsewhere(self, rng: StockRange) -> AwbRange | None:
+        """A range of another forwarder that overlaps ``rng`` (AWB numbers belong to one forwarder)."""
+        return self.s.scalars(
+            select(AwbRange).where(
+                AwbRange.tenant_id != self.tenant,
+                AwbRange.prefix == rng.prefix,
+                AwbRange.first_serial <= rng.last,
+                AwbRange.last_serial >= rng.first,
+            )
+        ).first()
 
     def add_range(self, rng: StockRange, at: datetime) -> AwbRange:
         row = AwbRange(
@@ -92,7 +114,14 @@ class AwbStockRepository:
                 )
             )
             issued.append(awb)
-        self.s.flush()
+        try:
+            self.s.flush()
+        except IntegrityError:  # the unit of work rolls back: nothing of the plan is stored
+            raise ConflictError(
+                "an AWB number of this stock was issued by another forwarder; check the ranges with the airline",
+                field="awb_stock",
+                rule="awb-issued-elsewhere",
+            ) from None
         return issued
 
 
@@ -249,6 +278,20 @@ class ShipmentRepository:
         if row is None:
             raise NotFoundError("shipment", shipment_id)
         return row
+
+    def move(self, shipment_id: str, from_status: str, to_status: str) -> bool:
+        """Compare-and-set on the shipment's status: of two concurrent offloads, one wins."""
+        result = self.s.execute(
+            update(Shipment)
+            .where(
+                Shipment.tenant_id == self.tenant,
+                Shipment.id == shipment_id,
+                Shipment.status == from_status,
+            )
+            .values(status=to_status)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def page(self, cursor: str | None, limit: int) -> Page[Shipment]:
         query = select(Shipment).where(Shipment.tenant_id == self.tenant)

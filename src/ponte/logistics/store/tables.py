@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ponte.logistics.tracking import TrackingEvent
@@ -30,11 +30,24 @@ class AwbRange(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class AwbPrefix(Base):
+    """One row per airline prefix with registered stock: registering a range locks it, so two forwarders
+    registering overlapping ranges at once are serialised and the second is refused."""
+
+    __tablename__ = "logistics_awb_prefixes"
+
+    prefix: Mapped[str] = mapped_column(String(3), primary_key=True)
+
+
 class IssuedAwb(Base):
     """A master AWB number handed out from the stock; the unique key makes reuse impossible."""
 
     __tablename__ = "logistics_awb_issued"
-    __table_args__ = (UniqueConstraint("tenant_id", "prefix", "serial"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "prefix", "serial"),
+        # an AWB number is the airline's: never issued by two forwarders
+        Index("ix_logistics_awb_issued_number", "prefix", "serial", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
@@ -107,6 +120,8 @@ class Shipment(Base):
     gross_kg: Mapped[Decimal] = mapped_column(Amount())
     plan_json: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # booked → offloaded (its capacity released on every leg, its parcels packed again); a compare-and-set
+    status: Mapped[str] = mapped_column(String(16), default="booked", server_default="booked")
 
     @property
     def house_waybills(self) -> list[str]:
