@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -81,8 +82,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_corpus(tmp_path_factory.mktemp("corpus"), 11, 3000, 2)
 
 
+@cache
+def credentials() -> tuple[bytes, bytes]:
+    """One throw-away key and certificate for the whole test session (runs compared byte for byte)."""
+    return demo_credentials()
+
+
 def context_for(inputs: Inputs, *, signed: bool = True) -> JobContext:
-    key, cert = demo_credentials() if signed else (None, None)
+    key, cert = credentials() if signed else (None, None)
     span = inputs.days()
     assert span is not None
     profile = customs.profile_from(PROFILE, "profile")
@@ -118,3 +125,15 @@ def output_files(out: Path) -> dict[str, bytes]:
             continue  # they show this run's times
         files[str(rel)] = p.read_bytes()
     return files
+
+
+@pytest.fixture(scope="session")
+def device_profile_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A profile whose enterprise signs with its e-port card at transmission: the job has no key."""
+    path = tmp_path_factory.mktemp("device") / "profile.yaml"
+    data = {
+        **PROFILE,
+        "signing": {"method": "device", "convention": "sm2-practice", "device_url": "ws://127.0.0.1:61232"},
+    }
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    return path

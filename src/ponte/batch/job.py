@@ -57,6 +57,8 @@ def run(
     days = sorted({p.day for p in parts})
     by_day: dict[date, list[Part]] = {d: [p for p in parts if p.day == d] for d in days}
     size = {p: inputs.parts[p]["orders"].num_rows for p in parts}
+    for stale in out.rglob(".*.tmp") if out.is_dir() else ():  # a killed run's unfinished files
+        stale.unlink(missing_ok=True)
     sinks.write_parquet(out / "rejects" / "read.parquet", rejects_table(inputs.rejects))
     prepared = {p for p in parts if is_marked(layout.prepared(out, p), digest)}
     planned = {d for d in days if is_marked(layout.planned(out, d), digest)}
