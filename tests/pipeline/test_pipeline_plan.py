@@ -54,7 +54,8 @@ def test_the_plan_respects_every_limit_across_the_day(done: Path, ctx: JobContex
         assert uld_of.setdefault(a["uld"], (a["uld_type"], a["leg"])) == (a["uld_type"], a["leg"])
         t = ulds[a["uld_type"]]
         dims = sorted((p["length_cm"], p["width_cm"], p["height_cm"]), reverse=True)
-        assert all(d <= b for d, b in zip(dims, sorted((t.length_cm, t.width_cm, t.height_cm), reverse=True)))
+        box = sorted((t.length_cm, t.width_cm, t.height_cm), reverse=True)
+        assert all(d <= b for d, b in zip(dims, box, strict=True))
         if a["bag"]:
             bag_content[a["bag"]] += g
             bag_class[a["bag"]].add(p["handling_class"])
@@ -64,7 +65,7 @@ def test_the_plan_respects_every_limit_across_the_day(done: Path, ctx: JobContex
     for b, g in bag_content.items():
         assert g <= bag.payload_g and len(bag_class[b]) == 1 and len(bag_uld[b]) == 1, b
     bags_in: dict[str, int] = defaultdict(int)
-    for b, us in bag_uld.items():
+    for us in bag_uld.values():
         bags_in[next(iter(us))] += 1
     leg_gross: dict[str, int] = defaultdict(int)
     leg_positions: dict[tuple[str, str], int] = defaultdict(int)
