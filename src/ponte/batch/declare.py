@@ -52,9 +52,9 @@ class SigningClock:
     seconds: float = 0.0
 
     def sign(self, message: bytes) -> bytes:
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         out: bytes = self.inner.sign(message)
-        self.seconds += time.perf_counter() - t0
+        self.seconds += time.process_time() - t0
         self.messages += 1
         return out
 

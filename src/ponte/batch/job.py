@@ -48,8 +48,15 @@ class RunSummary:
 
 
 def run(
-    inputs: Inputs, out: Path, ctx: JobContext, runner: Runner, progress: Progress | None = None
+    inputs: Inputs,
+    out: Path,
+    ctx: JobContext,
+    runner: Runner,
+    progress: Progress | None = None,
+    *,
+    chunk_orders: int = 4000,
 ) -> RunSummary:
+    """Run every pending task; a task takes about ``chunk_orders`` orders of one day (several partitions)."""
     progress = progress or Progress()
     started = time.perf_counter()
     digest = ctx.digest()
@@ -71,10 +78,29 @@ def run(
     runner.start(ctx)
     running: dict[Any, tuple[str, Any]] = {}
     finishing: set[Part] = set()
+
+    def chunks(todo: list[Part]) -> list[list[Part]]:
+        """A day's pending partitions in runs of about ``chunk_orders`` orders (one task each)."""
+        out_: list[list[Part]] = []
+        for d in days:
+            current: list[Part] = []
+            n = 0
+            for p in (p for p in todo if p.day == d):
+                if current and n + size[p] > chunk_orders:
+                    out_.append(current)
+                    current, n = [], 0
+                current.append(p)
+                n += size[p]
+            if current:
+                out_.append(current)
+        return out_
+
+    def tables_of(group: list[Part]) -> list[Any]:
+        return [inputs.parts[p] for p in group]
+
     try:
-        for p in parts:
-            if p not in prepared and p not in done:
-                running[runner.submit("prepare", p, inputs.parts[p], out)] = ("prepare", p)
+        for group in chunks([p for p in parts if p not in prepared and p not in done]):
+            running[runner.submit("prepare", group, tables_of(group), out)] = ("prepare", group)
         next_day = 0
         planning = False
         while True:
@@ -82,10 +108,10 @@ def run(
             while next_day < len(days) and not planning:
                 d = days[next_day]
                 if d in planned:
-                    for p in by_day[d]:
-                        if p not in done and p not in finishing:
-                            finishing.add(p)
-                            running[runner.submit("finish", p, inputs.parts[p], out)] = ("finish", p)
+                    pending = [p for p in by_day[d] if p not in done and p not in finishing]
+                    finishing.update(pending)
+                    for group in chunks(pending):
+                        running[runner.submit("finish", group, tables_of(group), out)] = ("finish", group)
                     next_day += 1
                     continue
                 if all(p in prepared or p in done for p in by_day[d]):
@@ -99,16 +125,13 @@ def run(
                 kind, key = running.pop(handle)
                 runner.result(handle)  # a task's error stops the run (its marker is not written)
                 summary.ran[kind] += 1
-                if kind == "prepare":
-                    prepared.add(key)
-                    progress(kind, key.key, size[key])
-                elif kind == "plan":
+                if kind == "plan":
                     planned.add(key)
                     planning = False
                     progress(kind, key.isoformat(), sum(size[p] for p in by_day[key]))
                 else:
-                    done.add(key)
-                    progress(kind, key.key, size[key])
+                    (prepared if kind == "prepare" else done).update(key)
+                    progress(kind, key[0].key, sum(size[p] for p in key))
     finally:
         for handle in running:
             cancel = getattr(handle, "cancel", None)

@@ -116,36 +116,40 @@ def render_html(doc: Mapping[str, Any], times: Mapping[str, float], lang: str) -
 
 def render_pdf(doc: Mapping[str, Any], times: Mapping[str, float], lang: str) -> bytes:
     t = labels()[lang]
-    fonts = find_fonts(DEFAULT_FONT_DIRS)
     pdf = FPDF()
     last = doc.get("last_day") or "2000-01-01"
     pdf.set_creation_date(
         datetime.combine(date.fromisoformat(last), time(0), tzinfo=UTC)
     )  # same run, same bytes
-    pdf.add_font("noto", "", str(fonts.regular))
-    face = "noto"
-    if lang == "zh-CN" and fonts.cjk is not None:
-        pdf.add_font("cjk", "", str(fonts.cjk), collection_font_number=2)
-        face = "cjk"
+    face = "helvetica"  # the Latin languages fit the PDF core font (Latin-1): nothing to embed
+
+    def text(value: str) -> str:
+        return value if face != "helvetica" else value.encode("latin-1", "replace").decode("latin-1")
+
+    if lang == "zh-CN":
+        fonts = find_fonts(DEFAULT_FONT_DIRS)
+        if fonts.cjk is not None:
+            pdf.add_font("cjk", "", str(fonts.cjk), collection_font_number=2)
+            face = "cjk"
     pdf.add_page()
     pdf.set_font(face, "", 16)
-    pdf.cell(0, 10, t["title"], new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, text(t["title"]), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(face, "", 10)
-    pdf.cell(0, 6, f"{t['orders']}: {_n(doc.get('orders', 0), lang)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, text(f"{t['orders']}: {_n(doc.get('orders', 0), lang)}"), new_x="LMARGIN", new_y="NEXT")
     charts = {
         t[k]: doc.get(k) or {} for k in ("verdicts", "fulfilment", "customs", "shipping", "not_shipped")
     }
     for title, head, rows in _sections(doc, times, lang):
         pdf.ln(3)
         pdf.set_font(face, "", 12)
-        pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, text(title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(face, "", 8)
         values = list((charts.get(title) or {}).values())
         top = max(values, default=0) or 1
         width = 180 / len(head)
         for i, r in enumerate(rows[:60]):
             for c in r:
-                pdf.cell(width, 5, str(c)[:60])
+                pdf.cell(width, 5, text(str(c)[:60]))
             if title in charts and i < len(values):
                 pdf.set_fill_color(43, 108, 176)
                 pdf.rect(pdf.l_margin + 2 * width + 5, pdf.get_y() + 1, 60 * values[i] / top, 3, style="F")

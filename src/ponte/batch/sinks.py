@@ -27,8 +27,6 @@ def write_bytes(target: Path, data: bytes) -> None:
     tmp = _tmp(target)
     with open(tmp, "wb") as fh:
         fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
     tmp.replace(target)
 
 
