@@ -10,12 +10,14 @@ from ponte.classify import store as classify_store
 from ponte.customs import profile_store as customs_profiles
 from ponte.customs import store as customs_store
 from ponte.duties import store as duties_store
+from ponte.fulfilment import store as fulfilment_store
 from ponte.journey import store as journey_store
 from ponte.live.store import tables as live_tables
 from ponte.logistics.store import tables as logistics_store
 from ponte.orders import store as orders_store
 from ponte.platform import idempotency
 from ponte.platform.db import Base
+from ponte.warehouses.store import tables as warehouses_store
 from ponte.webhooks import store as webhooks_store
 
 #: The modules whose tables make up Ponte's schema.
@@ -25,11 +27,13 @@ MODULES = (
     classify_store,
     orders_store,
     journey_store,
+    fulfilment_store,
     customs_store,
     duties_store,
     customs_profiles,
     live_tables,
     logistics_store,
+    warehouses_store,
     webhooks_store,
     idempotency,
 )

@@ -14,11 +14,13 @@ from ponte.cli import (
     demo,
     documents,
     export,
+    fulfil,
     process,
     quote,
     serve,
     simulate,
     track,
+    warehouses,
 )
 from ponte.cli.output import fail, guarded
 from ponte.kernel.errors import PonteError
@@ -38,10 +40,13 @@ app.command("export")(guarded(export.export))
 app.command("declare")(guarded(declare.declare))
 app.command("documents")(guarded(documents.documents))
 app.command("quote")(guarded(quote.quote))
+app.command("fulfil")(guarded(fulfil.fulfil))
 app.command("consolidate")(guarded(consolidate.consolidate))
 app.command("track")(guarded(track.track))
 app.command("process")(guarded(process.process))
 app.command("classify")(guarded(classify.classify))
+app.command("replenish")(guarded(warehouses.replenish))
+app.add_typer(warehouses.app, name="warehouses")
 
 
 def main() -> None:

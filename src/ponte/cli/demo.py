@@ -31,6 +31,7 @@ def demo(
     """Load the demo corpus (idempotent: an existing demo is kept)."""
     from ponte.simulate.core import simulate  # lazy: numpy and pyarrow only when loading the demo
     from ponte.simulate.load import load_corpus
+    from ponte.simulate.warehouses import load_demo_warehouses  # lazy: as above
 
     url = platform().settings.database_url
     migrate.upgrade(url)
@@ -44,6 +45,14 @@ def demo(
             tables = simulate(seed, orders, date.fromisoformat(start), days, sellers)
         with console.status("loading into the database"):
             loaded = load_corpus(database, tables)
+        with console.status("stocking the warehouses"):
+            today = platform().clock.now().date()
+            loaded.counts.update(
+                {
+                    f"warehouse_{k}": v
+                    for k, v in load_demo_warehouses(platform().warehouses, tables, today, seed).items()
+                }
+            )
         KEYS_FILE.parent.mkdir(parents=True, exist_ok=True)
         KEYS_FILE.write_text(json.dumps(loaded.keys, indent=2))
         KEYS_FILE.chmod(0o600)

@@ -21,6 +21,8 @@ from ponte.customs.china.signer import Signer
 from ponte.duties import service as duties
 from ponte.duties.context import FxSource
 from ponte.duties.params import Rules
+from ponte.fulfilment import service as fulfilment
+from ponte.fulfilment.model import AirRate
 from ponte.journey.core import Verdict, needs_withdrawal, state_after_tracking, verdict_of
 from ponte.journey.store import OrderQuote, QuoteRepository
 from ponte.kernel.clock import now as at_now
@@ -35,6 +37,7 @@ from ponte.orders.intake import OrderIn, PaymentIn
 from ponte.orders.store import Order
 from ponte.platform.db import Database, UnitOfWork
 from ponte.reference.markets import market
+from ponte.warehouses.service import WarehouseService
 from ponte.webhooks import service as webhooks
 
 __all__ = [
@@ -70,6 +73,13 @@ class Context:
     flights: Callable[[date, int], list[Flight]] | None = None
     signer_for: Callable[[customs.SigningMaterial], Signer] | None = None
     transport: Callable[[], Transport] | None = None
+    air: Mapping[tuple[str, str], AirRate] | None = None
+    warehouses: WarehouseService | None = None
+
+    def fulfilment(self) -> fulfilment.Setup:
+        if self.lanes is None:
+            raise ValidationError("no flight network is configured", field="lanes", rule="schedule")
+        return fulfilment.Setup(self.rules, self.fx, self.lanes, self.air or {}, self.warehouses)
 
 
 @dataclass(frozen=True)
@@ -148,8 +158,11 @@ def pay(uow: UnitOfWork, tenant_id: str, order_id: str, payment: PaymentIn, at: 
 
 
 def fulfil(uow: UnitOfWork, tenant_id: str, order_id: str, ctx: Context, at: datetime) -> Order:
-    """Choose how the order ships (its trade mode: a parcel by air from the park, or from a warehouse)
-    and pack its parcel: weight and box from the catalogue, the handling class from its products."""
+    """Choose how the order ships (``fulfilment.choose``: the direct air parcel, stock in an overseas or a
+    bonded warehouse, B2B, under the seller's rules), record the choice, reserve the warehouse stock it
+    needs, and pack its parcel: weight and box from the catalogue, the handling class from its products.
+    The order takes the chosen trade mode (its history says why); the journey ships one parcel per order,
+    so it never splits an order between a warehouse and the park."""
     order = orders.get(uow, tenant_id, order_id)
     if order.status != "quoted":
         raise ConflictError(
@@ -157,14 +170,22 @@ def fulfil(uow: UnitOfWork, tenant_id: str, order_id: str, ctx: Context, at: dat
             field="status",
             rule="order-transition",
         )
+    chosen = fulfilment.choose(uow, tenant_id, order_id, ctx.fulfilment(), at, never_split=True)
+    option = chosen.choice.chosen
+    assert option is not None  # choose refuses an order without one
+    leg = option.legs[0]
+    if leg.mode != order.trade_mode:
+        orders.set_trade_mode(uow, tenant_id, order_id, leg.mode, at, chosen.choice.why)
+        _quote(uow, tenant_id, order_id, ctx, at)  # the frozen quote follows the mode (China's channel)
     record = orders.load_order(uow, tenant_id, order_id)
-    air = order.trade_mode in AIR_MODES
     # a warehouse order leaves stock kept in the buyer's market (9810 overseas, 1210 bonded in China)
     near = market(order.destination, "destination").airports[0]
+    air = leg.site is None
     parcel = logistics.pack(uow, tenant_id, record, at, lanes=ctx.lanes, route=None if air else (near, near))
-    how = "air parcel" if air else "warehouse"
+    how = "air parcel" if air else f"warehouse {leg.site}"
     note = (
-        f"{order.trade_mode} {how}; parcel {parcel.id} {parcel.gross.kg} kg {parcel.dangerous_goods or 'GEN'}"
+        f"{leg.mode} {how} ({chosen.choice.reason}); parcel {parcel.id} {parcel.gross.kg} kg "
+        f"{parcel.dangerous_goods or 'GEN'}"
     )
     return _move(uow, tenant_id, order_id, "packed", at, note)
 
@@ -322,8 +343,8 @@ def record_tracking(
 
 
 def cancel(uow: UnitOfWork, tenant_id: str, order_id: str, reason: str, ctx: Context, at: datetime) -> Order:
-    """Cancel an order that has not left: its parcel comes off its booking, and an order customs hold
-    gets a withdrawal application."""
+    """Cancel an order that has not left: its parcel comes off its booking, the warehouse stock its
+    fulfilment reserved is released, and an order customs hold gets a withdrawal application."""
     row = orders.get(uow, tenant_id, order_id)
     if needs_withdrawal(row.status):
         customs.withdraw(
@@ -332,6 +353,8 @@ def cancel(uow: UnitOfWork, tenant_id: str, order_id: str, reason: str, ctx: Con
         )  # fmt: skip
     if row.status in ("packed", "booked", *("declared", "rejected", "cleared")):
         logistics.withdraw_parcel(uow, tenant_id, order_id, at)
+        if ctx.lanes is not None:
+            fulfilment.release(uow, tenant_id, order_id, ctx.fulfilment())  # its warehouse stock comes back
     return _move(uow, tenant_id, order_id, "cancelled", at, reason)
 
 

@@ -27,6 +27,7 @@ PAGES = [
     "ponte.web.pages.shipments",
     "ponte.web.pages.customs",
     "ponte.web.pages.live",
+    "ponte.web.pages.warehouses",
 ]
 
 LANG_COOKIE_AGE = 365 * 24 * 3600

@@ -1,0 +1,1 @@
+"""Overseas and bonded warehouses: locations, lots, the stock ledger, inbound legs, outbound, replenishment."""

@@ -1,0 +1,1 @@
+"""The warehouses' tables and SQL."""
