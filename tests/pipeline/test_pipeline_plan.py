@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from conftest import context_for, make_corpus
 from ponte.batch.context import JobContext
+from ponte.batch.inputs import read_inputs
+from ponte.batch.job import run
+from ponte.batch.runners import SerialRunner
 from ponte.logistics.awb import is_valid_awb
 from ponte.logistics.uld import bag_types, segregation_classes, uld_types
 
@@ -27,6 +33,38 @@ def _grams(kg) -> int:  # the planner weighs in whole grams, rounded up
 
 
 def test_the_plan_respects_every_limit_across_the_day(done: Path, ctx: JobContext) -> None:
+    check_run(done, ctx)
+
+
+def test_tight_flights_are_shared_by_the_days_never_overbooked(tmp_path: Path) -> None:
+    """With a few positions and little payload per flight, capacity binds: each day's plan takes what the days
+    before left, and the whole run still respects every limit of the flights as offered."""
+    corpus = make_corpus(tmp_path, 31, 1500, 3)
+    inputs = read_inputs([corpus])
+    ctx = context_for(inputs, signed=False)
+    ctx.flights = tuple(
+        replace(f, positions={k: min(v, 2) for k, v in f.positions.items()}, payload_kg=Decimal(600))
+        for f in ctx.flights
+    )
+    out = tmp_path / "out"
+    run(inputs, out, ctx, SerialRunner())
+    check_run(out, ctx)
+    last = json.loads(sorted((out / "plan").glob("*/ledger.json"))[-1].read_text())
+    offered = {f.key: f for f in ctx.flights}
+    full = [
+        leg
+        for leg, b in last["booked"].items()
+        if any(n == offered[leg].positions.get(k) for k, n in b.items())
+    ]
+    assert full, "capacity never bound"
+    # the planner names a flight whose positions are all taken "does-not-fit-offered-ulds" (logistics' wording)
+    reasons = {r["reason"] for r in _table(out / "plan", "unplaced.parquet")}
+    assert reasons & {"no-capacity", "does-not-fit-offered-ulds"}
+    by_day = [pq.read_table(p).num_rows for p in sorted((out / "plan").glob("*/assignments.parquet"))]
+    assert len(by_day) == 3 and all(by_day)
+
+
+def check_run(done: Path, ctx: JobContext) -> None:
     parcels = {p["parcel_id"]: p for p in _table(done / "parts", "parcels.parquet")}
     rows = _table(done / "plan", "assignments.parquet")
     assert rows, "nothing was planned"
