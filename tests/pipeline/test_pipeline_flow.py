@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +35,12 @@ def test_the_corpus_has_every_market_mode_and_class(corpus: Path, done: Path) ->
     orders = pq.read_table(corpus).to_pylist()
     assert {o["destination"] for o in orders} >= {"BR", "MX", "CL", "CO", "PE", "AR", "PT", "ES", "MO", "CN"}
     assert {o["trade_mode"] for o in orders} == {"9610", "9710", "9810", "1210"}
+    chosen = {
+        r["chosen_by"].split(":")[0]
+        for f in (done / "parts").rglob("fulfilment.parquet")
+        for r in pq.read_table(f).to_pylist()
+    }
+    assert "fulfilment" in chosen  # the fulfilment capability chose
     lines = pq.read_table(dataset.companion(corpus, "lines")).to_pylist()
     assert max(Counter(ln["order_id"] for ln in lines).values()) > 1  # multi-line orders
     classes = {r["handling_class"] for r in _results(done) if r["handling_class"]}
@@ -67,9 +74,15 @@ def test_quotes_equal_the_services_line_by_line(corpus: Path, done: Path, ctx: J
             lines.setdefault(ln["order_id"], []).append(
                 (ln["line_no"], ln["kind"], Decimal(ln["amount"]), ln["currency"])
             )
+    modes = {}
+    for f in folder.rglob("fulfilment.parquet"):
+        modes.update(
+            dict(zip(*pq.read_table(f, columns=["order_id", "trade_mode"]).to_pydict().values(), strict=True))
+        )
     at = datetime(2026, 3, 4, tzinfo=UTC)
     checked = Counter()
-    for order in _orders(corpus):
+    for sold in _orders(corpus):
+        order = replace(sold, trade_mode=modes[sold.id])  # quoted under the mode its fulfilment chose
         frozen = duties.quote_order(
             order, rules=ctx.rules, fx=ctx.fx, seller=SellerRegistrations(), quoted_at=at
         )

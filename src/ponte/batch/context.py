@@ -16,6 +16,8 @@ from ponte.customs.china.signer import Signer
 from ponte.duties.context import FxSource
 from ponte.duties.orders_batch import BatchContext
 from ponte.duties.params import Rules
+from ponte.fulfilment.model import AirRate, Site
+from ponte.fulfilment.options import Inputs as FulfilmentInputs
 from ponte.logistics.network import Lanes
 from ponte.logistics.uld import Flight
 
@@ -29,6 +31,8 @@ class JobContext:
     flights: tuple[Flight, ...]  # every dated flight of the horizon (first day .. last day + window)
     lanes: Lanes
     window_days: int  # a parcel flies within this many days of its day
+    air: dict[tuple[str, str], AirRate] = field(default_factory=dict)  # each lane's air rate and transit days
+    sites: tuple[Site, ...] = ()  # warehouses and their stock (``--stock``) the fulfilment choice may use
     profile: CustomsProfile | None = None
     awb_ranges: tuple[tuple[str, int, int], ...] = ()
     key_pem: bytes | None = None  # with cert_pem: the enterprise's software key (RSA-SHA1)
@@ -44,6 +48,11 @@ class JobContext:
     def quoting(self) -> BatchContext:
         """What the duties' batch path needs."""
         return BatchContext(rules=self.rules, fx=self.fx)
+
+    @property
+    def choosing(self) -> FulfilmentInputs:
+        """What the fulfilment capability's batch choice needs."""
+        return FulfilmentInputs(self.rules, self.fx, self.lanes, self.air, self.sites)
 
     def flights_for(self, day: date) -> list[Flight]:
         """The flights a parcel of ``day`` may take: departing from ``day`` for ``window_days`` days."""
@@ -65,6 +74,8 @@ class JobContext:
         for part in (
             self.rules.digest,
             self.window_days,
+            sorted(self.air),
+            [(x.code, sorted(x.stock.items())) for x in self.sites],
             self.profile.model_dump_json() if self.profile else "",
             self.awb_ranges,
             self.key_pem or b"",
@@ -84,6 +95,7 @@ def build_context(
     awb_ranges: tuple[tuple[str, int, int], ...] = (),
     key_pem: bytes | None = None,
     cert_pem: bytes | None = None,
+    sites: tuple[Site, ...] = (),
 ) -> JobContext:
     """The context of a run over the days ``days`` (first, last), from this process's platform."""
     p = platform()
@@ -99,6 +111,8 @@ def build_context(
         flights=flights,
         lanes=p.lanes,
         window_days=window_days,
+        air=dict(p.air_rates),
+        sites=sites,
         profile=profile,
         awb_ranges=awb_ranges,
         key_pem=key_pem,

@@ -43,12 +43,10 @@ class Part:
 FULFILMENT_SCHEMA = pa.schema(
     [
         ("order_id", pa.string()),
-        (
-            "fulfilment",
-            pa.string(),
-        ),  # direct-air-parcel | overseas-warehouse | b2b-direct-export | bonded-import
+        ("trade_mode", pa.string()),  # the mode the order ships under (the fulfilment's choice)
+        ("fulfilment", pa.string()),  # direct-air-parcel | overseas-warehouse <site> | b2b-direct-export ...
         ("by_air", pa.bool_()),
-        ("chosen_by", pa.string()),  # trade-mode | fulfilment
+        ("chosen_by", pa.string()),  # fulfilment: <reason> | trade-mode: <why there was no choice>
     ]
 )
 

@@ -55,7 +55,9 @@ def result_table(
         "placed_on": pc.cast(orders["placed_at"], pa.date32()),
         "destination": orders["destination"],
         "direction": orders["direction"],
-        "trade_mode": orders["trade_mode"],
+        "trade_mode": pc.coalesce(
+            _take(fulfilment, "order_id", ids, "trade_mode"), orders["trade_mode"].combine_chunks()
+        ),
         "status": pa.array(status, pa.string()),
         "regime": _take(quotes, "order_id", ids, "regime"),
         "treatment": _take(quotes, "order_id", ids, "treatment"),

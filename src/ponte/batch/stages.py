@@ -10,10 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ponte.batch.context import JobContext
 from ponte.batch.records import FULFILMENT_SCHEMA, PARCEL_SCHEMA
 from ponte.duties.orders_batch import OrderQuotes, quote_orders
+from ponte.fulfilment.batch import choose_tables
 from ponte.kernel.errors import PonteError
 from ponte.logistics.packing import parcel_for
 from ponte.logistics.shipping import OrderParcel
@@ -28,13 +30,14 @@ __all__ = [
     "order_records",
     "pack_parcels",
     "quote_lines",
+    "with_modes",
 ]
 
 Reject = dict[str, str | None]
 
 #: Trade modes whose parcel flies from the park (the journey's rule: ``journey.service.AIR_MODES``).
 AIR_MODES = ("9610", "9710")
-#: The fulfilment each trade mode is sold under, used until the fulfilment capability chooses per order.
+#: The name of each trade mode's fulfilment.
 FULFILMENT_BY_MODE = {
     "9610": "direct-air-parcel",
     "9710": "b2b-direct-export",
@@ -65,18 +68,40 @@ def quote_lines(tables: dict[str, pa.Table], ctx: JobContext) -> OrderQuotes:
     return quote_orders(tables, ctx.quoting)
 
 
-def choose_fulfilment(orders: Sequence[Order], ctx: JobContext) -> pa.Table:
-    """Stage ``fulfilment``: how each order ships. The choice is the order's trade mode (a parcel by air from
-    the park for 9610/9710, a warehouse near the buyer for 9810/1210), as ``journey.fulfil`` does today."""
-    return pa.table(
-        {
-            "order_id": [o.id for o in orders],
-            "fulfilment": [FULFILMENT_BY_MODE.get(o.trade_mode, "unknown") for o in orders],
-            "by_air": [o.trade_mode in AIR_MODES for o in orders],
-            "chosen_by": ["trade-mode"] * len(orders),
-        },
-        schema=FULFILMENT_SCHEMA,
-    )
+def choose_fulfilment(tables: dict[str, pa.Table], ctx: JobContext) -> pa.Table:
+    """Stage ``fulfilment``: how each order ships, chosen by the fulfilment capability's batch path
+    (``fulfilment.batch.choose_tables``: the direct air parcel, an overseas or bonded warehouse's stock, B2B,
+    under the seller's rules; the same answer as its scalar core, order by order). An order it cannot choose
+    for keeps its trade mode, with the reason."""
+    orders = tables["orders"]
+    got = choose_tables(tables, ctx.choosing).table
+    at = pc.index_in(orders["id"], value_set=got["order_id"].combine_chunks())
+    modes = pc.take(got["mode"], at).to_pylist()
+    sites = pc.take(got["site"], at).to_pylist()
+    errors = pc.take(got["error"], at).to_pylist()
+    reasons = pc.take(got["reason"], at).to_pylist()
+    own = orders["trade_mode"].to_pylist()
+    cols: dict[str, list[Any]] = {name: [] for name in FULFILMENT_SCHEMA.names}
+    for oid, mode, site, error, reason, mine in zip(
+        orders["id"].to_pylist(), modes, sites, errors, reasons, own, strict=True
+    ):
+        chosen = mode or mine
+        cols["order_id"].append(oid)
+        cols["trade_mode"].append(chosen)
+        cols["fulfilment"].append(FULFILMENT_BY_MODE.get(chosen, "unknown") + (f" {site}" if site else ""))
+        cols["by_air"].append(site is None and chosen in AIR_MODES)
+        cols["chosen_by"].append(f"fulfilment: {reason}" if mode else f"trade-mode: {error or 'no option'}")
+    return pa.table(cols, schema=FULFILMENT_SCHEMA)
+
+
+def with_modes(tables: dict[str, pa.Table], fulfilment: pa.Table) -> dict[str, pa.Table]:
+    """The tables with each order under the trade mode its fulfilment chose (the journey moves the order to
+    it and quotes it again: China's channel follows the mode)."""
+    orders = tables["orders"]
+    at = pc.index_in(orders["id"], value_set=fulfilment["order_id"].combine_chunks())
+    chosen = pc.coalesce(pc.take(fulfilment["trade_mode"], at), orders["trade_mode"])
+    index = orders.schema.get_field_index("trade_mode")
+    return {**tables, "orders": orders.set_column(index, "trade_mode", chosen)}
 
 
 def _route(order: Order, by_air: bool) -> tuple[str, str] | None:

@@ -25,7 +25,7 @@ from ponte.batch.declare import declare_partition
 from ponte.batch.plan import Ledger, plan_day
 from ponte.batch.records import PARCEL_SCHEMA, REJECT_SCHEMA, Part
 from ponte.batch.results import result_table
-from ponte.batch.stages import choose_fulfilment, order_records, pack_parcels, quote_lines
+from ponte.batch.stages import choose_fulfilment, order_records, pack_parcels, quote_lines, with_modes
 from ponte.logistics.packing import parcel_for
 from ponte.logistics.shipping import OrderParcel
 
@@ -89,14 +89,15 @@ def prepare(parts: list[Part], tables: list[Tables], out: Path, ctx: JobContext)
     chunk = _concat(tables)
     owner = _owner(parts, tables)
     t0 = time.process_time()
+    fulfilment = choose_fulfilment(chunk, ctx)
+    chunk = with_modes(chunk, fulfilment)
+    t["fulfilment"] = time.process_time() - t0
+    t0 = time.process_time()
     orders, rejects = order_records(chunk)
     t["read"] = time.process_time() - t0
     t0 = time.process_time()
     quotes = quote_lines(chunk, ctx)
     t["quotes"] = time.process_time() - t0
-    t0 = time.process_time()
-    fulfilment = choose_fulfilment(orders, ctx)
-    t["fulfilment"] = time.process_time() - t0
     t0 = time.process_time()
     _, parcels, bad = pack_parcels(orders, quotes.orders, fulfilment, ctx)
     t["parcels"] = time.process_time() - t0
@@ -163,6 +164,7 @@ def finish(parts: list[Part], tables: list[Tables], out: Path, ctx: JobContext) 
         return pa.concat_tables([pq.read_table(layout.part(out, p) / f"{name}.parquet") for p in parts])
 
     quotes, fulfilment, parcels = read("quotes"), read("fulfilment"), read("parcels")
+    chunk = with_modes(chunk, fulfilment)
     lines, prepared_rejects = read("lines").to_pylist(), read("rejects")
     every = pq.read_table(day / "assignments.parquet")
     assignments = every.filter(pc.is_in(every["order_id"], value_set=parcels["order_id"]))

@@ -34,6 +34,7 @@ from ponte.cli.output import emit_json, emit_table
 from ponte.customs import service as customs
 from ponte.customs.china.profile import CustomsProfile
 from ponte.customs.china.signer import demo_credentials
+from ponte.fulfilment import service as fulfilment
 from ponte.kernel.errors import ValidationError
 
 ENGINES = ("local", "processes", "dask")
@@ -124,6 +125,7 @@ def process(
     profile: Path = typer.Option(
         None, "--profile", help="customs profile (YAML/JSON): the declaring parties"
     ),
+    stock: Path = typer.Option(None, "--stock", help="warehouse stock CSV the fulfilment choice may use"),
     awb_stock: list[str] = typer.Option([], "--awb-stock", help="AWB serials PREFIX:FIRST-LAST (repeatable)"),
     key: Path = typer.Option(None, "--key", help="PEM private key (RSA) that signs the signed kinds"),
     cert: Path = typer.Option(None, "--cert", help="PEM certificate of the key"),
@@ -149,6 +151,7 @@ def process(
         awb_ranges=_stock(awb_stock),
         key_pem=key_pem,
         cert_pem=cert_pem,
+        sites=tuple(fulfilment.read_stock(stock)) if stock else (),
     )
     runner = _runner(engine, workers, scheduler)
     total = inputs.orders
