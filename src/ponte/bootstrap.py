@@ -38,8 +38,8 @@ from ponte.platform.crypto import DataCipher, configure
 from ponte.platform.db import Database
 from ponte.platform.settings import Settings, get_settings
 from ponte.reference.fx import FxConverter, default_converter
-from ponte.warehouses.service import WarehouseService
 from ponte.schema import MODULES as TABLES  # every slice's tables on the one Base (foreign keys resolve)
+from ponte.warehouses.service import WarehouseService
 
 __all__ = ["Platform", "platform"]
 
