@@ -1,129 +1,212 @@
-"""`ponte process ORDERS.parquet --out DIR`: a batch of orders through the flow, partition by partition."""
+"""`ponte process ORDERS.parquet... --out DIR`: a day (or days) of orders through the whole flow.
+
+Quotes every line, chooses the fulfilment, packs the parcels, consolidates each day's air parcels onto flights
+(house and master waybills from --awb-stock), writes the China customs messages of every booked order (signed
+with --key/--cert, otherwise written unsigned and counted so), the documents' data and a report. Stopped or
+killed, the same command goes on where it was. See docs/pipeline.md."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import typer
+import yaml
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
-from ponte.cli.output import emit_json, emit_table, fail
-from ponte.kernel.errors import PonteError, ValidationError
+from ponte.batch.context import build_context
+from ponte.batch.inputs import read_inputs
+from ponte.batch.job import Progress as JobProgress
+from ponte.batch.job import run
+from ponte.batch.runners import PoolRunner, SerialRunner
+from ponte.bootstrap import platform
+from ponte.cli.output import emit_json, emit_table
+from ponte.customs import service as customs
+from ponte.customs.china.profile import CustomsProfile
+from ponte.customs.china.signer import demo_credentials
+from ponte.fulfilment import service as fulfilment
+from ponte.kernel.errors import ValidationError
+
+ENGINES = ("local", "processes", "dask")
 
 
-def _days(values: list[str]) -> list[date] | None:
-    if not values:
-        return None
-    out = []
+def _days(values: list[str]) -> set[date] | None:
+    out = set()
     for raw in ",".join(values).split(","):
-        if not raw.strip():
-            continue
+        if raw.strip():
+            try:
+                out.add(date.fromisoformat(raw.strip()))
+            except ValueError:
+                raise ValidationError(
+                    f"{raw!r} is not a date YYYY-MM-DD", field="--days", rule="iso-date"
+                ) from None
+    return out or None
+
+
+def _stock(specs: list[str]) -> tuple[tuple[str, int, int], ...]:
+    ranges = []
+    for spec in specs:
         try:
-            out.append(date.fromisoformat(raw.strip()))
+            prefix, rng = spec.split(":")
+            lo, hi = (int(x) for x in rng.split("-"))
         except ValueError:
             raise ValidationError(
-                f"{raw!r} is not a date YYYY-MM-DD", field="--days", rule="iso-date"
+                f"{spec!r} is not PREFIX:FIRST-LAST", field="--awb-stock", rule="format"
             ) from None
-    return out
+        ranges.append((prefix.strip(), lo, hi))
+    return tuple(ranges)
 
 
-def _fx(values: list[str]) -> tuple[tuple[str, str], ...]:
-    out = []
-    for raw in values:
-        pair, _, rate = raw.partition("=")
-        if "/" not in pair or not rate:
-            raise ValidationError(f"{raw!r} is not BASE/QUOTE=RATE", field="--fx", rule="format")
-        out.append((pair.strip().upper(), rate.strip()))
-    return tuple(out)
+def _profile(path: Path | None) -> CustomsProfile | None:
+    if path is None:
+        return None
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except OSError as exc:
+        raise ValidationError(
+            f"{path}: cannot read ({exc.strerror})", field="--profile", rule="readable"
+        ) from None
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ValidationError(f"{path}: not YAML or JSON ({exc})", field="--profile", rule="yaml") from None
+    return customs.profile_from(data, path.name)
+
+
+def _signing(key: Path | None, cert: Path | None, demo_key: bool) -> tuple[bytes | None, bytes | None]:
+    if bool(key) != bool(cert):
+        raise ValidationError("give --key and --cert together", field="--key", rule="pair")
+    if key and cert:
+        return key.read_bytes(), cert.read_bytes()
+    if demo_key:
+        if platform().settings.env != "development":
+            raise ValidationError(
+                "the demo key exists only with PONTE_ENV=development",
+                field="--demo-key",
+                rule="development-only",
+            )
+        return demo_credentials()
+    return None, None
+
+
+def _runner(engine: str, workers: int, scheduler: str | None) -> Any:
+    if engine not in ENGINES:
+        raise ValidationError(f"--engine is one of {', '.join(ENGINES)}", field="--engine", rule="engine")
+    if engine == "dask":
+        if not scheduler:
+            raise ValidationError(
+                "--engine dask needs --scheduler tcp://HOST:PORT", field="--scheduler", rule="required"
+            )
+        from ponte.batch.runners.dask import DaskRunner  # lazy: distributed is heavy to import
+
+        return DaskRunner(scheduler)
+    if engine == "local" or workers == 1:
+        return SerialRunner()
+    return PoolRunner(workers or os.cpu_count() or 1)
 
 
 def process(
-    orders: Path = typer.Argument(
-        ..., help="orders.parquet written by `ponte simulate` (with its companions)"
-    ),
+    orders: list[Path] = typer.Argument(..., help="orders datasets (orders.parquet with its companions)"),
     out: Path = typer.Option(
-        ..., "--out", help="output folder (quotes/, customs/, plans/, done/, summary.json)"
+        ..., "--out", help="output folder (results/, messages/, plan/, rejects/, report/)"
     ),
     days: list[str] = typer.Option(
-        [], "--days", help="only these days (YYYY-MM-DD, repeatable or comma list)"
+        [], "--days", help="only these days, YYYY-MM-DD (repeatable or comma list)"
     ),
-    skip: list[str] = typer.Option(
-        [], "--skip", help="leave out a stage: quotes, customs or plans (repeatable)"
+    window: int = typer.Option(7, "--window", min=1, max=30, help="days of flights a day's parcels may take"),
+    profile: Path = typer.Option(
+        None, "--profile", help="customs profile (YAML/JSON): the declaring parties"
     ),
-    workers: int = typer.Option(1, "--workers", min=1, help="partitions run in this many processes"),
-    fx: list[str] = typer.Option(
-        [], "--fx", help="explicit rate for quoting, e.g. USD/EUR=0.92 (repeatable)"
+    stock: Path = typer.Option(None, "--stock", help="warehouse stock CSV the fulfilment choice may use"),
+    awb_stock: list[str] = typer.Option([], "--awb-stock", help="AWB serials PREFIX:FIRST-LAST (repeatable)"),
+    key: Path = typer.Option(None, "--key", help="PEM private key (RSA) that signs the signed kinds"),
+    cert: Path = typer.Option(None, "--cert", help="PEM certificate of the key"),
+    demo_key: bool = typer.Option(False, "--demo-key", help="sign with a throw-away key (development only)"),
+    engine: str = typer.Option("processes", "--engine", help="local (one process), processes, or dask"),
+    workers: int = typer.Option(
+        0, "--workers", min=0, help="processes for --engine processes (0: every core)"
     ),
-    key: Path = typer.Option(None, help="PEM private key: sign the inventory lists (603/621)"),
-    cert: Path = typer.Option(None, help="PEM certificate of the key"),
+    scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address, tcp://HOST:PORT"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
 ) -> None:
-    """Quote, check, declare and consolidate every order, one (day, destination) partition at a time.
+    """Quote, fulfil, pack, consolidate, issue waybills, declare and report a day's orders; resumable."""
+    wanted = _days(days)
+    key_pem, cert_pem = _signing(key, cert, demo_key)
+    inputs = read_inputs(orders, wanted)
+    span = inputs.days()
+    if span is None:
+        raise ValidationError("no readable orders", field="ORDERS", rule="orders-required")
+    ctx = build_context(
+        span,
+        window_days=window,
+        profile=_profile(profile),
+        awb_ranges=_stock(awb_stock),
+        key_pem=key_pem,
+        cert_pem=cert_pem,
+        sites=tuple(fulfilment.read_stock(stock)) if stock else (),
+    )
+    runner = _runner(engine, workers, scheduler)
+    total = inputs.orders
+    with Progress(
+        TextColumn("[bold]{task.description:<10}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]} orders/s"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        disable=as_json,
+    ) as bar:
+        tasks = {kind: bar.add_task(kind, total=total, rate="-") for kind in ("prepare", "plan", "finish")}
 
-    Finished partitions are kept: run again after Ctrl-C and only the rest is done."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        def tick(kind: str, _key: str, n: int) -> None:
+            bar.advance(tasks[kind], n)
+            task = bar.tasks[tasks[kind]]
+            speed = task.speed
+            bar.update(tasks[kind], rate=f"{speed:,.0f}" if speed else "-")
 
-    from ponte.batch import pipeline
-
-    try:
-        options = pipeline.Options(
-            skip=frozenset(s.strip().lower() for raw in skip for s in raw.split(",") if s.strip()),
-            fx=_fx(fx),
-            key_pem=key.read_bytes() if key else None,
-            cert_pem=cert.read_bytes() if cert else None,
-        )
-        if bool(key) != bool(cert):
-            raise ValidationError("give --key and --cert together", field="--key", rule="pair")
-        inputs = pipeline.read_inputs(orders)
-        wanted = _days(days)
-        total = sum(p.orders for p in pipeline.partitions(inputs, wanted))
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("orders"),
-            TimeRemainingColumn(),
-            disable=as_json,
-            transient=False,
-        ) as bar:
-            task = bar.add_task("processing", total=total)
-
-            def tick(part: pipeline.Partition, marker: dict[str, Any] | None) -> None:
-                bar.update(
-                    task,
-                    advance=part.orders,
-                    description=f"{part.key}{' (done before)' if marker is None else ''}",
-                )
-
-            try:
-                summary = pipeline.run(inputs, out, options, days=wanted, workers=workers, on_partition=tick)
-            except KeyboardInterrupt:
-                bar.stop()
-                typer.echo(
-                    f"stopped: finished partitions are kept in {out}; run the same command to go on", err=True
-                )
-                raise typer.Exit(130) from None
-    except PonteError as exc:
-        fail(exc)
-        raise typer.Exit(2) from None
+        try:
+            summary = run(inputs, out, ctx, runner, JobProgress(tick))
+        except KeyboardInterrupt:
+            bar.stop()
+            typer.echo(f"stopped: finished work is kept in {out}; run the same command to go on", err=True)
+            raise typer.Exit(130) from None
+    doc = {
+        "orders": summary.orders,
+        "partitions": summary.partitions,
+        "days": summary.days,
+        "ran": summary.ran,
+        "skipped": summary.skipped,
+        "seconds": round(summary.seconds, 3),
+        "orders_per_second": round(summary.orders / summary.seconds, 1) if summary.seconds else None,
+        "engine": runner.name,
+        "workers": runner.workers,
+        "report": summary.report,
+        "out": str(out),
+    }
     if as_json:
-        emit_json(summary)
+        emit_json(doc)
         return
-    run = summary["run"]
-    rate = summary["orders"] / run["seconds"] if run["seconds"] else 0.0
+    r = summary.report
     emit_table(
-        f"{summary['orders']} orders in {summary['finished']}/{summary['partitions']} partitions -> {out}",
-        ["run", "skipped", "seconds", "orders/s", "verdicts", "customs", "parcels"],
+        f"{summary.orders} orders, {summary.partitions} partitions, {summary.days} days -> {out}",
+        ["seconds", "orders/s", "verdicts", "shipping", "customs", "rejects"],
         [
             [
-                run["partitions_run"],
-                run["partitions_skipped"],
-                run["seconds"],
-                f"{rate:,.0f}",
-                " ".join(f"{k}={v}" for k, v in summary.get("verdicts", {}).items()),
-                " ".join(f"{k}={v}" for k, v in summary.get("customs", {}).items()),
-                " ".join(f"{k}={v}" for k, v in summary.get("parcels", {}).items()),
+                doc["seconds"],
+                doc["orders_per_second"],
+                " ".join(f"{k}={v}" for k, v in r.get("verdicts", {}).items()),
+                " ".join(f"{k}={v}" for k, v in r.get("shipping", {}).items()),
+                " ".join(f"{k}={v}" for k, v in r.get("customs", {}).items()),
+                sum(r.get("rejects", {}).values()),
             ]
         ],
     )
