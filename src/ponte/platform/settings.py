@@ -44,6 +44,9 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Folders with NotoSans and NotoSansCJK (default: Debian's Noto paths)",
     )
+    analytics_cache_seconds: float = Field(
+        default=300.0, ge=0, description="How long a computed figure is kept (it is recomputed sooner when the data change)"
+    )
     log_level: str = "INFO"
     log_json: bool = False
     webhooks_allow_private: bool = Field(
