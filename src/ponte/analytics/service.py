@@ -20,12 +20,14 @@ from ponte.accounts.core import Principal
 from ponte.analytics import core, sql
 from ponte.analytics.cache import FigureCache
 from ponte.analytics.core import Filters, Scope, ValueRow
+from ponte.analytics.report import render_report
 from ponte.analytics.store import FigureStore, value_rows
+from ponte.customs.documents.render import FontFiles
 from ponte.duties.fx import FxSource
 from ponte.kernel.errors import PermissionDenied, ValidationError
 from ponte.reference.partners import silk_road_ecommerce
 
-__all__ = ["VIEWS", "Analytics", "DrillPage", "scope_for"]
+__all__ = ["VIEWS", "Analytics", "DrillPage", "parse_filters", "scope_for"]
 
 VIEWS = ("overview", "markets", "sellers", "customs", "air", "live", "partners", "stock")
 TOP = 10
@@ -40,6 +42,34 @@ def scope_for(principal: Principal, seller: str | None = None) -> Scope:
     if principal.is_operator:
         return Scope(seller or None)
     return Scope(principal.tenant_id)
+
+
+def parse_filters(
+    start: str | None,
+    end: str | None,
+    markets: list[str] | None = None,
+    currency: str | None = None,
+    grain: str | None = None,
+    *,
+    default: Filters,
+) -> Filters:
+    """Filters from a request's text (ISO dates, market codes); every wrong field named at once."""
+    errors: list[ValidationError] = []
+
+    def day(value: str | None, name: str, fallback: date) -> date:
+        if not value:
+            return fallback
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            errors.append(ValidationError(f"{name} must be a date YYYY-MM-DD", field=name, rule="iso-date"))
+            return fallback
+
+    lo, hi = day(start, "start", default.start), day(end, "end", default.end)
+    if errors:
+        raise errors[0] if len(errors) == 1 else ValidationError.of([v for e in errors for v in e.violations])
+    codes = tuple(sorted({m.strip().upper() for m in markets or () if m and m.strip()}))
+    return Filters(lo, hi, codes, (currency or default.currency).upper(), grain or default.grain)
 
 
 def _s(value: Decimal | None, places: int = 2) -> str | None:
@@ -364,3 +394,8 @@ class Analytics:
                 writer.writerow([row[c] for c in table.column_names])
             return text.getvalue().encode("utf-8")
         raise ValidationError("format must be csv or parquet", field="format", rule="export-format")
+
+    def report(self, scope: Scope, f: Filters, scope_name: str, lang: str, fonts: FontFiles, at: datetime) -> bytes:
+        """The corridor report of the period as PDF, in ``lang``."""
+        views = {v: self.figures(v, scope, f) for v in ("overview", "markets", "sellers", "customs", "air", "live", "partners")}
+        return render_report(views, f, scope_name, lang, fonts, at)
