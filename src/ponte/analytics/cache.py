@@ -14,7 +14,9 @@ __all__ = ["FigureCache"]
 
 
 class FigureCache:
-    def __init__(self, ttl: float = 300.0, max_entries: int = 512, now: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, ttl: float = 300.0, max_entries: int = 512, now: Callable[[], float] = time.monotonic
+    ) -> None:
         self.ttl = ttl
         self.max_entries = max_entries
         self._now = now

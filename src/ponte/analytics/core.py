@@ -86,7 +86,9 @@ class Filters:
             raise ValidationError(f"at most {MAX_MARKETS} markets", field="market", rule="markets")
         for m in self.markets:
             if len(m) != 2 or not m.isalpha() or not m.isupper():
-                raise ValidationError(f"{m!r} is not an ISO 3166-1 alpha-2 code", field="market", rule="iso3166")
+                raise ValidationError(
+                    f"{m!r} is not an ISO 3166-1 alpha-2 code", field="market", rule="iso3166"
+                )
         check_currency(self.currency, "currency")
 
     @property
@@ -100,7 +102,13 @@ class Filters:
     @property
     def key(self) -> str:
         return "|".join(
-            (self.start.isoformat(), self.end.isoformat(), ",".join(sorted(self.markets)), self.currency, self.grain)
+            (
+                self.start.isoformat(),
+                self.end.isoformat(),
+                ",".join(sorted(self.markets)),
+                self.currency,
+                self.grain,
+            )
         )
 
 
@@ -148,9 +156,13 @@ def needed_rates(rows: Iterable[ValueRow]) -> set[tuple[str, date]]:
     return {(r.currency, r.day) for r in rows}
 
 
-def rates_for(pairs: Iterable[tuple[str, date]], to: str, lookup: RateLookup) -> dict[tuple[str, date], Decimal]:
+def rates_for(
+    pairs: Iterable[tuple[str, date]], to: str, lookup: RateLookup
+) -> dict[tuple[str, date], Decimal]:
     """The rate of every (currency, day) into ``to``, each asked once."""
-    return {(cur, day): (Decimal(1) if cur == to else lookup(cur, to, day)) for cur, day in sorted(set(pairs))}
+    return {
+        (cur, day): (Decimal(1) if cur == to else lookup(cur, to, day)) for cur, day in sorted(set(pairs))
+    }
 
 
 def converted(row: ValueRow, rates: Rates) -> Decimal:

@@ -77,7 +77,9 @@ class _Pdf(FPDF):
         self.face(12, bold=True)
         self.cell(0, 8, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
-    def table(self, head: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], none: str) -> None:
+    def grid(
+        self, head: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], none: str
+    ) -> None:
         if not rows:
             self.face(9)
             self.cell(0, 6, none, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -110,7 +112,9 @@ def render_report(
     pdf.face(16, bold=True)
     pdf.cell(0, 10, t["title"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.face(9)
-    period = f"{format_date(f.start, 'long', locale=fmt.cldr)} – {format_date(f.end, 'long', locale=fmt.cldr)}"
+    period = (
+        f"{format_date(f.start, 'long', locale=fmt.cldr)} – {format_date(f.end, 'long', locale=fmt.cldr)}"
+    )
     for label, value in (
         (t["period"], period),
         (t["scope"], scope_name or t["all_tenants"]),
@@ -124,7 +128,7 @@ def render_report(
 
     o = views["overview"]
     pdf.heading(t["totals"])
-    pdf.table(
+    pdf.grid(
         ["", t["orders"], t["value"]],
         [
             [t["period"], fmt.n(o["totals"]["orders"]), fmt.money(o["totals"]["value"])],
@@ -137,7 +141,7 @@ def render_report(
 
     def breakdown(title: str, head: str, rows: list[dict[str, Any]], name: Any) -> None:
         pdf.heading(title)
-        pdf.table(
+        pdf.grid(
             [head, t["orders"], t["value"]],
             [[name(r["key"]), fmt.n(r["orders"]), fmt.money(r["value"])] for r in rows],
             [80, 40, 60],
@@ -154,7 +158,7 @@ def render_report(
     breakdown(t["by_mode"], t["mode"], o["trade_mode"], str)
     breakdown(t["by_direction"], t["direction"], o["direction"], lambda k: t.get(k, k))
     pdf.heading(t["top_sellers"])
-    pdf.table(
+    pdf.grid(
         [t["seller"], t["orders"], t["value"]],
         [[r["label"][:48], fmt.n(r["orders"]), fmt.money(r["value"])] for r in views["sellers"]["sellers"]],
         [100, 30, 50],
@@ -162,7 +166,7 @@ def render_report(
     )
     c = views["customs"]["funnel"]
     pdf.heading(t["funnel"])
-    pdf.table(
+    pdf.grid(
         [t["declared"], t["accepted"], t["released"], t["rejected"]],
         [[fmt.n(c["declared"]), fmt.n(c["accepted"]), fmt.n(c["released"]), fmt.n(c["rejected"])]],
         [45, 45, 45, 45],
@@ -173,7 +177,7 @@ def render_report(
     pdf.cell(0, 6, f"{t['clearance']}: " + " / ".join("—" if h is None else format_decimal(round(h, 1), locale=fmt.cldr) for h in hours),
              new_x=XPos.LMARGIN, new_y=YPos.NEXT)  # fmt: skip
     pdf.heading(t["air"])
-    pdf.table(
+    pdf.grid(
         [t["route"], t["flights"], t["parcels"], t["kg"], t["load_factor"]],
         [[r["key"], fmt.n(r["flights"]), fmt.n(r["parcels"]), fmt.n(r["kg"]), fmt.pct(r["load_factor"])]
          for r in views["air"]["routes"]],
@@ -182,7 +186,7 @@ def render_report(
     )  # fmt: skip
     live = views["live"]
     pdf.heading(t["live"])
-    pdf.table(
+    pdf.grid(
         ["", t["orders"], t["gmv"]],
         [[s["label"][:48], fmt.n(s["paid_orders"]), fmt.money(s["gmv"])] for s in live["sessions"][:10]],
         [100, 30, 50],
@@ -190,7 +194,7 @@ def render_report(
     )
     p = views["partners"]
     pdf.heading(t["partners"])
-    pdf.table(
+    pdf.grid(
         [t["market"], t["orders"], t["value"]],
         [[country(r["key"]), fmt.n(r["orders"]), fmt.money(r["value"])] for r in p["destination"]],
         [80, 40, 60],

@@ -108,7 +108,9 @@ def _moment(value: Any) -> datetime:
 class Analytics:
     """The figures of one store, converted with one FX source, cached in one cache."""
 
-    def __init__(self, store: FigureStore, fx: FxSource, cache: FigureCache, today: Callable[[], date]) -> None:
+    def __init__(
+        self, store: FigureStore, fx: FxSource, cache: FigureCache, today: Callable[[], date]
+    ) -> None:
         self.store = store
         self.fx = fx
         self.cache = cache
@@ -138,8 +140,21 @@ class Analytics:
         return self.cache.get_or_compute((view, scope.key, f.key, self.version()), compute)
 
     def default_period(self, days: int = 30) -> Filters:
+        """The ``days`` days up to today."""
         end = self.today()
         return Filters(end - timedelta(days=days - 1), end)
+
+    def latest_day(self, scope: Scope) -> date | None:
+        """The UTC day of the scope's newest order (None: no orders)."""
+
+        def compute() -> date | None:
+            rows = self.store.fetch(sql.latest(self.store.dialect, scope.tenant_id))
+            value = rows[0][0] if rows else None
+            return None if value is None else _moment(value).date()
+
+        key = ("latest", scope.key, self.version())
+        found: date | None = self.cache.get_or_compute(key, compute)
+        return found
 
     # --- views -------------------------------------------------------------------------------------
 
@@ -160,7 +175,9 @@ class Analytics:
         result: dict[str, Any] = self.cached(view, scope, f, lambda: compute(scope, f))
         return result
 
-    def _series(self, rows: list[ValueRow], f: Filters, rates: dict[tuple[str, date], Decimal]) -> dict[str, Any]:
+    def _series(
+        self, rows: list[ValueRow], f: Filters, rates: dict[tuple[str, date], Decimal]
+    ) -> dict[str, Any]:
         s = core.series(rows, rates, f)
         return {
             "buckets": [b.isoformat() for b in s.buckets],
@@ -190,7 +207,9 @@ class Analytics:
             "direction": self._breakdown(by_dir, rates),
         }
 
-    def _breakdown(self, rows: list[ValueRow], rates: dict[tuple[str, date], Decimal]) -> list[dict[str, Any]]:
+    def _breakdown(
+        self, rows: list[ValueRow], rates: dict[tuple[str, date], Decimal]
+    ) -> list[dict[str, Any]]:
         totals = core.convert_rows(rows, rates)
         return [
             {"key": k, "orders": t.orders, "units": t.units, "value": _s(t.value)}
@@ -215,7 +234,9 @@ class Analytics:
             ValueRow(core_day, cur, "", 0, 0)
             for core_day, cur in (
                 (date.fromisoformat(str(day)) if not isinstance(day, date) else day, str(c))
-                for day, c in self.store.fetch(sql.day_currencies(d, scope.tenant_id, f.start, f.end, f.markets))
+                for day, c in self.store.fetch(
+                    sql.day_currencies(d, scope.tenant_id, f.start, f.end, f.markets)
+                )
             )
         ]
         rates = self._rates(pairs, f.currency)
@@ -239,17 +260,27 @@ class Analytics:
         return {
             "currency": f.currency,
             "sellers": [
-                {"key": k, "label": names.get(k, k), "orders": t.orders, "value": _s(t.value)} for k, t in sellers
+                {"key": k, "label": names.get(k, k), "orders": t.orders, "value": _s(t.value)}
+                for k, t in sellers
             ],
             "products": [
-                {"key": k, "label": skus.get(k, k), "orders": t.orders, "units": t.units, "value": _s(t.value)}
+                {
+                    "key": k,
+                    "label": skus.get(k, k),
+                    "orders": t.orders,
+                    "units": t.units,
+                    "value": _s(t.value),
+                }
                 for k, t in products
             ],
         }
 
     def _customs(self, scope: Scope, f: Filters) -> dict[str, Any]:
         d = self.store.dialect
-        states = {str(s): int(n) for s, n in self.store.fetch(sql.funnel(d, scope.tenant_id, f.start, f.end, f.markets))}
+        states = {
+            str(s): int(n)
+            for s, n in self.store.fetch(sql.funnel(d, scope.tenant_id, f.start, f.end, f.markets))
+        }
         hours = [
             float(h)
             for (h,) in self.store.fetch(sql.clearance_hours(d, scope.tenant_id, f.start, f.end, f.markets))
@@ -301,9 +332,9 @@ class Analytics:
             }
             for k in ids
         ]
-        sessions.sort(key=lambda s: (-Decimal(s["gmv"]), s["key"]))
+        sessions.sort(key=lambda s: (-Decimal(str(s["gmv"])), str(s["key"])))
         gmv = sum((t.value for t in totals.values()), Decimal(0))
-        return {"currency": f.currency, "gmv": _s(gmv), "sessions": sessions[:TOP * 2]}
+        return {"currency": f.currency, "gmv": _s(gmv), "sessions": sessions[: TOP * 2]}
 
     def _partners(self, scope: Scope, f: Filters) -> dict[str, Any]:
         partners = silk_road_ecommerce()
@@ -322,9 +353,11 @@ class Analytics:
                 "as_of": partners.as_of.isoformat(),
                 "complete": partners.complete,
                 "reported_total": partners.reported_total,
-                "countries": [{"country": p.country, "since": p.since.isoformat(), "source": p.source}
-                              for p in partners.on(f.end)],
-            },  # fmt: skip
+                "countries": [
+                    {"country": p.country, "since": p.since.isoformat(), "source": p.source}
+                    for p in partners.on(f.end)
+                ],
+            },
             "share": _s(core.ratio(partner_value, all_value), 4),
             "value": _s(partner_value),
             "destination": [
@@ -341,7 +374,14 @@ class Analytics:
     # --- drill down, exports -----------------------------------------------------------------------
 
     def drill(
-        self, scope: Scope, f: Filters, match: dict[str, str], page: int = 1, per_page: int = 50, *, paid_only: bool = False
+        self,
+        scope: Scope,
+        f: Filters,
+        match: dict[str, str],
+        page: int = 1,
+        per_page: int = 50,
+        *,
+        paid_only: bool = False,
     ) -> DrillPage:
         """The orders behind a chart's point (``match``: dimension -> key; ``f`` may be one bucket)."""
         if page < 1 or not 1 <= per_page <= 200:
@@ -354,9 +394,18 @@ class Analytics:
         )  # fmt: skip
         rows = [
             DrillRow(
-                str(r[0]), str(r[1]), str(r[2]), _moment(r[3]), str(r[4]), str(r[5]), str(r[6]), str(r[7]),
-                Decimal(int(r[8] or 0)) / core.MICRO, str(r[9]), r[10] is not None,
-            )  # fmt: skip
+                str(r[0]),
+                str(r[1]),
+                str(r[2]),
+                _moment(r[3]),
+                str(r[4]),
+                str(r[5]),
+                str(r[6]),
+                str(r[7]),
+                Decimal(int(r[8] or 0)) / core.MICRO,
+                str(r[9]),
+                r[10] is not None,
+            )
             for r in raw[:per_page]
         ]
         return DrillPage(rows, page, per_page, len(raw) > per_page)
@@ -395,7 +444,12 @@ class Analytics:
             return text.getvalue().encode("utf-8")
         raise ValidationError("format must be csv or parquet", field="format", rule="export-format")
 
-    def report(self, scope: Scope, f: Filters, scope_name: str, lang: str, fonts: FontFiles, at: datetime) -> bytes:
+    def report(
+        self, scope: Scope, f: Filters, scope_name: str, lang: str, fonts: FontFiles, at: datetime
+    ) -> bytes:
         """The corridor report of the period as PDF, in ``lang``."""
-        views = {v: self.figures(v, scope, f) for v in ("overview", "markets", "sellers", "customs", "air", "live", "partners")}
+        views = {
+            v: self.figures(v, scope, f)
+            for v in ("overview", "markets", "sellers", "customs", "air", "live", "partners")
+        }
         return render_report(views, f, scope_name, lang, fonts, at)

@@ -59,7 +59,9 @@ def bound(dialect: str, day: date) -> Any:
 
 def _check(dialect: str) -> None:
     if dialect not in DIALECTS:
-        raise ValidationError(f"dialect must be one of {', '.join(DIALECTS)}", field="dialect", rule="dialect")
+        raise ValidationError(
+            f"dialect must be one of {', '.join(DIALECTS)}", field="dialect", rule="dialect"
+        )
 
 
 def _where(
@@ -187,12 +189,59 @@ def ranking(
     return Query(text, params)
 
 
-def day_currencies(dialect: str, tenant: str | None, start: date, end: date, markets: tuple[str, ...]) -> Query:
+def day_currencies(
+    dialect: str, tenant: str | None, start: date, end: date, markets: tuple[str, ...]
+) -> Query:
     """The (day, currency) pairs present: the rates a figure will need."""
     _check(dialect)
     where, params = _where(dialect, tenant, start, end, markets, {})
     day = _day(dialect, "o.placed_at")
     return Query(f"SELECT DISTINCT {day} AS day, o.currency AS currency FROM orders o WHERE {where}", params)
+
+
+#: Funnel stages as declaration states (the same sets as core's funnel).
+STAGE_STATES = {
+    "declared": ("sent", "declared", "accepted", "inspecting", "released", "closed", "rejected", "error",
+                 "cancelled", "returned"),
+    "accepted": ("accepted", "inspecting", "released", "closed"),
+    "released": ("released", "closed"),
+    "rejected": ("rejected", "error"),
+}  # fmt: skip
+
+
+def _special(match: dict[str, str], params: dict[str, Any]) -> str:
+    """Drill keys that are not a column of the order: a customs stage, an air route."""
+    parts = []
+    if "customs_stage" in match:
+        states = STAGE_STATES.get(match["customs_stage"])
+        if states is None:
+            raise ValidationError("customs_stage must be declared, accepted, released or rejected",
+                                  field="key", rule="customs-stage")  # fmt: skip
+        names = [f"cs{i}" for i in range(len(states))]
+        params.update(zip(names, states, strict=True))
+        parts.append(
+            "EXISTS (SELECT 1 FROM customs_declarations d WHERE d.order_id = o.id AND d.tenant_id = o.tenant_id "
+            f"AND d.state IN ({', '.join(':' + n for n in names)}))"
+        )
+    if "route" in match:
+        origin, _, dest = match["route"].partition("-")
+        params["ro"], params["rd"] = origin, dest
+        parts.append(
+            "EXISTS (SELECT 1 FROM logistics_parcels lp JOIN logistics_shipments s ON s.id = lp.shipment_id "
+            "WHERE lp.order_id = o.id AND s.origin = :ro AND s.destination = :rd)"
+        )
+    return "".join(f" AND {p}" for p in parts)
+
+
+SPECIAL = ("customs_stage", "route")
+
+
+def latest(dialect: str, tenant: str | None) -> Query:
+    """The newest order's moment (for a period "up to the latest order")."""
+    _check(dialect)
+    if tenant is None:
+        return Query("SELECT MAX(o.placed_at) FROM orders o", {})
+    return Query("SELECT MAX(o.placed_at) FROM orders o WHERE o.tenant_id = :tenant", {"tenant": tenant})
 
 
 def drill(
@@ -209,10 +258,12 @@ def drill(
 ) -> Query:
     """The orders behind a chart's point: the same conditions plus the point's key, newest first."""
     _check(dialect)
-    unknown = set(match) - set(DRILL_COLUMNS)
+    unknown = set(match) - set(DRILL_COLUMNS) - set(SPECIAL)
     if unknown:
         raise ValidationError(f"cannot drill by {', '.join(sorted(unknown))}", field="by", rule="dimension")
-    where, params = _where(dialect, tenant, start, end, markets, {DRILL_COLUMNS[k]: v for k, v in match.items()})
+    columns = {DRILL_COLUMNS[k]: v for k, v in match.items() if k in DRILL_COLUMNS}
+    where, params = _where(dialect, tenant, start, end, markets, columns)
+    where += _special(match, params)
     if paid_only:
         where += " AND o.paid_at IS NOT NULL"
     needs_lines = any(k in ("category", "product") for k in match)
@@ -243,7 +294,9 @@ def funnel(dialect: str, tenant: str | None, start: date, end: date, markets: tu
     )
 
 
-def clearance_hours(dialect: str, tenant: str | None, start: date, end: date, markets: tuple[str, ...]) -> Query:
+def clearance_hours(
+    dialect: str, tenant: str | None, start: date, end: date, markets: tuple[str, ...]
+) -> Query:
     _check(dialect)
     where, params = _where(dialect, tenant, start, end, markets, {})
     return Query(

@@ -37,7 +37,11 @@ class FigureStore(Protocol):
 
 
 def _as_day(value: Any) -> date:
-    return value if isinstance(value, date) and not isinstance(value, datetime) else date.fromisoformat(str(value))
+    return (
+        value
+        if isinstance(value, date) and not isinstance(value, datetime)
+        else date.fromisoformat(str(value))
+    )
 
 
 def value_rows(rows: Sequence[tuple[Any, ...]]) -> list[ValueRow]:
@@ -51,7 +55,10 @@ def _bind(dialect: str, params: dict[str, Any]) -> dict[str, Any]:
     if dialect != "postgresql":
         return params
     # PostgreSQL compares timestamptz columns with aware moments
-    return {k: v.replace(tzinfo=UTC) if isinstance(v, datetime) and v.tzinfo is None else v for k, v in params.items()}
+    return {
+        k: v.replace(tzinfo=UTC) if isinstance(v, datetime) and v.tzinfo is None else v
+        for k, v in params.items()
+    }
 
 
 class SqlStore:
@@ -110,6 +117,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "logistics_shipments": (
         ("tenant_id", "VARCHAR"),
         ("flight", "VARCHAR"),
+        ("id", "VARCHAR"),
         ("origin", "VARCHAR"),
         ("destination", "VARCHAR"),
         ("departs", "TIMESTAMP"),
@@ -131,6 +139,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("created_at", "TIMESTAMP"),
     ),
     "live_sessions": (("id", "VARCHAR"), ("title", "VARCHAR")),
+    "logistics_parcels": (("order_id", "VARCHAR"), ("shipment_id", "VARCHAR")),
     "order_events": (("id", "BIGINT"),),
 }
 
@@ -156,7 +165,10 @@ class DuckStore:
     def fetch(self, query: sql.Query) -> list[tuple[Any, ...]]:
         cursor = self.con.cursor()  # one cursor per call: several threads may read at once
         try:
-            return [tuple(r) for r in cursor.execute(_PLACEHOLDER.sub(r"$\1", query.text), query.params).fetchall()]
+            return [
+                tuple(r)
+                for r in cursor.execute(_PLACEHOLDER.sub(r"$\1", query.text), query.params).fetchall()
+            ]
         finally:
             cursor.close()
 
@@ -176,7 +188,9 @@ class DuckStore:
         }
         for name, path in files.items():
             if not path.is_file():
-                raise ValidationError(f"{path.name} not found beside {data.orders.name}", field=name, rule="dataset")
+                raise ValidationError(
+                    f"{path.name} not found beside {data.orders.name}", field=name, rule="dataset"
+                )
         stamp = "|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files.values())
         con = duckdb.connect()
         store = cls(con, hashlib.sha256(stamp.encode()).hexdigest()[:16])
@@ -218,7 +232,10 @@ class DuckStore:
                 rows = conn.exec_driver_sql(f"SELECT {', '.join(names)} FROM {table}").fetchall()
                 columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
                 raw = pa.table(
-                    {n: pa.array([_text(v) for v in col], pa.string()) for n, col in zip(names, columns, strict=True)}
+                    {
+                        n: pa.array([_text(v) for v in col], pa.string())
+                        for n, col in zip(names, columns, strict=True)
+                    }
                 )
                 con.register("raw_copy", raw)
                 casts = ", ".join(f"CAST({c} AS {t}) AS {c}" for c, t in cols)

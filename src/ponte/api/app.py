@@ -39,6 +39,7 @@ ROUTERS = [
     "ponte.api.routers.shipments",
     "ponte.api.routers.webhooks",
     "ponte.api.routers.declarations",
+    "ponte.api.routers.analytics",
 ]
 
 
