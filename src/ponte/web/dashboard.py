@@ -40,6 +40,19 @@ PRESETS = {
     "year": N_("This year"),
     "latest": N_("30 days up to the latest order"),
 }
+#: The simulator's and the demo's product categories, for display (message ids).
+CATEGORY_LABELS = {
+    "beauty": N_("Beauty"),
+    "home": N_("Home"),
+    "electronics": N_("Electronics"),
+    "apparel": N_("Apparel"),
+    "toys": N_("Toys"),
+    "cherries": N_("Cherries"),
+    "avocados": N_("Avocados"),
+    "nuts": N_("Nuts"),
+    "wine": N_("Wine"),
+    "coffee": N_("Coffee"),
+}
 CURRENCIES = ("CNY", "USD", "EUR", "BRL", "MXN", "CLP", "COP", "PEN", "ARS", "MOP")
 
 
@@ -148,7 +161,7 @@ def build_views(
             ),
             charts.breakdown(
                 "category", t(N_("By category (line value)")), figures["category"], loc, cur,
-                lambda r: t(str(r["key"]).capitalize()) if r["key"] else "—",
+                lambda r: t(CATEGORY_LABELS[r["key"]]) if r["key"] in CATEGORY_LABELS else str(r["key"] or "—"),
                 lambda r: drill(by="category", key=r["key"]),
             ),
         ]  # fmt: skip
