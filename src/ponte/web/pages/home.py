@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from ponte.accounts import service as accounts
 from ponte.accounts.core import Principal
 from ponte.analytics.core import Filters
-from ponte.analytics.service import Analytics, parse_filters, scope_for
+from ponte.analytics.service import SCOPE_READ, Analytics, parse_filters, scope_for
 from ponte.bootstrap import Platform
 from ponte.platform.db import Database
 from ponte.web import charts
@@ -161,6 +161,8 @@ def _filter_query(f: Filters, seller: str | None) -> str:
 async def dashboard(request: Request, viewer: Annotated[Viewer, Depends(require_viewer)], q: Q) -> Response:
     analytics = _analytics(request)
     loc = locale_of(request)
+    if not (viewer.principal.has(SCOPE_READ) or viewer.is_operator):
+        return render(request, "dashboard_none.html")
     scope = scope_for(viewer.principal, q.seller)
     latest = await run_in_threadpool(analytics.latest_day, scope)
     presets = period_presets(analytics.today(), latest)
