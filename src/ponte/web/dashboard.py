@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_datetime
@@ -99,7 +99,7 @@ def period_presets(today: date, latest: date | None) -> dict[str, Filters]:
 
 def viewer_zone(request: Request) -> ZoneInfo:
     """The viewer's time zone (set by the page's script from the browser), UTC when unknown."""
-    name = request.cookies.get(TZ_COOKIE) or "UTC"
+    name = unquote(request.cookies.get(TZ_COOKIE) or "UTC")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -36,8 +36,14 @@
     };
     var chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption(option);
-    chart.on("click", function (params) {
-      var target = spec.drill[params.dataIndex];
+    // A click anywhere in a category's band (not only on a thin bar) opens the orders behind it.
+    var horizontal = !Array.isArray(option.yAxis) && option.yAxis.type === "category";
+    chart.getZr().on("click", function (event) {
+      var point = [event.offsetX, event.offsetY];
+      if (!chart.containPixel({ gridIndex: 0 }, point)) { return; }
+      var at = chart.convertFromPixel({ gridIndex: 0 }, point);
+      var index = Math.round(horizontal ? at[1] : at[0]);
+      var target = spec.drill[index];
       if (target) { window.location.assign(target); }
     });
     el.dataset.drawn = "1";
