@@ -47,7 +47,7 @@ def click_bar(page: Any, chart: str, index: int) -> None:
 def test_the_operator_drills_down_from_a_chart_to_orders(
     browser: Any, live_console: Any, screenshots: Path, lang: str
 ) -> None:
-    base, park = live_console
+    base, _park = live_console
     loc = Locale(lang)
     context = browser.new_context(
         locale=lang, timezone_id="America/Sao_Paulo", viewport={"width": 1280, "height": 900}
