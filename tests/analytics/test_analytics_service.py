@@ -47,7 +47,7 @@ class DatedFx:
 
 def service(corpus: Corpus, fx: object | None = None, cache: FigureCache | None = None) -> Analytics:
     return Analytics(SqlStore(corpus.database.engine), fx or default_converter(), FigureCache() if cache is None else cache,
-                     lambda: END)  # fmt: skip
+                     lambda: END, version_seconds=0)  # fmt: skip
 
 
 def sellers(corpus: Corpus) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -25,12 +26,15 @@ from ponte.analytics.store import FigureStore, value_rows
 from ponte.customs.documents.render import FontFiles
 from ponte.duties.fx import FxSource
 from ponte.kernel.errors import PermissionDenied, ValidationError
+from ponte.reference.fx import MissingRateError
 from ponte.reference.partners import silk_road_ecommerce
 
 __all__ = ["VIEWS", "Analytics", "DrillPage", "parse_filters", "scope_for"]
 
 VIEWS = ("overview", "markets", "sellers", "customs", "air", "live", "partners", "stock")
 TOP = 10
+#: How far back a figure may take a rate for a day the rate tables do not cover yet.
+FX_LOOKBACK_DAYS = 63
 SCOPE_READ = "analytics:read"
 SCOPE_PARK = "park:operate"
 
@@ -109,20 +113,39 @@ class Analytics:
     """The figures of one store, converted with one FX source, cached in one cache."""
 
     def __init__(
-        self, store: FigureStore, fx: FxSource, cache: FigureCache, today: Callable[[], date]
+        self,
+        store: FigureStore,
+        fx: FxSource,
+        cache: FigureCache,
+        today: Callable[[], date],
+        version_seconds: float = 0.0,
     ) -> None:
         self.store = store
         self.fx = fx
         self.cache = cache
         self.today = today
+        # the data's version is asked at most once per ``version_seconds`` (0: on every request)
+        self.version_seconds = version_seconds
+        self._version: tuple[float, str] | None = None
 
     # --- plumbing ----------------------------------------------------------------------------------
 
     def _rows(self, query: sql.Query) -> list[ValueRow]:
         return value_rows(self.store.fetch(query))
 
+    def _rate(self, base: str, quote: str, on: date) -> Decimal:
+        """The rate of ``on``; for a day the tables do not cover yet (today's orders, before the month's
+        rates are out), the latest rate published before it, at most ``FX_LOOKBACK_DAYS`` earlier."""
+        for back in range(0, FX_LOOKBACK_DAYS + 1, 7):
+            try:
+                return self.fx.rate(base, quote, on - timedelta(days=back)).rate
+            except MissingRateError:
+                if back + 7 > FX_LOOKBACK_DAYS:
+                    raise
+        raise MissingRateError(base, quote, on, [])  # pragma: no cover - the loop returns or raises
+
     def _rates(self, rows: list[ValueRow], currency: str) -> dict[tuple[str, date], Decimal]:
-        return core.rates_for(core.needed_rates(rows), currency, lambda b, q, d: self.fx.rate(b, q, d).rate)
+        return core.rates_for(core.needed_rates(rows), currency, self._rate)
 
     def _values(self, dimension: str, scope: Scope, f: Filters, **kw: Any) -> list[ValueRow]:
         d = self.store.dialect
@@ -134,7 +157,10 @@ class Analytics:
         return {str(i): str(n) for i, n in self.store.fetch(sql.names(table, "id", label, tuple(ids)))}
 
     def version(self) -> str:
-        return self.store.version()
+        now = time.monotonic()
+        if self._version is None or now - self._version[0] >= self.version_seconds:
+            self._version = (now, self.store.version())
+        return self._version[1]
 
     def cached(self, view: str, scope: Scope, f: Filters, compute: Callable[[], Any]) -> Any:
         return self.cache.get_or_compute((view, scope.key, f.key, self.version()), compute)
