@@ -358,13 +358,16 @@ def names(table: str, id_column: str, label: str, ids: tuple[str, ...]) -> Query
 
 
 def version(dialect: str) -> Query:
-    """What changes when the figures may change: the orders' count and the newest rows elsewhere."""
+    """What changes when the figures may change: every order's move writes an order event (the newest
+    event's id), bulk loads add rows (SQLite: the newest rowid, found in the table's b-tree without a
+    scan; PostgreSQL: the count), declarations change state, shipments and reservations are added."""
     _check(dialect)
+    rows = "MAX(rowid)" if dialect == "sqlite" else "COUNT(*)"
     return Query(
-        "SELECT (SELECT COUNT(*) FROM orders) AS orders, "
+        f"SELECT (SELECT {rows} FROM orders) AS orders, "
         "(SELECT MAX(id) FROM order_events) AS events, "
         "(SELECT MAX(updated_at) FROM customs_declarations) AS customs, "
-        "(SELECT COUNT(*) FROM logistics_shipments) AS shipments, "
-        "(SELECT COUNT(*) FROM live_reservations) AS holds",
+        f"(SELECT {rows} FROM logistics_shipments) AS shipments, "
+        f"(SELECT {rows} FROM live_reservations) AS holds",
         {},
     )
