@@ -172,7 +172,11 @@ class Platform:
     def analytics(self) -> Analytics:
         """The corridor's figures over this platform's database, converted with its FX tables."""
         return Analytics(
-            SqlStore(self.database.engine), self.fx, self.analytics_cache, lambda: self.clock.now().date()
+            SqlStore(self.database.engine),
+            self.fx,
+            self.analytics_cache,
+            lambda: self.clock.now().date(),
+            version_seconds=self.settings.analytics_version_seconds,
         )
 
     def customs_receipts(self) -> ReceiptSource:
