@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lint typecheck setup demo clean
+.PHONY: run test bench lint typecheck setup demo clean vendor
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Ponte needs $(PYTHON) (Python 3.11 or newer)"; exit 1; }
@@ -35,6 +35,10 @@ typecheck: $(STAMP)
 ## make bench: print the benchmark figures (never part of the test run)
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+## make vendor: fetch the console's vendored ECharts again from the npm registry (the result is committed)
+vendor:
+	scripts/vendor_echarts.sh
 
 clean:
 	rm -rf $(VENV) ponte.db ponte.db-* .pytest_cache .mypy_cache .ruff_cache

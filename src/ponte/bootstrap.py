@@ -14,6 +14,9 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
+from ponte.analytics.cache import FigureCache
+from ponte.analytics.service import Analytics
+from ponte.analytics.store import SqlStore
 from ponte.classify.service import Engine, load_engine
 from ponte.customs.adapters.eport_client import DEFAULT_URL, EportClientDevice
 from ponte.customs.adapters.mq import MqLink, MqReceipts, MqTransport
@@ -199,6 +202,22 @@ class Platform:
         """``amount`` in EUR at the rate of ``on`` (the official files first, then ECB, then HMRC)."""
         return self.fx.convert(Money(amount, currency), "EUR", on).result.amount
 
+    @cached_property
+    def analytics_cache(self) -> FigureCache:
+        """The figures' cache: this platform's, for ``PONTE_ANALYTICS_CACHE_SECONDS`` per entry at most."""
+        return FigureCache(ttl=self.settings.analytics_cache_seconds)
+
+    @cached_property
+    def analytics(self) -> Analytics:
+        """The corridor's figures over this platform's database, converted with its FX tables."""
+        return Analytics(
+            SqlStore(self.database.engine),
+            self.fx,
+            self.analytics_cache,
+            lambda: self.clock.now().date(),
+            version_seconds=self.settings.analytics_version_seconds,
+        )
+
     def customs_receipts(self) -> ReceiptSource:
         """Where receipts come back: the exchange folder's ``in/``, or the MQ receipts queue."""
         if self.settings.customs_transport == "mq":
@@ -226,6 +245,8 @@ class Platform:
         return f"http://{self.settings.host}:{self.settings.port}"
 
     def close(self) -> None:
+        if "analytics_cache" in self.__dict__:
+            self.analytics_cache.clear()
         if "_mq" in self.__dict__:
             self._mq.close()
         if self._database is not None:

@@ -13,7 +13,7 @@ from ponte.web.i18n import Locale
 
 # A word of each page that must appear translated (message id -> the page that shows it).
 PAGES = {
-    "/": "Orders per day",
+    "/": "Orders and value over time",
     "/sellers": "Booths",
     "/catalogue": "Catalogue",
     "/orders": "Trade mode",
@@ -97,19 +97,19 @@ def test_language_switch_links_keep_the_page(client: TestClient, park) -> None: 
 
 def test_dashboard_figures_of_the_seller_only(client: TestClient, park) -> None:  # type: ignore[no-untyped-def]
     sign_in(client, park.seller_key)
-    page = client.get("/", params={"lang": "en"}).text
+    page = client.get("/", params={"lang": "en", "period": "latest"}).text
     assert 'data-figure="orders">30<' in page
-    assert 'data-figure="products">2<' in page
-    assert 'data-figure="tenants"' not in page
-    assert '<svg id="orders-per-day"' in page and page.count('class="bar"') == 30
-    assert "Brazil" in page
+    assert page.count('class="chart"') == 3  # over time, by trade mode, by direction
+    markets = client.get("/", params={"lang": "en", "period": "latest", "view": "markets"}).text
+    assert "Brazil" in markets
 
 
 def test_dashboard_of_the_operator_covers_the_park(client: TestClient, park) -> None:  # type: ignore[no-untyped-def]
     sign_in(client, park.operator_key)
-    page = client.get("/", params={"lang": "en"}).text
+    page = client.get("/", params={"lang": "en", "period": "latest"}).text
     assert 'data-figure="orders">60<' in page
-    assert 'data-figure="tenants">3<' in page
+    one = client.get("/", params={"lang": "en", "period": "latest", "seller": park.seller_id}).text
+    assert 'data-figure="orders">30<' in one
 
 
 def test_navigation_lists_the_pages(client: TestClient, park) -> None:  # type: ignore[no-untyped-def]

@@ -48,6 +48,16 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Folders with NotoSans and NotoSansCJK (default: Debian's Noto paths)",
     )
+    analytics_cache_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        description="How long a computed figure is kept (it is recomputed sooner when the data change)",
+    )
+    analytics_version_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often the figures ask whether the data changed (0: on every request)",
+    )
     log_level: str = "INFO"
     log_json: bool = False
     webhooks_allow_private: bool = Field(

@@ -17,6 +17,7 @@ from fastapi import Request
 from sqlalchemy import select
 
 from ponte.accounts.core import ALL_TENANT_SCOPES, Principal
+from ponte.accounts.service import TenantView
 from ponte.accounts.store import ApiKey, Tenant
 from ponte.platform.db import Database
 from ponte.platform.settings import Settings
@@ -60,14 +61,14 @@ def demo_enabled(settings: Settings) -> bool:
     return settings.env == "development"
 
 
-def demo_scopes(tenant: Tenant) -> list[str]:
+def demo_scopes(tenant: Tenant | TenantView) -> list[str]:
     scopes = list(ALL_TENANT_SCOPES)
     if tenant.kind == "operator":
         scopes.append("park:operate")
     return sorted(scopes)
 
 
-def sign_in(request: Request, tenant: Tenant, principal: Principal) -> None:
+def sign_in(request: Request, tenant: Tenant | TenantView, principal: Principal) -> None:
     request.session.clear()
     request.session[SESSION_KEY] = {
         "tenant_id": tenant.id,
