@@ -14,6 +14,7 @@ from ponte.cli import (
     demo,
     documents,
     export,
+    keys,
     process,
     quote,
     serve,
@@ -32,7 +33,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.command("serve")(guarded(serve.serve))
 app.command("demo")(guarded(demo.demo))
-app.add_typer(demo.keys_app, name="keys")
+app.add_typer(keys.keys_app, name="keys")
 app.command("simulate")(guarded(simulate.simulate))
 app.command("export")(guarded(export.export))
 app.command("declare")(guarded(declare.declare))
