@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ponte import __version__
 from ponte.api import problems
 from ponte.api.deps import KeyCache
+from ponte.api.guard import Guard, GuardPolicy
 from ponte.api.routers.live_buy import FastPurchases
 from ponte.bootstrap import Platform
 from ponte.platform import logging as ponte_logging
@@ -134,6 +135,17 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         attach(target, platform, key_cache)
 
     app.add_middleware(RequestContext, fast=FastPurchases(api.state))
+    settings = platform.settings
+    app.add_middleware(
+        Guard,
+        policy=GuardPolicy(
+            max_body_bytes=settings.max_body_bytes,
+            max_upload_bytes=settings.max_upload_bytes,
+            per_key=settings.rate_limit_per_key,
+            per_ip=settings.rate_limit_per_ip,
+            storage=settings.rate_limit_storage,
+        ),
+    )  # outermost: sizes and rates are checked before anything else runs
     app.mount("/api/v1", api)
     mount_console(app)
     return app

@@ -46,6 +46,22 @@ class Settings(BaseSettings):
     )
     log_level: str = "INFO"
     log_json: bool = False
+    max_body_bytes: int = Field(default=1_000_000, ge=1, description="largest JSON or form request body")
+    max_upload_bytes: int = Field(
+        default=100_000_000, ge=1, description="largest uploaded file (catalogue and order CSV, Parquet)"
+    )
+    rate_limit_per_key: str = Field(
+        default="100/second;3000/minute",
+        description="requests per API key (the `limits` notation; empty for none)",
+    )
+    rate_limit_per_ip: str = Field(
+        default="200/second;6000/minute",
+        description="requests per client address, with or without a key (empty for none)",
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="where the counts live: memory:// (per process) or redis://127.0.0.1:6379 (shared)",
+    )
     webhooks_allow_private: bool = Field(
         default=False,
         description="Development only: let webhooks go to loopback and private addresses (a local receiver)",
