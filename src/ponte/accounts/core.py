@@ -32,10 +32,13 @@ SCOPES: dict[str, str] = {
     "warehouses:read": "read overseas warehouse stock",
     "warehouses:write": "move overseas warehouse stock",
     "analytics:read": "read the corridor's figures",
+    "personal:read": "see buyers' names, ID numbers, phones and addresses in clear (customs messages)",
     "keys:manage": "issue, list and revoke the tenant's API keys (never with more scopes than the issuer holds)",
     "park:operate": "the park operator: read figures across tenants",
 }
 
+#: The scope that shows personal data in clear where a view would mask it.
+PERSONAL_DATA = "personal:read"
 #: The scope that issues, lists and revokes keys.
 MANAGE_KEYS = "keys:manage"
 

@@ -24,6 +24,12 @@ class Settings(BaseSettings):
         description="Secret from which the key that encrypts personal data at rest is derived",
     )
     host: str = "127.0.0.1"
+    public_base_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[\w./-]*)?$",
+        description="the server's public address (https://ponte.example): the root of ids it publishes "
+        "(ONE Record); never taken from a request's Host header. Default: http://HOST:PORT",
+    )
     port: int = 8000
     default_locale: str = "en"
     fx_official_files: list[Path] = Field(
