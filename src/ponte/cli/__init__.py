@@ -20,6 +20,7 @@ from ponte.cli import (
     serve,
     simulate,
     track,
+    worker,
 )
 from ponte.cli.output import fail, guarded
 from ponte.kernel.errors import PonteError
@@ -43,6 +44,7 @@ app.command("consolidate")(guarded(consolidate.consolidate))
 app.command("track")(guarded(track.track))
 app.command("process")(guarded(process.process))
 app.command("classify")(guarded(classify.classify))
+app.command("worker")(guarded(worker.worker))
 
 
 def main() -> None:

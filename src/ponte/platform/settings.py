@@ -68,6 +68,11 @@ class Settings(BaseSettings):
         default="memory://",
         description="where the counts live: memory:// (per process) or redis://127.0.0.1:6379 (shared)",
     )
+    background_worker: bool = Field(
+        default=True,
+        description="run the background worker (webhook deliveries, reservation sweeps) in each server process",
+    )
+    background_every: float = Field(default=1.0, gt=0, le=60, description="seconds between worker rounds")
     webhooks_allow_private: bool = Field(
         default=False,
         description="Development only: let webhooks go to loopback and private addresses (a local receiver)",
