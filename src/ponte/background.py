@@ -45,7 +45,7 @@ class Worker:
     def __init__(
         self,
         database: Database,
-        every: float = 1.0,
+        every: float = 5.0,
         policy: RetryPolicy | None = None,
         allow_private: bool = False,
         transport: Transport | None = None,
@@ -94,6 +94,5 @@ class Worker:
         self.done.rounds += 1
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stop.wait(self.every):  # the first round one interval after the start
             self.round()
-            self._stop.wait(self.every)

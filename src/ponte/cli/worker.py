@@ -13,7 +13,7 @@ from ponte.cli.output import console
 
 
 def worker(
-    every: Annotated[float, typer.Option(min=0.1, max=60, help="seconds between rounds")] = 1.0,
+    every: Annotated[float, typer.Option(min=0.1, max=60, help="seconds between rounds")] = 5.0,
     rounds: Annotated[
         int, typer.Option(min=0, help="stop after this many rounds (0: run until stopped)")
     ] = 0,

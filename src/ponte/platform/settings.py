@@ -72,7 +72,7 @@ class Settings(BaseSettings):
         default=True,
         description="run the background worker (webhook deliveries, reservation sweeps) in each server process",
     )
-    background_every: float = Field(default=1.0, gt=0, le=60, description="seconds between worker rounds")
+    background_every: float = Field(default=5.0, gt=0, le=60, description="seconds between worker rounds")
     webhooks_allow_private: bool = Field(
         default=False,
         description="Development only: let webhooks go to loopback and private addresses (a local receiver)",
