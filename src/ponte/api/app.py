@@ -40,6 +40,7 @@ ROUTERS = [
     "ponte.api.routers.webhooks",
     "ponte.api.routers.declarations",
     "ponte.api.routers.warehouses",
+    "ponte.api.routers.warehouses_flow",
 ]
 
 

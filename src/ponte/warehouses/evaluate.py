@@ -41,7 +41,7 @@ def evaluate_policy(
 ) -> list[PolicyResult]:
     """Each series' first ``warmup`` days are history; the rest is played day by day under the policy of each
     service level (the forecasts, made afresh at every review from the days before it, are shared), starting
-    with the order-up-to level in stock."""
+    with the order-up-to level in stock (the cycles before a first shipment can land are not counted)."""
     keys = sorted(histories)
     n_cycles = min((len(histories[k]) - warmup) // review_days for k in keys)
     horizon = lead_days + review_days

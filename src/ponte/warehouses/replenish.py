@@ -83,10 +83,12 @@ def simulate(
     policy: Policy,
     forecasts: Sequence[tuple[Sequence[float], float, Sequence[float]]],
     start_stock: int,
+    settle_cycles: int = 0,
 ) -> Simulation:
     """Run the periodic-review policy over ``demand`` (units asked per day): at the start of each review cycle
     the shipment ``order_quantity`` leaves, arriving ``lead_days`` later; ``forecasts[c]`` is the forecast (daily
-    means, σ, residuals) made at cycle ``c``. A cycle is a stock-out when some demand in it was not met from stock."""
+    means, σ, residuals) made at cycle ``c``. A cycle is a stock-out when some demand in it was not met from stock;
+    the first ``settle_cycles`` (before the first shipment can arrive) are played but not counted."""
     stock = start_stock
     pipeline: dict[int, int] = {}
     served = asked = 0
@@ -96,7 +98,7 @@ def simulate(
     for c in range(n_cycles):
         mean, sigma, residuals = forecasts[c]
         day0 = c * policy.review_days
-        on_way = sum(q for d, q in pipeline.items() if d > day0)
+        on_way = sum(q for d, q in pipeline.items() if d >= day0)  # what lands today is not on the shelf yet
         qty = order_quantity(policy.order_up_to(mean, sigma, residuals), stock, on_way)
         if qty:
             pipeline[day0 + policy.lead_days] = pipeline.get(day0 + policy.lead_days, 0) + qty
@@ -106,11 +108,13 @@ def simulate(
             want = demand[day]
             got = min(stock, want)
             stock -= got
-            served += got
-            asked += want
             short = short or got < want
-            level_sum += stock
-        cycles += 1
-        outs += short
-    days = n_cycles * policy.review_days
+            if c >= settle_cycles:
+                served += got
+                asked += want
+                level_sum += stock
+        if c >= settle_cycles:
+            cycles += 1
+            outs += short
+    days = cycles * policy.review_days
     return Simulation(cycles, outs, served / asked if asked else 1.0, level_sum / days if days else 0.0)
