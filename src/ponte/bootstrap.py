@@ -9,7 +9,7 @@ behave the same and nothing hides in a module-level cache of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -24,6 +24,8 @@ from ponte.customs.china.signer import DeviceSigner, Signer, SoftwareSigner, dem
 from ponte.customs.documents.render import DEFAULT_FONT_DIRS, FontFiles, find_fonts
 from ponte.customs.service import SigningMaterial
 from ponte.duties.params import Rules, default_rules
+from ponte.fulfilment import service as fulfilment
+from ponte.fulfilment.model import AirRate
 from ponte.journey.service import Context as JourneyContext
 from ponte.kernel.clock import Clock, SystemClock
 from ponte.kernel.errors import ValidationError
@@ -36,8 +38,8 @@ from ponte.platform.crypto import DataCipher, configure
 from ponte.platform.db import Database
 from ponte.platform.settings import Settings, get_settings
 from ponte.reference.fx import FxConverter, default_converter
-from ponte.warehouses.service import WarehouseService
 from ponte.schema import MODULES as TABLES  # every slice's tables on the one Base (foreign keys resolve)
+from ponte.warehouses.service import WarehouseService
 
 __all__ = ["Platform", "platform"]
 
@@ -91,12 +93,28 @@ class Platform:
             flights=self.flights,
             signer_for=self.customs_signer,
             transport=self.customs_transport,
+            air=self.air_rates,
+            warehouses=self.warehouses,
         )
 
     @cached_property
     def warehouses(self) -> WarehouseService:
         """Warehouses, their stock ledger, inbound and outbound, and replenishment (costed with the rules and FX)."""
         return WarehouseService(self.database, self.clock, self.rules, self.fx)
+
+    @cached_property
+    def air_rates(self) -> dict[tuple[str, str], AirRate]:
+        """Each lane's air rate (logistics' rate cards, else the schedule's cheapest cost per kg) and its transit
+        days, over the schedule's reference fortnight (a Monday 00:00 UTC start)."""
+        start = date(2026, 1, 5)
+        return fulfilment.air_rates(
+            self.flights(start, 14), self.lanes, datetime.combine(start, datetime.min.time(), UTC)
+        )
+
+    @cached_property
+    def fulfilment(self) -> fulfilment.Setup:
+        """What the fulfilment choice needs: rules, FX, lanes, air rates and the warehouses' stock."""
+        return self.journey.fulfilment()
 
     @cached_property
     def classify(self) -> Engine:

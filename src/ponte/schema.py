@@ -10,6 +10,7 @@ from ponte.classify import store as classify_store
 from ponte.customs import profile_store as customs_profiles
 from ponte.customs import store as customs_store
 from ponte.duties import store as duties_store
+from ponte.fulfilment import store as fulfilment_store
 from ponte.journey import store as journey_store
 from ponte.live.store import tables as live_tables
 from ponte.logistics.store import tables as logistics_store
@@ -26,6 +27,7 @@ MODULES = (
     classify_store,
     orders_store,
     journey_store,
+    fulfilment_store,
     customs_store,
     duties_store,
     customs_profiles,

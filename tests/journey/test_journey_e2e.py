@@ -9,7 +9,7 @@ parcel, house and master waybill, its flight and its tracking timeline.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,11 @@ from lxml import etree
 from ponte.customs.adapters.eport_simulator import Simulator
 from ponte.customs.china.kinds import SIGNED_KINDS
 from ponte.customs.china.signer import demo_credentials
+from ponte.reference.markets import market
 from ponte.simulate import simulate
 from ponte.simulate.load import load_corpus
+from ponte.warehouses.core import WarehouseSpec
+from ponte.warehouses.service import WarehouseService
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "ceb" / "xsd"
 START = date(2026, 3, 2)
@@ -90,6 +93,30 @@ def _pick(tables) -> list[tuple[dict[str, Any], list[dict[str, Any]], dict[str, 
     return [(o, lines[o["id"]], buyers[o["buyer_id"]]) for _, o in sorted(best.items())]
 
 
+def _stock_warehouses(service: WarehouseService, picked) -> None:  # type: ignore[no-untyped-def]
+    """The sellers of 9810 and 1210 orders keep stock of them in a warehouse of the buyer's market (bonded in
+    China for imports): the fulfilment choice finds it there."""
+    made: set[tuple[str, str]] = set()
+    for o, lines, _ in picked:
+        if o["trade_mode"] not in ("9810", "1210"):
+            continue
+        country = o["destination"]
+        code = f"{country}-W1"
+        if (o["tenant_id"], code) not in made:
+            spec = WarehouseSpec(
+                code=code, name=f"{country} warehouse", operator="Operator", country=country,
+                address={"line1": "Dock 1", "city": "City", "postal_code": "00000"},
+                time_zone=market(country).timezone, currency=market(country).currency,
+                bonded=o["trade_mode"] == "1210", trade_mode=o["trade_mode"], cut_off_local=time(14, 0),
+                handling_days=1, temperature_zones=("ambient",),
+            )  # fmt: skip
+            service.add_warehouse(o["tenant_id"], spec)
+            service.add_location(o["tenant_id"], code, "A-01")
+            made.add((o["tenant_id"], code))
+        for n, ln in enumerate(lines):
+            service.receive(o["tenant_id"], code, ln["sku"], 5 * int(ln["quantity"]), f"L{n}", "A-01")
+
+
 def _xsd() -> dict[str, etree.XMLSchema]:
     if not (SHARED / "ceb-export-202205.xsd").exists():
         pytest.skip("the official CEB schemas are not in ../shared/ceb/xsd")
@@ -145,6 +172,8 @@ def test_orders_of_every_market_and_mode_travel_from_placed_to_delivered(api, da
         placed[r.json()["id"]] = (h, r.json())
     assert len(placed) >= len(picked) - 2, "most of the corpus' orders are allowed"
 
+    _stock_warehouses(api.app.state.platform.warehouses, picked)
+    from_stock = 0
     for order_id, (h, o) in list(placed.items()):
         r = api.post(f"/orders/{order_id}/fulfil", headers=h)
         if o["destination"] == "MO" and o["trade_mode"] in AIR:  # no flight: parcels reach Macao by road
@@ -152,6 +181,12 @@ def test_orders_of_every_market_and_mode_travel_from_placed_to_delivered(api, da
             del placed[order_id]
             continue
         assert r.status_code == 200 and r.json()["status"] == "packed", r.text
+        choice = api.get(f"/orders/{order_id}/fulfilment", headers=h).json()
+        assert choice["chosen"] and choice["reason"], choice
+        if o["trade_mode"] in ("9810", "1210"):  # its stock is an option it really has
+            assert any(op["key"].startswith(f"{o['trade_mode']}@") for op in choice["options"]), choice
+            from_stock += choice["chosen"].startswith(f"{o['trade_mode']}@")
+    assert from_stock, "some orders leave their sellers' warehouse stock"
     for order_id, (h, o) in placed.items():
         body: dict[str, Any] = {"order_ids": [order_id]}
         if o["trade_mode"] not in AIR:

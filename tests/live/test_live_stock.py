@@ -9,8 +9,9 @@ import pytest
 
 from conftest import NOW
 from ponte.kernel.errors import ConflictError, PonteError, ValidationError
+from ponte.live.refusals import OverLimit, SoldOut
 from ponte.live.store.ledger import reconcile, release
-from ponte.live.store.stock_sql import OverLimit, SoldOut, purchase
+from ponte.live.store.stock_sql import purchase
 
 
 def test_purchase_takes_stock_and_balances(stage) -> None:  # type: ignore[no-untyped-def]

@@ -30,6 +30,7 @@ ROUTERS = [
     "ponte.api.routers.live",
     "ponte.api.routers.catalog_io",
     "ponte.api.routers.journey",
+    "ponte.api.routers.fulfilment",
     "ponte.api.routers.classify",
     "ponte.api.routers.health",
     "ponte.api.routers.tenants",

@@ -21,6 +21,8 @@ from ponte.customs.china.signer import Signer
 from ponte.duties import service as duties
 from ponte.duties.context import FxSource
 from ponte.duties.params import Rules
+from ponte.fulfilment import service as fulfilment
+from ponte.fulfilment.model import AirRate
 from ponte.journey.core import Verdict, needs_withdrawal, state_after_tracking, verdict_of
 from ponte.journey.store import OrderQuote, QuoteRepository
 from ponte.kernel.clock import now as at_now
@@ -32,9 +34,9 @@ from ponte.logistics.shipping import Waybill
 from ponte.logistics.uld import Flight
 from ponte.orders import service as orders
 from ponte.orders.intake import OrderIn, PaymentIn
-from ponte.orders.store import Order
 from ponte.platform.db import Database, UnitOfWork
 from ponte.reference.markets import market
+from ponte.warehouses.service import WarehouseService
 from ponte.webhooks import service as webhooks
 
 __all__ = [
@@ -70,18 +72,25 @@ class Context:
     flights: Callable[[date, int], list[Flight]] | None = None
     signer_for: Callable[[customs.SigningMaterial], Signer] | None = None
     transport: Callable[[], Transport] | None = None
+    air: Mapping[tuple[str, str], AirRate] | None = None
+    warehouses: WarehouseService | None = None
+
+    def fulfilment(self) -> fulfilment.Setup:
+        if self.lanes is None:
+            raise ValidationError("no flight network is configured", field="lanes", rule="schedule")
+        return fulfilment.Setup(self.rules, self.fx, self.lanes, self.air or {}, self.warehouses)
 
 
 @dataclass(frozen=True)
 class Placed:
     """An order as a step left it: its row, and the frozen quote and its verdict when it was quoted."""
 
-    order: Order
+    order: orders.Order
     quote: OrderQuote | None = None
     verdict: Verdict | None = None
 
 
-def _move(uow: UnitOfWork, tenant_id: str, order_id: str, to: str, at: datetime, note: str) -> Order:
+def _move(uow: UnitOfWork, tenant_id: str, order_id: str, to: str, at: datetime, note: str) -> orders.Order:
     """Move the order and tell the seller's webhooks (``order.<state>``) in the same unit of work."""
     order = orders.move(uow, tenant_id, order_id, to, at, note)
     payload = {"order_id": order.id, "external_ref": order.external_ref, "status": to, "note": note}
@@ -136,7 +145,7 @@ def frozen_quote(uow: UnitOfWork, tenant_id: str, order_id: str, revision: int |
     return found
 
 
-def pay(uow: UnitOfWork, tenant_id: str, order_id: str, payment: PaymentIn, at: datetime) -> Order:
+def pay(uow: UnitOfWork, tenant_id: str, order_id: str, payment: PaymentIn, at: datetime) -> orders.Order:
     """Record the buyer's payment (a fact of the order, needed before it is declared)."""
     order = orders.record_payment(uow, tenant_id, order_id, payment, at)
     payload = {"order_id": order.id, "external_ref": order.external_ref, "status": order.status}
@@ -147,9 +156,12 @@ def pay(uow: UnitOfWork, tenant_id: str, order_id: str, payment: PaymentIn, at: 
 # --- fulfilment, parcel, booking -------------------------------------------------------------------
 
 
-def fulfil(uow: UnitOfWork, tenant_id: str, order_id: str, ctx: Context, at: datetime) -> Order:
-    """Choose how the order ships (its trade mode: a parcel by air from the park, or from a warehouse)
-    and pack its parcel: weight and box from the catalogue, the handling class from its products."""
+def fulfil(uow: UnitOfWork, tenant_id: str, order_id: str, ctx: Context, at: datetime) -> orders.Order:
+    """Choose how the order ships (``fulfilment.choose``: the direct air parcel, stock in an overseas or a
+    bonded warehouse, B2B, under the seller's rules), record the choice, reserve the warehouse stock it
+    needs, and pack its parcel: weight and box from the catalogue, the handling class from its products.
+    The order takes the chosen trade mode (its history says why); the journey ships one parcel per order,
+    so it never splits an order between a warehouse and the park."""
     order = orders.get(uow, tenant_id, order_id)
     if order.status != "quoted":
         raise ConflictError(
@@ -157,14 +169,22 @@ def fulfil(uow: UnitOfWork, tenant_id: str, order_id: str, ctx: Context, at: dat
             field="status",
             rule="order-transition",
         )
+    chosen = fulfilment.choose(uow, tenant_id, order_id, ctx.fulfilment(), at, never_split=True)
+    option = chosen.choice.chosen
+    assert option is not None  # choose refuses an order without one
+    leg = option.legs[0]
+    if leg.mode != order.trade_mode:
+        orders.set_trade_mode(uow, tenant_id, order_id, leg.mode, at, chosen.choice.why)
+        _quote(uow, tenant_id, order_id, ctx, at)  # the frozen quote follows the mode (China's channel)
     record = orders.load_order(uow, tenant_id, order_id)
-    air = order.trade_mode in AIR_MODES
     # a warehouse order leaves stock kept in the buyer's market (9810 overseas, 1210 bonded in China)
     near = market(order.destination, "destination").airports[0]
+    air = leg.site is None
     parcel = logistics.pack(uow, tenant_id, record, at, lanes=ctx.lanes, route=None if air else (near, near))
-    how = "air parcel" if air else "warehouse"
+    how = "air parcel" if air else f"warehouse {leg.site}"
     note = (
-        f"{order.trade_mode} {how}; parcel {parcel.id} {parcel.gross.kg} kg {parcel.dangerous_goods or 'GEN'}"
+        f"{leg.mode} {how} ({chosen.choice.reason}); parcel {parcel.id} {parcel.gross.kg} kg "
+        f"{parcel.dangerous_goods or 'GEN'}"
     )
     return _move(uow, tenant_id, order_id, "packed", at, note)
 
@@ -321,9 +341,11 @@ def record_tracking(
     return {**recorded.as_dict(), "orders_moved": moved}
 
 
-def cancel(uow: UnitOfWork, tenant_id: str, order_id: str, reason: str, ctx: Context, at: datetime) -> Order:
-    """Cancel an order that has not left: its parcel comes off its booking, and an order customs hold
-    gets a withdrawal application."""
+def cancel(
+    uow: UnitOfWork, tenant_id: str, order_id: str, reason: str, ctx: Context, at: datetime
+) -> orders.Order:
+    """Cancel an order that has not left: its parcel comes off its booking, the warehouse stock its
+    fulfilment reserved is released, and an order customs hold gets a withdrawal application."""
     row = orders.get(uow, tenant_id, order_id)
     if needs_withdrawal(row.status):
         customs.withdraw(
@@ -332,12 +354,14 @@ def cancel(uow: UnitOfWork, tenant_id: str, order_id: str, reason: str, ctx: Con
         )  # fmt: skip
     if row.status in ("packed", "booked", *("declared", "rejected", "cleared")):
         logistics.withdraw_parcel(uow, tenant_id, order_id, at)
+        if ctx.lanes is not None:
+            fulfilment.release(uow, tenant_id, order_id, ctx.fulfilment())  # its warehouse stock comes back
     return _move(uow, tenant_id, order_id, "cancelled", at, reason)
 
 
 def return_order(
     uow: UnitOfWork, tenant_id: str, order_id: str, reason: str, ctx: Context, at: datetime
-) -> Order:
+) -> orders.Order:
     """The buyer sent it back: customs get the return application, the order is returned."""
     row = orders.get(uow, tenant_id, order_id)
     if row.status not in ("in_transit", "delivered"):

@@ -12,8 +12,7 @@ from ponte.kernel.errors import ConflictError, ValidationError, Violation
 from ponte.live.store.repository import LiveRepository
 from ponte.live.store.tables import Reservation
 from ponte.orders.intake import OrderIn
-from ponte.orders.service import place_order
-from ponte.orders.store import Order
+from ponte.orders.service import Order, place_order
 from ponte.platform.db import UnitOfWork
 
 

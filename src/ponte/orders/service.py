@@ -25,6 +25,7 @@ from ponte.platform.pagination import Page
 
 __all__ = [
     "STATES",
+    "Order",
     "buyer",
     "export_tables",
     "get",
@@ -35,6 +36,7 @@ __all__ = [
     "page",
     "place_order",
     "record_payment",
+    "set_trade_mode",
 ]
 
 
@@ -148,6 +150,21 @@ def move(uow: UnitOfWork, tenant_id: str, order_id: str, to: str, at: datetime, 
     uow.session.refresh(order, ["status"])
     orders.add_event(order.id, to, at, note)
     uow.session.flush()
+    return order
+
+
+def set_trade_mode(
+    uow: UnitOfWork, tenant_id: str, order_id: str, trade_mode: str, at: datetime, note: str
+) -> Order:
+    """Record the trade mode the order really ships under (the fulfilment choice), with why, in its history."""
+    if trade_mode not in ("9610", "9710", "9810", "1210"):
+        raise ValidationError("one of 9610, 9710, 9810, 1210", field="trade_mode", rule="allowed-values")
+    orders = OrderRepository(uow.session, tenant_id)
+    order = orders.get(order_id)
+    if order.trade_mode != trade_mode:
+        order.trade_mode = trade_mode
+        orders.add_event(order.id, "trade_mode", at, f"{trade_mode}: {note}")
+        uow.session.flush()
     return order
 
 

@@ -22,7 +22,6 @@ from ponte.kernel.errors import PonteError, ValidationError
 from ponte.orders import csv_upload
 from ponte.orders import service as orders
 from ponte.orders.intake import OrderIn
-from ponte.orders.store import Order
 
 router = APIRouter(tags=["orders"], route_class=ExactJsonRoute)
 Read = Annotated[Principal, Depends(require_scope("orders:read"))]
@@ -38,7 +37,7 @@ class OrderView(OrderOut):
     links: dict[str, str] = {}
 
 
-def view(request: Request, order: Order, placed: journey.Placed | None = None) -> OrderView:
+def view(request: Request, order: orders.Order, placed: journey.Placed | None = None) -> OrderView:
     base = request.scope.get("root_path", "")
     own = f"{base}/orders/{order.id}"
     out = OrderView.model_validate(order)

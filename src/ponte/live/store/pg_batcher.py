@@ -28,6 +28,7 @@ from typing import Any
 import psycopg
 
 from ponte.kernel.errors import ConflictError
+from ponte.live.refusals import OfferClosed, OverLimit, SoldOut
 
 _SQL = """
 WITH o AS (SELECT closed_early FROM live_offers WHERE id = :o),
@@ -93,10 +94,8 @@ def _busy(result: Outcome, params: dict[str, Any]) -> bool:
 
 def refusal(result: Outcome, quantity: int, limit: int) -> Exception:
     """Why a purchase that changed nothing was refused."""
-    from ponte.live.store.stock_sql import OverLimit, SoldOut, _Closed
-
     if result.closed:
-        return _Closed()
+        return OfferClosed()
     if result.bought + quantity > limit:
         return OverLimit(limit)
     if result.stock_left < quantity:

@@ -23,29 +23,18 @@ import time
 from base64 import b32encode
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, text
 
-from ponte.kernel.errors import ConflictError, NotFoundError, PonteError
+from ponte.kernel.errors import ConflictError, NotFoundError
 from ponte.kernel.ids import _encode
 from ponte.live.offers import OfferTerms, bucket_order, check_purchase
+from ponte.live.refusals import OfferClosed, OverLimit, SoldOut
+from ponte.live.store.pg_batcher import Busy, Outcome, params_for, refusal, run_one
 from ponte.platform.db import Database
-
-
-class OverLimit(PonteError):
-    def __init__(self, limit: int) -> None:
-        super().__init__(
-            f"this buyer would exceed the limit of {limit} per buyer for this offer",
-            field="quantity",
-            rule="per-buyer-limit",
-            status=422,
-        )
-
-
-class SoldOut(ConflictError):
-    def __init__(self, left: int) -> None:
-        super().__init__(f"not enough stock: {left} left", field="quantity", rule="stock-available")
 
 
 @dataclass(frozen=True)
@@ -97,8 +86,6 @@ def load_offer(database: Database, tenant_id: str, offer_id: str) -> OfferSnapsh
         ).one_or_none()
         if row is None:
             raise NotFoundError("offer", offer_id)
-        from decimal import Decimal
-
         terms = OfferTerms(
             price=Decimal(str(row.price)).normalize(),
             currency=row.currency,
@@ -150,8 +137,6 @@ def prepare(
     offer: OfferSnapshot, buyer_ref: str, quantity: int, at: datetime, idempotency_key: str | None
 ) -> dict[str, Any]:
     """The checks that need no database, then the parameters of the purchase statement."""
-    from ponte.live.store.pg_batcher import params_for
-
     check_purchase(offer.terms, quantity, at, offer.closed_early)
     shift = bucket_order(buyer_ref + (idempotency_key or ""), offer.terms.buckets)[0]
     return params_for(
@@ -187,7 +172,7 @@ def purchase(
     if database.engine.dialect.name != "postgresql":
         try:
             _purchase_sqlite(database, params, at, params["exp"])
-        except (OverLimit, _Duplicate, _Closed):
+        except (OverLimit, _Duplicate, OfferClosed):
             if idempotency_key is not None:
                 found = find_by_key(database, offer.tenant_id, idempotency_key)
                 if found is not None:
@@ -204,8 +189,6 @@ def _held(params: dict[str, Any]) -> Held:
 
 
 def _attempt(database: Database, params: dict[str, Any], wait: bool) -> Any:
-    from ponte.live.store.pg_batcher import run_one
-
     with database.engine.connect() as conn:
         raw = conn.connection.driver_connection
         try:
@@ -217,10 +200,6 @@ def _attempt(database: Database, params: dict[str, Any], wait: bool) -> Any:
 
 def finish(database: Database, params: dict[str, Any], first: Any) -> Held:
     """Turn the first attempt's outcome into a reservation, retrying what was only busy."""
-    import psycopg
-
-    from ponte.live.store.pg_batcher import Busy, Outcome, refusal
-
     result = first
     key, tenant_id = params["key"], str(params["t"])
     q, limit = int(params["q"]), int(params["lim"])
@@ -253,11 +232,6 @@ def finish(database: Database, params: dict[str, Any], first: Any) -> Held:
 
 class _Duplicate(Exception):
     pass
-
-
-class _Closed(ConflictError):
-    def __init__(self) -> None:
-        super().__init__("the offer is closed", field="offer", rule="offer-open")
 
 
 def _stock(conn: Connection, offer_id: str) -> tuple[int, int, bool]:
@@ -294,7 +268,7 @@ def _purchase_sqlite(database: Database, params: dict[str, object], at: datetime
             raise OverLimit(int(params["lim"]))  # type: ignore[call-overload]
         left, biggest, closed = _stock(conn, str(params["o"]))
         if closed:
-            raise _Closed()
+            raise OfferClosed()
         q = int(params["q"])  # type: ignore[call-overload]
         if left < q:
             raise SoldOut(left)
