@@ -4,6 +4,7 @@ POSTs that move stock, problem details naming the field, tenants kept apart, a c
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from factories import Tenants, product_payload
 from ponte.warehouses.service import WarehouseService
@@ -113,4 +114,4 @@ def test_a_costed_replenishment_through_the_api(api, tenants: Tenants, database)
     [s] = items
     assert (s["sku"], s["mode"], s["lead_days"], s["currency"]) == ("LIP-001", "air", 9, "USD")
     assert s["quantity"] > 100 and float(s["freight"]) > 0 and float(s["duties"]) > 0
-    assert float(s["total_cost"]) == float(s["freight"]) + float(s["duties"])
+    assert Decimal(s["total_cost"]) == Decimal(s["freight"]) + Decimal(s["duties"])

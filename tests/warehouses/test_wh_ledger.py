@@ -99,7 +99,9 @@ def test_the_stored_levels_always_equal_the_ledger(ops: list[tuple[str, int, int
 def test_concurrent_picks_receipts_and_reservations_on_postgresql(database: Database, tenants) -> None:  # type: ignore[no-untyped-def]
     if database.is_sqlite:
         pytest.skip("the concurrency test is PostgreSQL's (SQLite has one writer)")
-    s = WarehouseService(database, MovableClock(NOW))
+    # hundreds of workers share 50 connections: each waits its turn for one however busy the machine is
+    pooled = Database(database.url, pool_size=20, max_overflow=30, pool_timeout=900)
+    s = WarehouseService(pooled, MovableClock(NOW))
     t = tenants.a
     s.add_warehouse(t, sao_paulo())
     s.add_location(t, "GRU-1", "A-01")

@@ -39,7 +39,7 @@ def test_the_forecast_beats_naive_and_seasonal_naive() -> None:
 def test_more_safety_stock_means_fewer_stock_outs() -> None:
     rng = np.random.default_rng(3)
     demand = [int(x) for x in rng.poisson(10, 7 * 60)]
-    plans = [([10.0] * 16, 3.2, ())] * 60
+    plans = [([10.0] * 16, 3.2, (), ())] * 60
     low = simulate(demand, Policy(9, 7, 0.6), plans, 100)
     high = simulate(demand, Policy(9, 7, 0.98), plans, 100)
     assert high.stock_out_rate <= 0.05 < low.stock_out_rate

@@ -46,6 +46,7 @@ ROUTERS = [
     "ponte.api.routers.declarations",
     "ponte.api.routers.warehouses",
     "ponte.api.routers.analytics",
+    "ponte.api.routers.warehouses_flow",
 ]
 
 

@@ -272,12 +272,17 @@ def load_demo_warehouses(
     for p in products:
         by_tenant.setdefault((str(p["tenant_id"]), str(p["direction"])), []).append(p)
     exporters = sorted((k for k in by_tenant if k[1] == "export"), key=lambda k: -len(by_tenant[k]))
-    fresh = {"cherries", "avocados", "nuts"}  # what the bonded warehouse keeps for importers
-    for key in [k for k in by_tenant if k[1] == "import"]:
-        by_tenant[key] = [p for p in by_tenant[key] if p["category"] in fresh]
-    importers = sorted(
-        (k for k in by_tenant if k[1] == "import" and by_tenant[k]), key=lambda k: -len(by_tenant[k])
-    )
+    fresh = {
+        "cherries",
+        "avocados",
+        "nuts",
+    }  # what the bonded warehouse keeps for importers (else any import)
+    imports = {k: v for k, v in by_tenant.items() if k[1] == "import"}
+    chosen = {k: [p for p in v if p["category"] in fresh] for k, v in imports.items()}
+    if not any(chosen.values()):
+        chosen = imports
+    importers = sorted((k for k in chosen if chosen[k]), key=lambda k: -len(chosen[k]))
+    by_tenant.update(chosen)
     if not exporters or not importers:
         return {"warehouses": 0, "lots": 0, "inbound": 0, "history_days": 0}
     exported = by_tenant[exporters[0]][:4]

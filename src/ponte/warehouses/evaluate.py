@@ -41,16 +41,18 @@ def evaluate_policy(
 ) -> list[PolicyResult]:
     """Each series' first ``warmup`` days are history; the rest is played day by day under the policy of each
     service level (the forecasts, made afresh at every review from the days before it, are shared), starting
-    with the order-up-to level in stock."""
+    with the order-up-to level in stock (the cycles before a first shipment can land are not counted)."""
     keys = sorted(histories)
     n_cycles = min((len(histories[k]) - warmup) // review_days for k in keys)
     horizon = lead_days + review_days
-    plans: dict[str, list[tuple[Sequence[float], float, Sequence[float]]]] = {k: [] for k in keys}
+    plans: dict[str, list[tuple[Sequence[float], float, Sequence[float], Sequence[float]]]] = {
+        k: [] for k in keys
+    }
     for c in range(n_cycles):
         cut = warmup + c * review_days
         made = forecast({k: histories[k][:cut] for k in keys}, horizon)
         for k in keys:
-            plans[k].append((made[k].mean, made[k].sigma, made[k].residuals))
+            plans[k].append((made[k].mean, made[k].sigma, made[k].residuals, made[k].spread))
     return [
         _play(histories, keys, plans, Policy(lead_days, review_days, level), warmup)
         for level in service_levels
@@ -60,7 +62,7 @@ def evaluate_policy(
 def _play(
     histories: Mapping[str, Sequence[int]],
     keys: list[str],
-    plans: Mapping[str, list[tuple[Sequence[float], float, Sequence[float]]]],
+    plans: Mapping[str, list[tuple[Sequence[float], float, Sequence[float], Sequence[float]]]],
     policy: Policy,
     warmup: int,
 ) -> PolicyResult:
@@ -68,11 +70,12 @@ def _play(
     fill = stock_days = 0.0
     for k in keys:
         future = list(histories[k][warmup:])
-        first_mean, first_sigma, first_resid = plans[k][0]
-        start = int(
-            policy.order_up_to(first_mean, first_sigma, first_resid) - sum(first_mean[: policy.lead_days])
-        )
-        sim = simulate(future, policy, plans[k], max(start, 0))
+        first_mean, first_sigma, first_resid, first_spread = plans[k][0]
+        # the warehouse starts at its order-up-to level; the cycles before a first shipment could land are
+        # played (stock runs down as it would) but not counted
+        start = int(policy.order_up_to(first_mean, first_sigma, first_resid, first_spread))
+        settle = -(-policy.lead_days // policy.review_days)
+        sim = simulate(future, policy, plans[k], max(start, 0), settle)
         cycles += sim.cycles
         outs += sim.stock_out_cycles
         fill += sim.fill_rate

@@ -31,6 +31,9 @@ class Forecast:
     #: the one-step in-sample errors (actual minus fitted), oldest first: their sums over consecutive days
     #: show how far demand strays from the forecast over a lead time, spikes and runs included
     residuals: tuple[float, ...] = ()
+    #: the standard deviation of the forecast's error at each day ahead (from the model's own prediction
+    #: intervals: it grows with the horizon, as a wrong level stays wrong every day after)
+    spread: tuple[float, ...] = ()
 
     @property
     def total(self) -> float:
@@ -97,15 +100,20 @@ def forecast(
     rest = {k: v for k, v in histories.items() if k not in out}
     if rest:
         sf = _sf([_statsforecast()[1].AutoETS(season_length=SEASON)])
-        frame = sf.forecast(df=_frame(rest, start), h=horizon, fitted=True)
+        frame = sf.forecast(df=_frame(rest, start), h=horizon, fitted=True, level=[68.27])
         fitted = sf.forecast_fitted_values()
         for key in rest:
             mean = np.clip(frame.loc[frame["unique_id"] == key, MODEL].to_numpy(), 0, None)
             fit = fitted.loc[fitted["unique_id"] == key]
             resid = (fit["y"] - fit[MODEL]).to_numpy()
             resid = resid[~np.isnan(resid)]
+            rows = frame.loc[frame["unique_id"] == key]
+            spread = np.maximum(rows[f"{MODEL}-hi-68.27"].to_numpy() - rows[MODEL].to_numpy(), 0)
             out[key] = Forecast(
-                tuple(float(x) for x in mean), float(np.std(resid)), tuple(float(x) for x in resid)
+                tuple(float(x) for x in mean),
+                float(np.std(resid)),
+                tuple(float(x) for x in resid),
+                tuple(float(x) for x in spread),
             )
     return out
 

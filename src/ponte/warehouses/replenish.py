@@ -28,17 +28,21 @@ def safety_stock(
     review_days: int,
     service_level: float,
     residuals: Sequence[float] = (),
+    spread: Sequence[float] = (),
 ) -> float:
-    """The buffer that covers the forecast's error over the lead time and review period (L+R days): the
-    ``service_level`` quantile of the forecast's errors summed over every L+R consecutive days of the history
-    (demand's spikes and runs as they happened), never less than the normal z·σ·√(L+R)."""
+    """The buffer that covers the forecast's error over the lead time and review period (L+R days), the
+    largest of: the normal z·σ·√(L+R) of independent daily errors; the ``service_level`` quantile of the
+    one-step errors summed over every L+R consecutive days of the history (spikes and runs as they
+    happened); and z·Σσₕ, the model's own error at each day ahead added up (a wrong level stays wrong)."""
     cover = lead_days + review_days
-    normal = z_for(service_level) * sigma_daily * math.sqrt(cover)
-    if len(residuals) < 2 * cover:
-        return normal
-    values = np.asarray(residuals, dtype=float)
-    sums = np.convolve(values, np.ones(cover), mode="valid")
-    return max(normal, float(np.quantile(sums, service_level)))
+    z = z_for(service_level)
+    best = z * sigma_daily * math.sqrt(cover)
+    if len(residuals) >= 2 * cover:
+        sums = np.convolve(np.asarray(residuals, dtype=float), np.ones(cover), mode="valid")
+        best = max(best, float(np.quantile(sums, service_level)))
+    if len(spread) >= cover:
+        best = max(best, z * float(sum(spread[:cover])))
+    return best
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,11 @@ class Policy:
     service_level: float
 
     def order_up_to(
-        self, daily_forecast: Sequence[float], sigma_daily: float, residuals: Sequence[float] = ()
+        self,
+        daily_forecast: Sequence[float],
+        sigma_daily: float,
+        residuals: Sequence[float] = (),
+        spread: Sequence[float] = (),
     ) -> float:
         cover = self.lead_days + self.review_days
         demand = (
@@ -57,7 +65,7 @@ class Policy:
             else ((sum(daily_forecast) / max(len(daily_forecast), 1)) * cover)
         )
         return demand + safety_stock(
-            sigma_daily, self.lead_days, self.review_days, self.service_level, residuals
+            sigma_daily, self.lead_days, self.review_days, self.service_level, residuals, spread
         )
 
 
@@ -81,12 +89,14 @@ class Simulation:
 def simulate(
     demand: Sequence[int],
     policy: Policy,
-    forecasts: Sequence[tuple[Sequence[float], float, Sequence[float]]],
+    forecasts: Sequence[tuple[Sequence[float], float, Sequence[float], Sequence[float]]],
     start_stock: int,
+    settle_cycles: int = 0,
 ) -> Simulation:
     """Run the periodic-review policy over ``demand`` (units asked per day): at the start of each review cycle
     the shipment ``order_quantity`` leaves, arriving ``lead_days`` later; ``forecasts[c]`` is the forecast (daily
-    means, σ, residuals) made at cycle ``c``. A cycle is a stock-out when some demand in it was not met from stock."""
+    means, σ, residuals, spread) made at cycle ``c``. A cycle is a stock-out when some demand in it was not met from stock;
+    the first ``settle_cycles`` (before the first shipment can arrive) are played but not counted."""
     stock = start_stock
     pipeline: dict[int, int] = {}
     served = asked = 0
@@ -94,10 +104,10 @@ def simulate(
     level_sum = 0
     n_cycles = min(len(forecasts), len(demand) // policy.review_days)
     for c in range(n_cycles):
-        mean, sigma, residuals = forecasts[c]
+        mean, sigma, residuals, spread = forecasts[c]
         day0 = c * policy.review_days
-        on_way = sum(q for d, q in pipeline.items() if d > day0)
-        qty = order_quantity(policy.order_up_to(mean, sigma, residuals), stock, on_way)
+        on_way = sum(q for d, q in pipeline.items() if d >= day0)  # what lands today is not on the shelf yet
+        qty = order_quantity(policy.order_up_to(mean, sigma, residuals, spread), stock, on_way)
         if qty:
             pipeline[day0 + policy.lead_days] = pipeline.get(day0 + policy.lead_days, 0) + qty
         short = False
@@ -106,11 +116,13 @@ def simulate(
             want = demand[day]
             got = min(stock, want)
             stock -= got
-            served += got
-            asked += want
             short = short or got < want
-            level_sum += stock
-        cycles += 1
-        outs += short
-    days = n_cycles * policy.review_days
+            if c >= settle_cycles:
+                served += got
+                asked += want
+                level_sum += stock
+        if c >= settle_cycles:
+            cycles += 1
+            outs += short
+    days = cycles * policy.review_days
     return Simulation(cycles, outs, served / asked if asked else 1.0, level_sum / days if days else 0.0)

@@ -151,7 +151,7 @@ class ReplenishmentService(ServiceBase):
             for sku in sorted(history):
                 leg, f = legs[sku], predicted[sku]
                 policy = Policy(leg.lead_days, review_days, service_level)
-                up_to = policy.order_up_to(f.mean, f.sigma, f.residuals)
+                up_to = policy.order_up_to(f.mean, f.sigma, f.residuals, f.spread)
                 available = available_now([s for s in stock if s.sku == sku], today)
                 qty = order_quantity(up_to, available, inbound.get(sku, 0))
                 out.append(
@@ -163,7 +163,9 @@ class ReplenishmentService(ServiceBase):
                         policy,
                         f.total / max(len(f.mean), 1),
                         f.sigma,
-                        safety_stock(f.sigma, leg.lead_days, review_days, service_level, f.residuals),
+                        safety_stock(
+                            f.sigma, leg.lead_days, review_days, service_level, f.residuals, f.spread
+                        ),
                         up_to,
                         available,
                         inbound.get(sku, 0),

@@ -7,21 +7,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 
-from sqlalchemy import and_, case, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, select, update
 
 from ponte.kernel.errors import ConflictError, NotFoundError, ValidationError
 from ponte.kernel.ids import new_id
 from ponte.warehouses.core import (
-    BUCKETS,
-    Bucket,
     Levels,
     LotStock,
-    MovementSpec,
     WarehouseError,
     WarehouseSpec,
 )
-from ponte.warehouses.store.tables import Inbound, Level, Location, Lot, Movement, Reservation, Warehouse
+from ponte.warehouses.store.ledger import Ledger
+from ponte.warehouses.store.tables import Inbound, Level, Location, Lot, Reservation, Warehouse
 
 __all__ = ["WarehouseRepository", "spec_of"]
 
@@ -49,10 +46,7 @@ def _levels(row: Level | None) -> Levels:
     return Levels(row.available, row.reserved, row.picked, row.packed)
 
 
-class WarehouseRepository:
-    def __init__(self, session: Session, tenant_id: str) -> None:
-        self.s, self.tenant = session, tenant_id
-
+class WarehouseRepository(Ledger):
     # warehouses and locations -------------------------------------------------------------------------------
     def add_warehouse(self, spec: WarehouseSpec, at: datetime) -> Warehouse:
         if self.s.scalar(
@@ -249,134 +243,6 @@ class WarehouseRepository:
         if lock:
             query = query.with_for_update(of=Level)
         return {lot.id: (lot, _levels(level)) for lot, level in self.s.execute(query)}
-
-    # the ledger ---------------------------------------------------------------------------------------------
-    def record(
-        self, warehouse_id: str, skus: dict[str, str], specs: Sequence[MovementSpec], at: datetime
-    ) -> list[Movement]:
-        """Write the movements and move the level cache by their net change per lot, in lot-id order; a level
-        that would go below zero refuses the whole unit of work (nothing is written)."""
-        deltas: dict[str, dict[Bucket, int]] = {}
-        rows = []
-        for spec in specs:
-            per = deltas.setdefault(spec.lot_id, dict.fromkeys(BUCKETS, 0))
-            if spec.source is not Bucket.OUTSIDE:
-                per[spec.source] -= spec.quantity
-            if spec.target is not Bucket.OUTSIDE:
-                per[spec.target] += spec.quantity
-            rows.append(
-                Movement(
-                    id=new_id("mov"),
-                    tenant_id=self.tenant,
-                    warehouse_id=warehouse_id,
-                    lot_id=spec.lot_id,
-                    sku=skus[spec.lot_id],
-                    kind=spec.kind.value,
-                    source=spec.source.value,
-                    target=spec.target.value,
-                    quantity=spec.quantity,
-                    reason=spec.reason,
-                    order_id=spec.order_id,
-                    reservation_id=spec.reservation_id,
-                    inbound_id=spec.inbound_id,
-                    transfer_id=spec.transfer_id,
-                    at=at,
-                )
-            )
-        for lot_id in sorted(deltas):
-            per = deltas[lot_id]
-            if not any(per.values()):
-                continue
-            columns = {b: getattr(Level, b.value) for b in BUCKETS}
-            guards = [columns[b] + d >= 0 for b, d in per.items() if d < 0]
-            result = self.s.execute(
-                update(Level)
-                .where(Level.lot_id == lot_id, Level.tenant_id == self.tenant, *guards)
-                .values({columns[b]: columns[b] + d for b, d in per.items() if d})
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                short = ", ".join(f"{b.value} {d}" for b, d in per.items() if d < 0)
-                raise ValidationError(
-                    f"lot {lot_id} holds less than the movement takes ({short})",
-                    field="quantity",
-                    rule=WarehouseError.INSUFFICIENT,
-                )
-        self.s.add_all(rows)
-        self.s.flush()
-        return rows
-
-    def movements(
-        self,
-        warehouse_id: str | None = None,
-        lot_id: str | None = None,
-        reservation_id: str | None = None,
-        kinds: Sequence[str] | None = None,
-        since: datetime | None = None,
-        limit: int | None = None,
-    ) -> list[Movement]:
-        query = select(Movement).where(Movement.tenant_id == self.tenant)
-        if warehouse_id is not None:
-            query = query.where(Movement.warehouse_id == warehouse_id)
-        if lot_id is not None:
-            query = query.where(Movement.lot_id == lot_id)
-        if reservation_id is not None:
-            query = query.where(Movement.reservation_id == reservation_id)
-        if kinds is not None:
-            query = query.where(Movement.kind.in_(list(kinds)))
-        if since is not None:
-            query = query.where(Movement.at >= since)
-        query = query.order_by(Movement.at, Movement.id)
-        if limit is not None:
-            query = query.limit(limit)
-        return list(self.s.scalars(query))
-
-    def ledger_levels(self, warehouse_ids: Sequence[str] | None = None) -> dict[str, Levels]:
-        """Per lot, the levels summed from the ledger in SQL."""
-        sums = []
-        for b in BUCKETS:
-            sums.append(
-                func.coalesce(
-                    func.sum(
-                        case((Movement.target == b.value, Movement.quantity), else_=0)
-                        - case((Movement.source == b.value, Movement.quantity), else_=0)
-                    ),
-                    0,
-                )
-            )
-        query = (
-            select(Movement.lot_id, *sums).where(Movement.tenant_id == self.tenant).group_by(Movement.lot_id)
-        )
-        if warehouse_ids is not None:
-            query = query.where(Movement.warehouse_id.in_(list(warehouse_ids)))
-        return {lot: Levels(*(int(v) for v in values)) for lot, *values in self.s.execute(query)}
-
-    def cached_levels(self, warehouse_ids: Sequence[str] | None = None) -> dict[str, Levels]:
-        query = select(Level).join(Lot, Lot.id == Level.lot_id).where(Level.tenant_id == self.tenant)
-        if warehouse_ids is not None:
-            query = query.where(Lot.warehouse_id.in_(list(warehouse_ids)))
-        return {row.lot_id: _levels(row) for row in self.s.scalars(query)}
-
-    def shipped_per_day(
-        self, warehouse_id: str, skus: Sequence[str] | None = None
-    ) -> list[tuple[str, date, int]]:
-        """Units reserved for orders per SKU and day (the demand the orders put on this warehouse)."""
-        day = func.date(Movement.at)
-        query = (
-            select(Movement.sku, day, func.sum(Movement.quantity))
-            .where(
-                Movement.tenant_id == self.tenant,
-                Movement.warehouse_id == warehouse_id,
-                Movement.kind == "reservation",
-            )
-            .group_by(Movement.sku, day)
-            .order_by(Movement.sku, day)
-        )
-        if skus is not None:
-            query = query.where(Movement.sku.in_(list(skus)))
-        out = []
-        for sku, d, n in self.s.execute(query):
-            out.append((sku, d if isinstance(d, date) else date.fromisoformat(str(d)), int(n)))
-        return out
 
     # reservations -------------------------------------------------------------------------------------------
     def add_reservation(
