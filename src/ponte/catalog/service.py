@@ -9,7 +9,12 @@ from ponte.catalog import core
 from ponte.catalog.store import Product, ProductRepository
 from ponte.platform.db import UnitOfWork
 
-__all__ = ["records_by_id", "rows_by_sku", "set_hs_code"]
+__all__ = ["products", "records_by_id", "rows_by_sku", "set_hs_code"]
+
+
+def products(uow: UnitOfWork, tenant_id: str, limit: int = 200) -> list[Product]:
+    """The tenant's first products (for pickers)."""
+    return list(ProductRepository(uow.session, tenant_id).page(None, limit).items)
 
 
 def rows_by_sku(uow: UnitOfWork, tenant_id: str, skus: Iterable[str]) -> dict[str, Product]:
