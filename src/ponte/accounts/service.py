@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from ponte.accounts.core import Seller
-from ponte.accounts.store import TenantRepository
+from ponte.accounts.store import Tenant, TenantRepository
 from ponte.kernel.errors import NotFoundError
 from ponte.platform.db import UnitOfWork
 
-__all__ = ["seller", "tenant_id_of"]
+__all__ = ["seller", "tenant_id_of", "tenant_names"]
 
 
 def seller(uow: UnitOfWork, tenant_id: str) -> Seller:
@@ -27,3 +29,11 @@ def tenant_id_of(uow: UnitOfWork, slug: str) -> str:
     if tenant is None:
         raise NotFoundError("tenant", slug)
     return tenant.id
+
+
+def tenant_names(uow: UnitOfWork, kind: str | None = None) -> list[tuple[str, str]]:
+    """(id, name) of the park's tenants (of one kind), by name: for the park operator's pickers."""
+    query = select(Tenant.id, Tenant.name).order_by(Tenant.name)
+    if kind is not None:
+        query = query.where(Tenant.kind == kind)
+    return [(row.id, row.name) for row in uow.session.execute(query)]

@@ -6,10 +6,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ponte.catalog import core
-from ponte.catalog.store import Product, ProductRepository
+from ponte.catalog.store import Product, ProductRepository, category_query, product_query
 from ponte.platform.db import UnitOfWork
+from ponte.platform.pagination import Page, paginate
 
-__all__ = ["products", "records_by_id", "rows_by_sku", "set_hs_code"]
+__all__ = ["categories", "get", "page", "products", "records_by_id", "rows_by_sku", "set_hs_code"]
+
+
+def page(
+    uow: UnitOfWork, tenant_id: str | None, cursor: str | None, limit: int, category: str | None = None
+) -> Page[Product]:
+    """One page of products (``tenant_id`` None: every tenant's, for the park operator)."""
+    return paginate(uow.session, product_query(tenant_id, category), Product.id, cursor, limit)
+
+
+def categories(uow: UnitOfWork, tenant_id: str | None) -> list[str]:
+    return list(uow.session.scalars(category_query(tenant_id)))
+
+
+def get(uow: UnitOfWork, tenant_id: str, product_id: str) -> Product:
+    return ProductRepository(uow.session, tenant_id).get(product_id)
 
 
 def products(uow: UnitOfWork, tenant_id: str, limit: int = 200) -> list[Product]:

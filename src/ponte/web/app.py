@@ -26,6 +26,7 @@ PAGES = [
     "ponte.web.pages.home",
     "ponte.web.pages.catalogue",
     "ponte.web.pages.orders",
+    "ponte.web.pages.order_detail",
     "ponte.web.pages.quotes",
     "ponte.web.pages.shipments",
     "ponte.web.pages.customs",

@@ -73,7 +73,9 @@ def known_fields() -> set[str]:
     return names
 
 
-def parse(form: Mapping[str, str]) -> dict[str, object]:
+def parse(
+    form: Mapping[str, str], loc: Locale | None = None, errors: FormErrors | None = None
+) -> dict[str, object]:
     """The form's values as the nested document `OrderIn` reads (blank optional fields dropped)."""
 
     def value(name: str) -> str | None:
@@ -111,15 +113,24 @@ def parse(form: Mapping[str, str]) -> dict[str, object]:
     }
     if value("destination_region"):
         document["destination_region"] = value("destination_region")
-    if value("freight"):
-        document["freight"] = value("freight")
+    freight = value("freight")
+    if freight and loc is not None:
+        try:  # written as the viewer writes numbers: 5,00 in pt-BR and es
+            document["freight"] = str(loc.parse_number(freight))
+        except ValueError:
+            if errors is not None:
+                errors.add("freight", translate(loc, "decimal_parsing"))
+    elif freight:
+        document["freight"] = freight
     return document
 
 
 def to_order(form: Mapping[str, str], loc: Locale) -> tuple[OrderIn | None, FormErrors]:
     errors = FormErrors()
+    document = parse(form, loc, errors)
     try:
-        return OrderIn.model_validate(parse(form)), errors
+        order_in = OrderIn.model_validate(document)
+        return (None if errors else order_in), errors
     except PydanticError as exc:
         known = known_fields()
         for error in exc.errors():

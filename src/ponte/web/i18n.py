@@ -170,8 +170,8 @@ class Locale:
         text = translations(self.lang).ngettext(singular, plural, n)
         return text % dict(values, n=n)
 
-    def number(self, value: int | Decimal) -> str:
-        return format_decimal(value, locale=self.cldr)
+    def number(self, value: int | Decimal | str) -> str:
+        return format_decimal(Decimal(value) if isinstance(value, str) else value, locale=self.cldr)
 
     def percent(self, value: Decimal | float) -> str:
         return format_percent(value, locale=self.cldr)

@@ -17,6 +17,7 @@
       document.body.classList.toggle("menu-open", open);
       return;
     }
+    if (event.target.closest && event.target.closest("[data-print]")) { window.print(); return; }
     var ask = event.target.closest ? event.target.closest("[data-confirm]") : null;
     if (ask && !window.confirm(ask.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
