@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ponte.catalog import core
-from ponte.catalog.store import Product, ProductRepository, category_query, product_query
+from ponte.catalog.store import BoothRepository, Product, ProductRepository, category_query, product_query
 from ponte.platform.db import UnitOfWork
 from ponte.platform.pagination import Page, paginate
 
-__all__ = ["categories", "get", "page", "products", "records_by_id", "rows_by_sku", "set_hs_code"]
+__all__ = ["booths", "categories", "get", "page", "products", "records_by_id", "rows_by_sku", "set_hs_code"]
 
 
 def page(
@@ -26,6 +26,11 @@ def categories(uow: UnitOfWork, tenant_id: str | None) -> list[str]:
 
 def get(uow: UnitOfWork, tenant_id: str, product_id: str) -> Product:
     return ProductRepository(uow.session, tenant_id).get(product_id)
+
+
+def booths(uow: UnitOfWork, tenant_id: str) -> list[str]:
+    """The tenant's booth ids, by code."""
+    return [b.id for b in sorted(BoothRepository(uow.session, tenant_id).list(), key=lambda b: b.code)]
 
 
 def products(uow: UnitOfWork, tenant_id: str, limit: int = 200) -> list[Product]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ponte.accounts import service as accounts
 from ponte.accounts.core import ALL_TENANT_SCOPES
 from ponte.accounts.store import ApiKeyRepository, TenantRepository
 from ponte.bootstrap import platform
@@ -30,6 +31,7 @@ def demo(
 ) -> None:
     """Load the demo corpus (idempotent: an existing demo is kept)."""
     from ponte.simulate.core import simulate  # lazy: numpy and pyarrow only when loading the demo
+    from ponte.simulate.demo import live_now, walk_orders  # lazy: as above
     from ponte.simulate.load import load_corpus
 
     url = platform().settings.database_url
@@ -44,6 +46,13 @@ def demo(
             tables = simulate(seed, orders, date.fromisoformat(start), days, sellers)
         with console.status("loading into the database"):
             loaded = load_corpus(database, tables)
+        with console.status("walking orders along their journey, going live"):
+            at = datetime.now(UTC)
+            with database.unit_of_work() as uow:
+                first = accounts.tenant_id_of(uow, "demo-001")
+            loaded.counts["journey"] = sum(walk_orders(database, platform().journey, first, at).values())
+            on_air = live_now(database, first, at)
+            loaded.counts["live_reservations"] = on_air.held
         KEYS_FILE.parent.mkdir(parents=True, exist_ok=True)
         KEYS_FILE.write_text(json.dumps(loaded.keys, indent=2))
         KEYS_FILE.chmod(0o600)

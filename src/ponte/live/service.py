@@ -18,11 +18,12 @@ from ponte.kernel.money import Money
 from ponte.live import sessions as core
 from ponte.live.offers import DEFAULT_HOLD, OfferTerms, check_terms, countdown
 from ponte.live.store.repository import LiveRepository, terms_of
+from ponte.live.store.stock_sql import load_offer, purchase
 from ponte.live.store.tables import LiveSession, Offer, Reservation
 from ponte.orders.intake import OrderIn
 from ponte.orders.service import place_order
 from ponte.orders.store import Order
-from ponte.platform.db import UnitOfWork
+from ponte.platform.db import Database, UnitOfWork
 
 
 def pay_reservation(
@@ -70,6 +71,34 @@ def pay_reservation(
 
 
 # --- the streamer's control panel ------------------------------------------------------------------
+
+
+def add_streamer(uow: UnitOfWork, tenant_id: str, name: str, languages: list[str], at: datetime) -> str:
+    return LiveRepository(uow.session, tenant_id).add_streamer(name, languages, at).id
+
+
+def add_session(
+    uow: UnitOfWork,
+    tenant_id: str,
+    title: str,
+    streamer_id: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    route: list[core.Visit],
+    at: datetime,
+) -> LiveSession:
+    return LiveRepository(uow.session, tenant_id).add_session(
+        title, streamer_id, starts_at, ends_at, route, at
+    )
+
+
+def reserve(
+    database: Database, tenant_id: str, offer_id: str, buyer_ref: str, quantity: int, at: datetime
+) -> str:
+    """Hold units of an offer for a buyer (the flash sale's purchase); the reservation's id."""
+    return purchase(
+        database, load_offer(database, tenant_id, offer_id), buyer_ref, quantity, at
+    ).reservation_id
 
 
 @dataclass(frozen=True)
