@@ -24,6 +24,7 @@ from ponte.web.render import locale_of, render
 # Each module of pages exposes `router` and registers its entries in ponte.web.nav.
 PAGES = [
     "ponte.web.pages.home",
+    "ponte.web.pages.products",
     "ponte.web.pages.catalogue",
     "ponte.web.pages.orders",
     "ponte.web.pages.order_detail",

@@ -11,7 +11,7 @@ from ponte.accounts import service as accounts
 from ponte.catalog import service as catalog
 from ponte.kernel.errors import PermissionDenied
 from ponte.platform.db import Database
-from ponte.web import queries
+from ponte.web import labels, queries
 from ponte.web.auth import Viewer, require_viewer
 from ponte.web.i18n import N_
 from ponte.web.nav import NavEntry, register
@@ -93,4 +93,5 @@ def catalogue(
         seller=seller or "",
         categories=cats,
         category=category or "",
+        category_labels=labels.CATEGORIES,
     )

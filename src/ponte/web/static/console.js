@@ -25,5 +25,22 @@
     document.body.classList.remove("menu-open");
     document.querySelectorAll(".menu-toggle").forEach(function (b) { b.setAttribute("aria-expanded", "false"); });
   });
+  // HS suggestions as the seller types a title (the classifier's explained fragment, through htmx)
+  var hsTimer = null;
+  document.addEventListener("input", function (event) {
+    var field = event.target;
+    if (!field.matches || !field.matches("[data-hs-title]") || !window.htmx) { return; }
+    window.clearTimeout(hsTimer);
+    hsTimer = window.setTimeout(function () {
+      var url = "/catalogue/hs-suggestions?lang=" + encodeURIComponent(field.dataset.hsTitle) +
+        "&title=" + encodeURIComponent(field.value);
+      window.htmx.ajax("GET", url, { target: "#hs-suggestions", swap: "innerHTML" });
+    }, 400);
+  });
+  document.addEventListener("click", function (event) {
+    var pick = event.target.closest ? event.target.closest("[data-hs-code]") : null;
+    var input = document.getElementById("hs_code");
+    if (pick && input) { input.value = pick.dataset.hsCode; input.focus(); }
+  });
   document.addEventListener("DOMContentLoaded", setZone);
 })();
