@@ -75,7 +75,11 @@ def live_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     database = Database(url)
     park = seed(database, orders_per_seller=12)
     SHARED["database"] = database
-    app = create_app(Settings(env="development", database_url=url, log_level="WARNING"), database)
+    exchange = tmp_path_factory.mktemp("customs-exchange")
+    settings = Settings(
+        env="development", database_url=url, log_level="WARNING", customs_exchange_dir=exchange
+    )
+    app = create_app(settings, database)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")

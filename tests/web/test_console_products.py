@@ -68,7 +68,7 @@ def test_a_product_with_translations_is_added_and_edited(client: TestClient, par
 
 def test_hs_suggestions_and_csv_round_trip(client: TestClient, park) -> None:  # type: ignore[no-untyped-def]
     sign_in(client, park.seller_key)
-    fragment = client.get("/catalogue/hs-suggestions", params={"title": "lipstick", "lang": "en"})
+    fragment = client.get("/catalogue/hs-suggestions", params={"title": "lipstick", "title_lang": "en"})
     assert fragment.status_code == 200 and 'data-hs-code="3304' in fragment.text
     exported = client.get("/catalogue/export.csv")
     assert exported.status_code == 200 and "BEAUTY-001" in exported.text

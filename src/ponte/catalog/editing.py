@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ponte.catalog.core import ChinaCustoms, LegalQuantity, check_china_customs
 from ponte.kernel.errors import PonteError, Violation
 from ponte.kernel.languages import LANGUAGES
 from ponte.kernel.money import check_currency
@@ -26,6 +27,33 @@ class ProductDraft:
     currency: str
     measures: dict[str, Decimal | None] = field(default_factory=dict)  # None: not a number
     tariff_codes: dict[str, str] = field(default_factory=dict)
+    #: China customs: cn_code, cn_name, cn_elements, cn_unit, cn_unit1 (text) and cn_qty1 (in measures)
+    china: dict[str, str] = field(default_factory=dict)
+
+    def china_customs(self) -> ChinaCustoms | None:
+        """The China customs data when the seller gave any of it."""
+        if not any(v.strip() for v in self.china.values()):
+            return None
+        return ChinaCustoms(
+            code=self.china.get("cn_code", "").strip(),
+            name=self.china.get("cn_name", "").strip(),
+            elements=self.china.get("cn_elements", "").strip(),
+            unit=self.china.get("cn_unit", "").strip(),
+            first=LegalQuantity(
+                self.china.get("cn_unit1", "").strip(), self.measures.get("cn_qty1") or Decimal(1)
+            ),
+        )
+
+
+#: Fields of China customs data as the form names them.
+CHINA_FIELDS = {
+    "china.code": "cn_code",
+    "china.name": "cn_name",
+    "china.elements": "cn_elements",
+    "china.unit": "cn_unit",
+    "china.first.unit": "cn_unit1",
+    "china.first.per_unit": "cn_qty1",
+}
 
 
 def problems(draft: ProductDraft) -> list[Violation]:
@@ -63,6 +91,10 @@ def problems(draft: ProductDraft) -> list[Violation]:
             continue  # the form already said it is not a number
         if value <= 0:
             found.append(Violation(name, "positive", f"{name} must be above zero"))
+    china = draft.china_customs()
+    if china is not None:
+        for v in check_china_customs(china, draft.hs_code):
+            found.append(Violation(CHINA_FIELDS.get(v.field, v.field), v.rule, v.message))
     for market, code in draft.tariff_codes.items():
         if code and not re.fullmatch(r"\d{6,12}", code):
             found.append(Violation(f"tariff_codes.{market}", "tariff-code", "6 to 12 digits"))

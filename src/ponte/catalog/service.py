@@ -105,8 +105,14 @@ def save_product(
         "direction": "export" if origin == "CN" else "import",
         "currency": draft.currency.strip().upper(),
         "tariff_codes": {k: v for k, v in draft.tariff_codes.items() if v},
-        **{k: v for k, v in draft.measures.items() if v is not None},
+        **{k: v for k, v in draft.measures.items() if v is not None and k != "cn_qty1"},
     }
+    china = draft.china_customs()
+    if china is not None:
+        values.update(
+            cn_code=china.code, cn_name=china.name, cn_elements=china.elements, cn_unit=china.unit,
+            cn_unit1=china.first.unit, cn_qty1=china.first.per_unit,
+        )  # fmt: skip
     if product_id is None:
         row = Product(id=new_id("prd"), attributes={}, created_at=at, **values)
         return repo.add(row)

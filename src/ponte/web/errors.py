@@ -62,6 +62,16 @@ RULE_MESSAGES: dict[str, str] = {
     "file-type": N_("Choose a CSV file."),
     "max-rows": N_("The file has too many rows."),
     "scope": N_("Your role does not allow this."),
+    "customs-profile-field": N_(
+        "Customs need a fact that is missing: check the seller's customs profile and the buyer's phone."
+    ),
+    "china-customs-data": N_(
+        "A product has no China customs data: add its 10-digit code, name and units on the product page."
+    ),
+    "cn-code-10-digits": N_("China's commodity code has 10 digits."),
+    "cn-code-in-hs6": N_("The China code must start with the product's HS code."),
+    "customs-unit": N_("Use a 3-digit customs unit code."),
+    "tariff-code": N_("Use 6 to 12 digits."),
     "cursor": N_("This page link is out of date; start again from the first page."),
     "signer": N_("No customs signing key is configured."),
     "transport": N_("No customs link is configured."),

@@ -4,6 +4,7 @@ frozen quote with its explanation, the timeline, the journey's actions and its p
 from __future__ import annotations
 
 import json
+import logging
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -29,6 +30,7 @@ from ponte.web.pages.catalogue import require, scope_of
 from ponte.web.render import flash, locale_of, render
 
 router = APIRouter()
+log = logging.getLogger("ponte.web")
 
 ACTION_LABELS = {
     "pay": N_("Record the payment"),
@@ -245,6 +247,7 @@ async def act(
         if action in ("declare", "cancel", "return") and ctx.transport is not None:
             journey.send(database, tenant, ctx, now())
     except PonteError as exc:
+        log.info("order %s: %s refused: %s", order_id, action, exc)
         return _page(request, viewer, order_id, explain(exc, loc), status=exc.status)
     except PydanticError:
         return _page(request, viewer, order_id, translate(loc, "required"), status=422)

@@ -24,6 +24,7 @@ from ponte.web.render import flash, locale_of, render
 router = APIRouter()
 
 MEASURES = ("price", "weight_kg", "length_cm", "width_cm", "height_cm")
+CHINA = ("cn_code", "cn_name", "cn_elements", "cn_unit", "cn_unit1")
 MARKETS = ("BR", "MX", "CL", "CO", "PE", "AR", "PT", "ES")
 MAX_CSV = 5_000_000
 
@@ -43,6 +44,8 @@ def _values(product: Any | None) -> dict[str, str]:
         out[f"titles.{lang}"] = (product.titles or {}).get(lang, "")
     for market, code in (product.tariff_codes or {}).items():
         out[f"tariff_codes.{market}"] = code
+    for name in CHINA:
+        out[name] = getattr(product, name) or ""
     return out
 
 
@@ -87,7 +90,7 @@ def edit_product(
     with database.unit_of_work() as uow:
         row = catalog.get(uow, viewer.tenant_id, product_id)
         values = _values(row)
-        measures = {m: getattr(row, m) for m in MEASURES}
+        measures = {m: getattr(row, m) for m in (*MEASURES, "cn_qty1") if getattr(row, m) is not None}
     return _form(request, values, forms.FormErrors(), product_id, loc, measures=measures)
 
 
@@ -95,8 +98,10 @@ def _save(request: Request, viewer: Viewer, values: dict[str, str], product_id: 
     loc = locale_of(request)
     errors = forms.FormErrors()
     measures: dict[str, Any] = {}
-    for name in MEASURES:
+    for name in (*MEASURES, "cn_qty1"):
         text = values.get(name, "").strip()
+        if not text and name == "cn_qty1":
+            continue
         if not text:
             errors.add(name, translate(loc, "required"))
             measures[name] = None
@@ -115,6 +120,7 @@ def _save(request: Request, viewer: Viewer, values: dict[str, str], product_id: 
         currency=values.get("currency", ""),
         measures=measures,
         tariff_codes={m: values.get(f"tariff_codes.{m}", "").strip() for m in MARKETS},
+        china={name: values.get(name, "") for name in CHINA},
     )
     database: Database = request.app.state.database
     with database.unit_of_work() as uow:
@@ -160,7 +166,10 @@ async def update(
 
 @router.get("/catalogue/hs-suggestions")
 def hs_suggestions(
-    request: Request, viewer: Annotated[Viewer, Depends(require_viewer)], title: str = ""
+    request: Request,
+    viewer: Annotated[Viewer, Depends(require_viewer)],
+    title: str = "",
+    title_lang: str | None = None,
 ) -> Response:
     """Explained HS suggestions for a title, as a fragment the form swaps in (htmx)."""
     require(viewer, "catalog:read")
@@ -171,9 +180,15 @@ def hs_suggestions(
         database: Database = request.app.state.database
         with database.unit_of_work() as uow:
             result = classify.as_dict(
-                classify.suggest(uow, engine, viewer.tenant_id, title[:300], loc.lang, 5), engine
+                classify.suggest(uow, engine, viewer.tenant_id, title[:300], _title_lang(title_lang, loc), 5),
+                engine,
             )
     return render(request, "_hs_suggestions.html", result=result)
+
+
+def _title_lang(tag: str | None, loc: Locale) -> str:
+    """The language the title is written in (its field's), not the page's (``lang`` switches the page)."""
+    return tag if tag in LANGUAGES else loc.lang
 
 
 @router.get("/catalogue/export.csv")

@@ -32,7 +32,7 @@
     if (!field.matches || !field.matches("[data-hs-title]") || !window.htmx) { return; }
     window.clearTimeout(hsTimer);
     hsTimer = window.setTimeout(function () {
-      var url = "/catalogue/hs-suggestions?lang=" + encodeURIComponent(field.dataset.hsTitle) +
+      var url = "/catalogue/hs-suggestions?title_lang=" + encodeURIComponent(field.dataset.hsTitle) +
         "&title=" + encodeURIComponent(field.value);
       window.htmx.ajax("GET", url, { target: "#hs-suggestions", swap: "innerHTML" });
     }, 400);
