@@ -21,6 +21,9 @@
     var ask = event.target.closest ? event.target.closest("[data-confirm]") : null;
     if (ask && !window.confirm(ask.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail && event.detail.boosted) { window.clearTimeout(hsTimer); }
+  });
   document.addEventListener("htmx:afterSettle", function () {
     document.body.classList.remove("menu-open");
     document.querySelectorAll(".menu-toggle").forEach(function (b) { b.setAttribute("aria-expanded", "false"); });
@@ -32,6 +35,7 @@
     if (!field.matches || !field.matches("[data-hs-title]") || !window.htmx) { return; }
     window.clearTimeout(hsTimer);
     hsTimer = window.setTimeout(function () {
+      if (!document.body.contains(field) || !document.getElementById("hs-suggestions")) { return; }
       var url = "/catalogue/hs-suggestions?title_lang=" + encodeURIComponent(field.dataset.hsTitle) +
         "&title=" + encodeURIComponent(field.value);
       window.htmx.ajax("GET", url, { target: "#hs-suggestions", swap: "innerHTML" });
