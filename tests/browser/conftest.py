@@ -51,6 +51,10 @@ def _require_browser() -> None:
     pytest.skip(reason)
 
 
+#: What the session's console runs on, for tests that stage data or buy while a page watches.
+SHARED: dict[str, Any] = {}
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -70,7 +74,12 @@ def live_console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     url = f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'ponte.db'}"
     database = Database(url)
     park = seed(database, orders_per_seller=12)
-    app = create_app(Settings(env="development", database_url=url, log_level="WARNING"), database)
+    SHARED["database"] = database
+    exchange = tmp_path_factory.mktemp("customs-exchange")
+    settings = Settings(
+        env="development", database_url=url, log_level="WARNING", customs_exchange_dir=exchange
+    )
+    app = create_app(settings, database)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
@@ -101,4 +110,15 @@ def browser(live_console: Any) -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("console-screenshots")
+    """Screenshots kept as artefacts: $PONTE_ARTEFACTS (or tmp/artefacts of the checkout)/screenshots."""
+    root = Path(
+        os.environ.get("PONTE_ARTEFACTS") or Path(__file__).resolve().parents[2] / "tmp" / "artefacts"
+    )
+    folder = root / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def console_database(live_console: Any) -> Any:
+    return SHARED["database"]

@@ -38,7 +38,11 @@ def test_demo_loads_once_with_encrypted_buyers_and_keys(tmp_path: Path) -> None:
     assert json.loads(again.stdout)["loaded"] is False
     db = Database(f"sqlite:///{tmp_path / 'cli.db'}")
     with db.engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM orders")).scalar() == 300
+        paid_live = conn.execute(
+            text("SELECT count(*) FROM live_reservations WHERE status = 'paid'")
+        ).scalar()
+        assert paid_live and conn.execute(text("SELECT count(*) FROM orders")).scalar() == 300 + paid_live
+        assert conn.execute(text("SELECT count(*) FROM live_sessions WHERE status = 'live'")).scalar() == 1
         token = conn.execute(text("SELECT tax_id FROM buyers LIMIT 1")).scalar()
     assert token.startswith("gAAAA")  # a Fernet token, not the number
 

@@ -121,10 +121,14 @@ def test_orders_page_by_cursor_and_filters(client: TestClient, park) -> None:  #
     assert "No orders match." in none
     cancelled = client.get("/orders", params={"status": "cancelled", "lang": "en"}).text
     assert "GLOW-" not in cancelled
+    found = client.get("/orders", params={"q": "glow-0007", "lang": "en"}).text
+    assert set(__import__("re").findall(r"GLOW-\d{4}", found)) == {"GLOW-0007"}
+    assert 'data-status="placed"' in first  # a tab per state, with its count
 
 
 def test_a_bad_cursor_names_the_field(client: TestClient, park) -> None:  # type: ignore[no-untyped-def]
     sign_in(client, park.seller_key)
     response = client.get("/orders", params={"cursor": "not-a-cursor", "lang": "en"})
     assert response.status_code == 422
-    assert "<code>cursor</code>" in response.text
+    assert "This page link is out of date; start again from the first page." in response.text
+    assert "<code>" not in response.text  # plain words, no field paths or rule codes

@@ -41,16 +41,24 @@ def test_every_page_in_every_language(client: TestClient, park, path: str, lang:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_order_detail_masks_the_buyer(client: TestClient, park, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_order_detail_shows_the_seller_its_address_and_masks_it_for_others(
+    client: TestClient, park, lang: str
+) -> None:  # type: ignore[no-untyped-def]
     sign_in(client, park.seller_key)
     response = client.get(f"/orders/{park.seller_order_ids[0]}", params={"lang": lang})
     assert response.status_code == 200
     loc = Locale(lang)
-    assert loc.gettext("Personal data is masked.") in response.text
-    assert "Maria Souza" not in response.text
-    assert "11144477735" not in response.text and "111.444.777-35" not in response.text
-    assert mask("Maria Souza 0", 1) in response.text  # one letter kept at each end
     assert "GLOW-0000" in response.text
+    # the seller ships to the buyer: its own order shows the shipping address whole
+    assert loc.gettext("Shipping address") in response.text and "Av. Paulista 1000" in response.text
+    assert "Maria Souza 0" in response.text
+    assert "11144477735" not in response.text and "111.444.777-35" not in response.text  # the ID stays masked
+    client.post("/logout")
+    sign_in(client, park.operator_key)
+    operator = client.get(f"/orders/{park.seller_order_ids[0]}", params={"lang": lang}).text
+    assert loc.gettext("Personal data is masked.") in operator
+    assert "Maria Souza" not in operator and "Av. Paulista" not in operator
+    assert mask("Maria Souza 0", 1) in operator  # one letter kept at each end
 
 
 def test_money_numbers_and_dates_follow_the_locale(client: TestClient, park) -> None:  # type: ignore[no-untyped-def]
@@ -60,16 +68,20 @@ def test_money_numbers_and_dates_follow_the_locale(client: TestClient, park) -> 
     es = client.get("/catalogue", params={"lang": "es"}).text
     assert "$12.50" in en and "US$\xa012,50" in pt and "12,50\xa0US$" in es
     orders_zh = client.get("/orders", params={"lang": "zh-CN"}).text
-    assert "2026年9月1日" in orders_zh
+    assert "2026年9月" in orders_zh and "GMT+08:00" in orders_zh  # the language's zone until the browser's
     orders_pt = client.get("/orders", params={"lang": "pt-BR"}).text
-    assert "1 de set. de 2026" in orders_pt
+    assert " de set. de 2026" in orders_pt
+    # newest first: the latest order heads the list
+    assert orders_pt.index("GLOW-0029") < orders_pt.index("GLOW-0020")
+    tz = client.get("/orders", params={"lang": "en"}, cookies={"ponte_tz": "America/Lima"}).text
+    assert "GMT-05:00" in tz
 
 
 def test_catalogue_falls_back_to_english_visibly(client: TestClient, park) -> None:  # type: ignore[no-untyped-def]
     sign_in(client, park.seller_key)
     page = client.get("/catalogue", params={"lang": "pt-BR"}).text
     assert "Sérum de ácido hialurônico" in page
-    assert '<td lang="en">Silicone kitchen set <mark class="fallback"' in page
+    assert 'lang="en">Silicone kitchen set <mark class="fallback"' in page
     assert "em inglês" in page
     zh = client.get("/catalogue", params={"lang": "zh-CN"}).text
     assert "硅胶厨具套装" in zh and "fallback" not in zh

@@ -30,6 +30,7 @@ __all__ = [
     "revoke_key",
     "seller",
     "tenant_id_of",
+    "tenant_names",
     "tenant_view",
     "tenants_with_prefix",
 ]
@@ -133,3 +134,11 @@ def key_active(uow: UnitOfWork, key_id: str) -> bool:
 def revocation_version(uow: UnitOfWork) -> int:
     """The shared revocation version: it changes whenever any key of any tenant is revoked."""
     return ApiKeyRepository(uow.session).revocation_version()
+
+
+def tenant_names(uow: UnitOfWork, kind: str | None = None) -> list[tuple[str, str]]:
+    """(id, name) of the park's tenants (of one kind), by name: for the park operator's pickers."""
+    query = select(Tenant.id, Tenant.name).order_by(Tenant.name)
+    if kind is not None:
+        query = query.where(Tenant.kind == kind)
+    return [(row.id, row.name) for row in uow.session.execute(query)]

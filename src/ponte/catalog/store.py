@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint, func, select
+from sqlalchemy import JSON, Boolean, ForeignKey, Select, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ponte.catalog import core
@@ -190,3 +190,18 @@ class BoothRepository(TenantScoped):
         return list(
             self.session.scalars(select(Booth).where(Booth.tenant_id == self.tenant_id).order_by(Booth.code))
         )
+
+
+def product_query(tenant_id: str | None, category: str | None = None) -> Select[Product]:
+    """Products of one tenant, or of every tenant (``None``: the park operator's view)."""
+    query = select(Product)
+    if tenant_id is not None:
+        query = query.where(Product.tenant_id == tenant_id)
+    if category:
+        query = query.where(Product.category == category)
+    return query
+
+
+def category_query(tenant_id: str | None) -> Select[str]:
+    query = select(Product.category).distinct().order_by(Product.category)
+    return query if tenant_id is None else query.where(Product.tenant_id == tenant_id)

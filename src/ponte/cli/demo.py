@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ponte.accounts.store import TenantRepository
+from ponte.accounts import service as accounts
 from ponte.bootstrap import platform
 from ponte.cli.output import console, emit_json, emit_table
 from ponte.platform import migrate
@@ -27,6 +27,7 @@ def demo(
 ) -> None:
     """Load the demo corpus (idempotent: an existing demo is kept)."""
     from ponte.simulate.core import simulate  # lazy: numpy and pyarrow only when loading the demo
+    from ponte.simulate.demo import live_now, walk_orders  # lazy: as above
     from ponte.simulate.load import load_corpus
     from ponte.simulate.warehouses import load_demo_warehouses  # lazy: as above
 
@@ -34,8 +35,8 @@ def demo(
     migrate.upgrade(url)
     database = platform().database
     with database.unit_of_work() as uow:
-        existing = TenantRepository(uow.session).by_slug("demo-park")
-    if existing is not None:
+        loaded_before = any(t.slug == "demo-park" for t in accounts.tenants_with_prefix(uow, "demo-park"))
+    if loaded_before:
         result = {"loaded": False, "reason": "the demo corpus is already loaded", "keys_file": str(KEYS_FILE)}
     else:
         with console.status(f"simulating {orders:,} orders"):
@@ -50,6 +51,13 @@ def demo(
                     for k, v in load_demo_warehouses(platform().warehouses, tables, today, seed).items()
                 }
             )
+        with console.status("walking orders along their journey, going live"):
+            at = datetime.now(UTC)
+            with database.unit_of_work() as uow:
+                first = accounts.tenant_id_of(uow, "demo-001")
+            loaded.counts["journey"] = sum(walk_orders(database, platform().journey, first, at).values())
+            on_air = live_now(database, first, at)
+            loaded.counts["live_reservations"] = on_air.held
         KEYS_FILE.parent.mkdir(parents=True, exist_ok=True)
         KEYS_FILE.write_text(json.dumps(loaded.keys, indent=2))
         KEYS_FILE.chmod(0o600)

@@ -160,3 +160,27 @@ def figures(
         orders=orders,
         units_sold=sum(units.values()),
     )
+
+
+def move_along(route: Sequence[Visit], at: datetime, to: int | None = None) -> list[Visit]:
+    """The route after the streamer walks to visit `to` (the next one when None) at `at`.
+
+    That visit starts at `at`; visits skipped on the way are dropped; visits already past keep their
+    times; later visits planned before `at` are pushed a minute apart after it. Going back is refused.
+    """
+    here = -1
+    for index, visit in enumerate(route):
+        if visit.at <= at:
+            here = index
+    target = here + 1 if to is None else to
+    if not 0 <= target < len(route):
+        raise ValidationError("there is no further booth on the route", field="route", rule="route-end")
+    if target <= here:
+        raise ValidationError("the streamer cannot walk back along the route", field="route", rule="forward")
+    moved = list(route[: here + 1])
+    moved.append(Visit(route[target].booth_id, at))
+    last = at
+    for visit in route[target + 1 :]:
+        last = visit.at if visit.at > last else last + timedelta(minutes=1)
+        moved.append(Visit(visit.booth_id, last))
+    return moved

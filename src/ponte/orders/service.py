@@ -19,7 +19,15 @@ from ponte.orders import core
 from ponte.orders.intake import OrderIn, PaymentIn, buyer_tax_id, check_order
 from ponte.orders.rows import to_tables
 from ponte.orders.states import STATES, check_move
-from ponte.orders.store import Buyer, BuyerRepository, Order, OrderEvent, OrderLine, OrderRepository
+from ponte.orders.store import (
+    Buyer,
+    BuyerRepository,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderRepository,
+    OrderSearch,
+)
 from ponte.platform.db import UnitOfWork
 from ponte.platform.pagination import Page
 
@@ -182,6 +190,27 @@ def page(
     destination: str | None = None,
 ) -> Page[Order]:
     return OrderRepository(uow.session, tenant_id).page(cursor, limit, status, destination)
+
+
+def search(
+    uow: UnitOfWork,
+    tenant_id: str | None,
+    cursor: str | None,
+    limit: int,
+    text: str | None = None,
+    status: str | None = None,
+    destination: str | None = None,
+) -> tuple[Page[Order], dict[str, int]]:
+    """Orders newest first matching a search (order number, id or payment reference), one page, and
+    how many of them are in each state. ``tenant_id`` None reads every tenant (the park operator)."""
+    found = OrderSearch(uow.session, tenant_id)
+    return found.page(cursor, limit, text, status, destination), found.counts(text, destination)
+
+
+def find(uow: UnitOfWork, tenant_id: str | None, order_id: str) -> tuple[Order, Buyer]:
+    """One order and its buyer; ``tenant_id`` None finds it in any tenant (the park operator)."""
+    order = OrderSearch(uow.session, tenant_id).get(order_id)
+    return order, BuyerRepository(uow.session, order.tenant_id).get(order.buyer_id)
 
 
 def buyer(uow: UnitOfWork, tenant_id: str, buyer_id: str) -> Buyer:

@@ -6,16 +6,30 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, Select, String, Text, UniqueConstraint, select, update
-from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Integer,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from ponte.catalog.core import Product
-from ponte.kernel.errors import NotFoundError
+from ponte.kernel.errors import NotFoundError, ValidationError
 from ponte.orders import core
 from ponte.platform.crypto import cipher
 from ponte.platform.db import Base, TenantScoped
-from ponte.platform.pagination import Page, paginate
+from ponte.platform.pagination import Page, decode_cursor, encode_cursor, paginate
 from ponte.platform.types import Amount, Encrypted, UtcDateTime
 
 
@@ -289,3 +303,70 @@ class OrderRepository(TenantScoped):
         if destination:
             query = query.where(Order.destination == destination)
         return paginate(self.session, query, Order.id, cursor, limit)
+
+
+class OrderSearch:
+    """Orders newest first (placed time, then id), one tenant's or, for the park operator, every
+    tenant's (``tenant_id`` None); keyset pages on (placed_at, id)."""
+
+    def __init__(self, session: Session, tenant_id: str | None) -> None:
+        self.session = session
+        self.tenant_id = tenant_id
+
+    def _where(self, query: Any, text: str | None, status: str | None, destination: str | None) -> Any:
+        if self.tenant_id is not None:
+            query = query.where(Order.tenant_id == self.tenant_id)
+        if destination:
+            query = query.where(Order.destination == destination)
+        if text:
+            like = f"%{text.strip().lower()}%"
+            query = query.where(
+                or_(
+                    func.lower(Order.external_ref).like(like),
+                    Order.id == text.strip(),
+                    Order.payment_ref == text.strip(),
+                )
+            )
+        if status:
+            query = query.where(Order.status == status)
+        return query
+
+    def page(
+        self, cursor: str | None, limit: int, text: str | None, status: str | None, destination: str | None
+    ) -> Page[Order]:
+        if not 1 <= limit <= 500:
+            raise ValidationError("limit must be between 1 and 500", field="limit", rule="range 1..500")
+        query = self._where(select(Order), text, status, destination)
+        after = decode_cursor(cursor)
+        if after is not None:
+            at_text, _, last_id = after.partition("|")
+            try:
+                at = datetime.fromisoformat(at_text)
+            except ValueError as exc:
+                raise ValidationError(
+                    "cursor is not one Ponte gave out", field="cursor", rule="cursor"
+                ) from exc
+            query = query.where(or_(Order.placed_at < at, and_(Order.placed_at == at, Order.id < last_id)))
+        rows = list(
+            self.session.scalars(query.order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit + 1))
+        )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        last = rows[-1] if rows else None
+        return Page(rows, encode_cursor(f"{last.placed_at.isoformat()}|{last.id}") if more and last else None)
+
+    def counts(self, text: str | None, destination: str | None) -> dict[str, int]:
+        """Orders per status (the tabs), under the same search."""
+        query = self._where(select(Order.status, func.count()), text, None, destination).group_by(
+            Order.status
+        )
+        return {str(s): int(n) for s, n in self.session.execute(query)}
+
+    def get(self, order_id: str) -> Order:
+        query = select(Order).where(Order.id == order_id)
+        if self.tenant_id is not None:
+            query = query.where(Order.tenant_id == self.tenant_id)
+        row = self.session.scalar(query)
+        if row is None:
+            raise NotFoundError("order", order_id)
+        return row

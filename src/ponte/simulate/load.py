@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pyarrow as pa
@@ -19,6 +19,7 @@ from sqlalchemy import insert
 from ponte.accounts.core import ALL_TENANT_SCOPES
 from ponte.accounts.store import ApiKeyRepository, Tenant, TenantRepository
 from ponte.catalog.store import Booth, Product
+from ponte.live.store.tables import LiveSession, Streamer
 from ponte.orders.store import Buyer, Order, OrderEvent, OrderLine
 from ponte.platform.db import Database
 from ponte.simulate.core import Tables
@@ -162,6 +163,7 @@ def load_corpus(
                 for r in _rows(tables.lines)
             ),
         )
+        counts["live_sessions"] = _live_sessions(session, tables, now)
         _insert(
             session,
             OrderEvent,
@@ -178,3 +180,50 @@ def load_corpus(
         )
         uow.commit()
     return LoadedCorpus(counts, keys)
+
+
+STREAMERS = ("Lia Chen", "Mateo Wang", "Bruna Li", "Sofía Zhao", "Ana Liu", "Diego Sun")
+
+
+def _live_sessions(session: Any, tables: Tables, now: datetime) -> int:
+    """The live sessions the corpus' live orders came from: one per session id, around its orders, by a
+    streamer of the seller, at one of the seller's booths (ended; the demo adds a running one)."""
+    spans: dict[str, list[Any]] = {}
+    for r in _rows(tables.orders.select(["live_session_id", "tenant_id", "placed_at"])):
+        sid = r["live_session_id"]
+        if sid is None:
+            continue
+        span = spans.setdefault(sid, [r["tenant_id"], r["placed_at"], r["placed_at"]])
+        span[1], span[2] = min(span[1], r["placed_at"]), max(span[2], r["placed_at"])
+    booths: dict[str, list[str]] = {}
+    for b in _rows(tables.booths.select(["id", "tenant_id"])):
+        booths.setdefault(b["tenant_id"], []).append(b["id"])
+    streamers: dict[str, str] = {}
+    for n, tenant in enumerate(sorted({t for t, _, _ in spans.values()})):
+        streamers[tenant] = f"str_sim_{n:04d}"
+    _insert(
+        session,
+        Streamer,
+        (
+            {"id": sid, "tenant_id": t, "name": STREAMERS[n % len(STREAMERS)], "languages": ["zh-CN", "pt-BR", "es"],
+             "created_at": now}
+            for n, (t, sid) in enumerate(sorted(streamers.items()))
+        ),
+    )  # fmt: skip
+    rows = []
+    for n, (sid, (tenant, first, last)) in enumerate(sorted(spans.items())):
+        starts = _utc(first) - timedelta(minutes=5)
+        ends = max(_utc(last) + timedelta(minutes=5), starts + timedelta(minutes=30))
+        ends = min(ends, starts + timedelta(hours=23))
+        own = booths.get(tenant, [])
+        route = [{"booth_id": own[0], "at": (starts + timedelta(minutes=1)).isoformat()}] if own else []
+        rows.append(
+            {"id": sid, "tenant_id": tenant, "title": f"Live #{n + 1}", "streamer_id": streamers[tenant],
+             "starts_at": starts, "ends_at": ends, "status": "ended", "route": route,
+             "pinned_offer_id": None, "created_at": now}
+        )  # fmt: skip
+    return _insert(session, LiveSession, iter(rows))
+
+
+def _utc(at: datetime) -> datetime:
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from importlib import import_module, resources
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from ponte.kernel.errors import PonteError
 from ponte.platform.settings import Settings
-from ponte.web import i18n
+from ponte.web import errors, i18n
 from ponte.web.auth import LoginRequired, current_viewer, session_secret
 from ponte.web.i18n import N_
 from ponte.web.render import locale_of, render
@@ -21,8 +24,10 @@ from ponte.web.render import locale_of, render
 # Each module of pages exposes `router` and registers its entries in ponte.web.nav.
 PAGES = [
     "ponte.web.pages.home",
+    "ponte.web.pages.products",
     "ponte.web.pages.catalogue",
     "ponte.web.pages.orders",
+    "ponte.web.pages.order_detail",
     "ponte.web.pages.quotes",
     "ponte.web.pages.shipments",
     "ponte.web.pages.customs",
@@ -31,6 +36,7 @@ PAGES = [
 ]
 
 LANG_COOKIE_AGE = 365 * 24 * 3600
+log = logging.getLogger("ponte.web")
 
 
 def create_console(settings: Settings) -> FastAPI:
@@ -51,7 +57,7 @@ def create_console(settings: Settings) -> FastAPI:
             or i18n.normalise(settings.default_locale)
             or "en"
         )
-        request.state.locale = i18n.Locale(lang)
+        request.state.locale = i18n.Locale(lang, i18n.zone(request.cookies.get(i18n.TZ_COOKIE), lang))
         response = await call_next(request)
         response.headers["Content-Language"] = lang
         response.headers.setdefault("Vary", "Accept-Language, Cookie")
@@ -80,20 +86,52 @@ def create_console(settings: Settings) -> FastAPI:
 
     @console.exception_handler(PonteError)
     async def _ponte_error(request: Request, exc: PonteError) -> Response:
-        titles = {404: N_("Not found"), 403: N_("Not allowed"), 409: N_("Conflict")}
-        fallback = N_("Something is wrong with the request")
-        if getattr(request.state, "viewer", None) is None:
-            request.state.viewer = current_viewer(request)
+        return _error_page(request, exc.status, errors.explain(exc, locale_of(request)))
+
+    @console.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error_page(request, exc.status_code, "")
+
+    @console.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
         loc = locale_of(request)
-        return render(
-            request,
-            "error.html",
-            status=exc.status,
-            title=loc.gettext(titles.get(exc.status, fallback)),
-            error=exc,
-        )
+        return _error_page(request, 422, loc.gettext(N_("A value in the address is not valid.")))
+
+    @console.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        log.exception("console page failed: %s", request.url.path)
+        return _error_page(request, 500, "")
 
     return console
+
+
+TITLES = {
+    400: N_("Something is wrong with the request"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Something is wrong with the request"),
+    409: N_("Conflict"),
+    422: N_("Something is wrong with the request"),
+    500: N_("Something went wrong on our side"),
+}
+EXPLAIN = {
+    403: N_("Your role does not allow this."),
+    404: N_("There is nothing at this address, or it belongs to someone else."),
+    500: N_("The error was recorded. Try again in a moment."),
+}
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    """An error page in the viewer's language (a fragment for htmx requests)."""
+    if getattr(request.state, "viewer", None) is None:
+        try:
+            request.state.viewer = current_viewer(request)
+        except Exception:  # the page failed before the database answered: show the error anyway
+            request.state.viewer = None
+    loc = locale_of(request)
+    title = loc.gettext(TITLES.get(status, TITLES[400]))
+    text = message or (loc.gettext(EXPLAIN[status]) if status in EXPLAIN else "")
+    return render(request, "error.html", status=status, title=title, message=text)
 
 
 def _quote(target: str) -> str:

@@ -13,7 +13,8 @@ from pydantic import ValidationError as PydanticError
 
 from ponte.kernel.errors import PonteError, Violation
 from ponte.orders.intake import OrderIn
-from ponte.web.i18n import N_, Locale
+from ponte.web.errors import translate
+from ponte.web.i18n import Locale
 
 LINE_ROWS = 3
 
@@ -43,27 +44,6 @@ FIELD_ALIASES = {
     "buyer.address": "buyer.address.line1",
 }
 
-#: Rules (Ponte's and pydantic's error types) with a message in every console language.
-RULE_MESSAGES: dict[str, str] = {
-    "missing": N_("This field is required."),
-    "string_too_short": N_("This field is required."),
-    "string_too_long": N_("This is too long."),
-    "int_parsing": N_("Enter a whole number."),
-    "decimal_parsing": N_("Enter a number."),
-    "greater_than_equal": N_("The number is too small."),
-    "less_than_equal": N_("The number is too large."),
-    "too_short": N_("Add at least one line."),
-    "literal_error": N_("Choose one of the options."),
-    "iso4217": N_("Unknown currency code (ISO 4217)."),
-    "iso3166-1": N_("Unknown country code (ISO 3166-1)."),
-    "iso3166-2": N_("Unknown region code (ISO 3166-2)."),
-    "known-sku": N_("This SKU is not in the catalogue."),
-    "one-line-per-sku": N_("This SKU is already on another line."),
-    "same-as-destination": N_("The address must be in the destination country."),
-    "unique-per-seller": N_("You already have an order with this number."),
-    "1210-imports-into-CN": N_("Bonded import (1210) is only for orders into China."),
-}
-
 
 @dataclass
 class FormErrors:
@@ -81,18 +61,6 @@ class FormErrors:
         return self.by_field.get(name, [])
 
 
-def translate(loc: Locale, rule: str, fallback: str) -> str:
-    """A rule's message in the viewer's language; tax-ID and postal rules by their family."""
-    if rule in RULE_MESSAGES:
-        return loc.gettext(RULE_MESSAGES[rule])
-    family = rule.split(":", 1)
-    if len(family) == 2 and family[0] == "postal-rules":
-        return loc.gettext(N_("The postal code does not match the country's format."))
-    if len(family) == 2 or rule in ("tax-id-scheme", "tax-id-country"):
-        return loc.gettext(N_("This tax ID is not valid (%(rule)s)."), rule=rule)
-    return fallback
-
-
 def field_name(path: str, known: set[str]) -> str:
     path = FIELD_ALIASES.get(path, path)
     return path if path in known else ""
@@ -105,7 +73,9 @@ def known_fields() -> set[str]:
     return names
 
 
-def parse(form: Mapping[str, str]) -> dict[str, object]:
+def parse(
+    form: Mapping[str, str], loc: Locale | None = None, errors: FormErrors | None = None
+) -> dict[str, object]:
     """The form's values as the nested document `OrderIn` reads (blank optional fields dropped)."""
 
     def value(name: str) -> str | None:
@@ -143,15 +113,24 @@ def parse(form: Mapping[str, str]) -> dict[str, object]:
     }
     if value("destination_region"):
         document["destination_region"] = value("destination_region")
-    if value("freight"):
-        document["freight"] = value("freight")
+    freight = value("freight")
+    if freight and loc is not None:
+        try:  # written as the viewer writes numbers: 5,00 in pt-BR and es
+            document["freight"] = str(loc.parse_number(freight))
+        except ValueError:
+            if errors is not None:
+                errors.add("freight", translate(loc, "decimal_parsing"))
+    elif freight:
+        document["freight"] = freight
     return document
 
 
 def to_order(form: Mapping[str, str], loc: Locale) -> tuple[OrderIn | None, FormErrors]:
     errors = FormErrors()
+    document = parse(form, loc, errors)
     try:
-        return OrderIn.model_validate(parse(form)), errors
+        order_in = OrderIn.model_validate(document)
+        return (None if errors else order_in), errors
     except PydanticError as exc:
         known = known_fields()
         for error in exc.errors():

@@ -15,9 +15,7 @@ from sqlalchemy.orm import Session
 
 from ponte.accounts.store import Tenant
 from ponte.catalog.store import Booth, Product
-from ponte.kernel.errors import NotFoundError
 from ponte.orders.store import Buyer, Order
-from ponte.platform.pagination import Page, paginate
 from ponte.web.auth import Viewer
 
 
@@ -82,52 +80,6 @@ def sellers(session: Session, viewer: Viewer) -> list[SellerRow]:
         if tenant_id in rows:
             rows[tenant_id].orders = int(count)
     return list(rows.values())
-
-
-def products_page(
-    session: Session, viewer: Viewer, seller: str | None, cursor: str | None, limit: int, category: str | None
-) -> Page[Product]:
-    query = scoped(select(Product), viewer, Product.tenant_id, seller)
-    if category:
-        query = query.where(Product.category == category)
-    return paginate(session, query, Product.id, cursor, limit)
-
-
-def categories(session: Session, viewer: Viewer, seller: str | None) -> list[str]:
-    query = scoped(
-        select(Product.category).distinct().order_by(Product.category), viewer, Product.tenant_id, seller
-    )
-    return list(session.scalars(query))
-
-
-def orders_page(
-    session: Session,
-    viewer: Viewer,
-    seller: str | None,
-    cursor: str | None,
-    limit: int,
-    status: str | None,
-    destination: str | None,
-) -> Page[Order]:
-    query = scoped(select(Order), viewer, Order.tenant_id, seller)
-    if status:
-        query = query.where(Order.status == status)
-    if destination:
-        query = query.where(Order.destination == destination.upper())
-    return paginate(session, query, Order.id, cursor, limit)
-
-
-def order_with_buyer(session: Session, viewer: Viewer, order_id: str) -> tuple[Order, Buyer]:
-    """One order the viewer may see, and its buyer (of the same tenant)."""
-    order = session.scalar(scoped(select(Order).where(Order.id == order_id), viewer, Order.tenant_id))
-    if order is None:
-        raise NotFoundError("order", order_id)
-    buyer = session.scalar(
-        select(Buyer).where(Buyer.id == order.buyer_id, Buyer.tenant_id == order.tenant_id)
-    )
-    if buyer is None:
-        raise NotFoundError("buyer", order.buyer_id)
-    return order, buyer
 
 
 @dataclass

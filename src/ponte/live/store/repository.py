@@ -219,6 +219,57 @@ class LiveRepository(TenantScoped):
         )
         return totals, [(str(m), int(n)) for m, n in recent]
 
+    def tallies(self, session_id: str, at: datetime) -> list[tuple[str, str, int, int]]:
+        """(offer id, status, reservations, units) of the session: paid, and held still inside their hold
+        (a hold past its expiry counts as neither, before the sweeper marks it)."""
+        rows = self.session.execute(
+            select(Reservation.offer_id, Reservation.status, func.count(), func.sum(Reservation.quantity))
+            .where(
+                Reservation.tenant_id == self.tenant_id,
+                Reservation.session_id == session_id,
+                (Reservation.status == "paid")
+                | ((Reservation.status == "held") & (Reservation.expires_at > at)),
+            )
+            .group_by(Reservation.offer_id, Reservation.status)
+        )
+        return [(str(o), str(s), int(n), int(q or 0)) for o, s, n, q in rows]
+
+    def paid_per_minute(self, session_id: str, at: datetime, minutes: int) -> list[tuple[str, int]]:
+        """Paid reservations counted by the minute they were made, over the last `minutes`."""
+        minute = _minute(self.session.get_bind().dialect.name, Reservation.created_at).label("minute")
+        rows = self.session.execute(
+            select(minute, func.count())
+            .where(
+                Reservation.tenant_id == self.tenant_id,
+                Reservation.session_id == session_id,
+                Reservation.status == "paid",
+                Reservation.created_at > at - timedelta(minutes=minutes),
+                Reservation.created_at <= at,
+            )
+            .group_by(minute)
+        )
+        return sorted((str(m), int(n)) for m, n in rows)
+
+    def reservation_counts(self, session_id: str) -> dict[str, int]:
+        """Reservations of the session by status (held, paid, expired, cancelled)."""
+        rows = self.session.execute(
+            select(Reservation.status, func.count())
+            .where(Reservation.tenant_id == self.tenant_id, Reservation.session_id == session_id)
+            .group_by(Reservation.status)
+        )
+        return {str(s): int(n) for s, n in rows}
+
+    def set_route(self, session_id: str, route: list[core.Visit]) -> LiveSession:
+        row = self.get_session(session_id)
+        core.check_schedule(row.starts_at, row.ends_at, route)
+        row.route = [{"booth_id": v.booth_id, "at": v.at.astimezone(UTC).isoformat()} for v in route]
+        self.session.flush()
+        return row
+
+    def booths(self) -> dict[str, Booth]:
+        rows = self.session.scalars(select(Booth).where(Booth.tenant_id == self.tenant_id))
+        return {b.id: b for b in rows}
+
     def figures(self, session_id: str, at: datetime) -> tuple[core.Figures, dict[str, object]]:
         """The session's figures and what the wall shows beside them (pinned offer, countdown)."""
         live = self.get_session(session_id)

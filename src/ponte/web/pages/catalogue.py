@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from ponte.catalog.store import Product
+from ponte.accounts import service as accounts
+from ponte.catalog import service as catalog
 from ponte.kernel.errors import PermissionDenied
 from ponte.platform.db import Database
-from ponte.web import queries
+from ponte.web import labels, queries
 from ponte.web.auth import Viewer, require_viewer
 from ponte.web.i18n import N_
 from ponte.web.nav import NavEntry, register
@@ -35,7 +36,15 @@ class Title:
     fallback: bool  # shown in English because the viewer's language is missing
 
 
-def title_for(product: Product, lang: str) -> Title:
+def scope_of(viewer: Viewer, seller: str | None = None) -> str | None:
+    """The tenant a read is limited to: the viewer's own, or for the park operator the chosen seller
+    (None: every tenant)."""
+    if not viewer.is_operator:
+        return viewer.tenant_id
+    return seller or None
+
+
+def title_for(product: Any, lang: str) -> Title:
     """The product's title in `lang`, else English (marked as such), else its SKU."""
     titles = product.titles or {}
     if titles.get(lang):
@@ -65,11 +74,14 @@ def catalogue(
     require(viewer, "catalog:read")
     database: Database = request.app.state.database
     lang = request.state.locale.lang
+    scope = scope_of(viewer, seller)
     with database.unit_of_work() as uow:
-        page = queries.products_page(uow.session, viewer, seller, cursor, PAGE_SIZE, category)
-        names = queries.tenant_names(uow.session, viewer)
-        choices = queries.sellers_choice(uow.session, viewer)
-        cats = queries.categories(uow.session, viewer, seller)
+        page = catalog.page(uow, scope, cursor, PAGE_SIZE, category)
+        choices = accounts.tenant_names(uow, "seller") if viewer.is_operator else []
+        names = (
+            dict(accounts.tenant_names(uow)) if viewer.is_operator else {viewer.tenant_id: viewer.tenant_name}
+        )
+        cats = catalog.categories(uow, scope)
     items = [(p, title_for(p, lang)) for p in page.items]
     return render(
         request,
@@ -81,4 +93,5 @@ def catalogue(
         seller=seller or "",
         categories=cats,
         category=category or "",
+        category_labels=labels.CATEGORIES,
     )
