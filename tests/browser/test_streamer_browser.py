@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from ponte.live_panel.sessions import Visit
 from quality import axe_violations, overflows, untranslated
 
 from ponte.catalog import service as catalog
 from ponte.kernel.errors import PonteError
+from ponte.live import panel as live_panel
 from ponte.live import service as live
-from ponte.live.sessions import Visit
 from ponte.web.i18n import Locale
 
 pytestmark = pytest.mark.browser
@@ -132,7 +133,7 @@ def test_streamer_sells_through_a_flash_sale_on_a_phone(
 
     # buyers buy while the panel watches
     with console_database.unit_of_work() as uow:
-        offer_id = live.panel(uow, park.seller_id, session_id, datetime.now(UTC)).offers[0].id
+        offer_id = live_panel.panel(uow, park.seller_id, session_id, datetime.now(UTC)).offers[0].id
     tally = {"held": 0, "paid": 0, "refused": 0}
     load = threading.Thread(target=_buy, args=(console_database, park.seller_id, offer_id, lang, tally))
     load.start()

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 from ponte.accounts import service as accounts
 from ponte.bootstrap import Platform
-from ponte.live import service as live
+from ponte.live import panel as live_panel
 from ponte.orders import service as orders
 from ponte.platform.settings import Settings
 from ponte.simulate import simulate
@@ -24,13 +24,13 @@ def test_the_demo_goes_live_and_walks_orders(database) -> None:  # type: ignore[
     platform = Platform(Settings(database_url=database.url), _database=database)
     with database.unit_of_work() as uow:
         tenant = accounts.tenant_id_of(uow, "dmo-001")
-        known = {s.id for s in live.sessions(uow, tenant, limit=10_000)}
+        known = {s.id for s in live_panel.sessions(uow, tenant, limit=10_000)}
         mine = [o for o in orders.search(uow, tenant, None, 500)[0].items if o.live_session_id]
     assert mine and all(o.live_session_id in known for o in mine)
     counts = walk_orders(database, platform.journey, tenant, at, count=20)
     assert counts.get("cancelled") == 2 and counts.get("packed", 0) + counts.get("booked", 0) > 0
     on_air = live_now(database, tenant, at, buyers=9)
     with database.unit_of_work() as uow:
-        view = live.panel(uow, tenant, on_air.session_id, at)
+        view = live_panel.panel(uow, tenant, on_air.session_id, at)
     assert view.status == "live" and view.pinned is not None and len(view.offers) == 2
     assert view.paid.orders == on_air.paid == 6 and view.held.orders == on_air.held - on_air.paid == 3

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, StreamingResponse
 from ponte.catalog import service as catalog
 from ponte.kernel.clock import now
 from ponte.kernel.errors import PonteError, Violation
+from ponte.live import panel as live_panel
 from ponte.live import service as live
 from ponte.platform.db import Database
 from ponte.web import forms
@@ -39,7 +40,7 @@ def sessions(request: Request, viewer: Annotated[Viewer, Depends(require_viewer)
     require(viewer, "live:read")
     database: Database = request.app.state.database
     with database.unit_of_work() as uow:
-        rows = live.sessions(uow, viewer.tenant_id)
+        rows = live_panel.sessions(uow, viewer.tenant_id)
     return render(request, "live.html", rows=rows, states=SESSION_STATES)
 
 
@@ -54,7 +55,7 @@ def _panel(
     database: Database = request.app.state.database
     lang = locale_of(request).lang
     with database.unit_of_work() as uow:
-        view = live.panel(uow, viewer.tenant_id, session_id, now())
+        view = live_panel.panel(uow, viewer.tenant_id, session_id, now())
         choices = [(p.sku, f"{title_for(p, lang).text} · {p.sku}") for p in _products(uow, viewer)]
     return render(
         request,
@@ -220,7 +221,7 @@ def figures(
 def _figures(database: Database, viewer: Viewer, session_id: str, loc: Locale) -> dict[str, Any]:
     """The panel's figures, raw and as the viewer reads them (numbers and money by Babel)."""
     with database.unit_of_work() as uow:
-        view = live.panel(uow, viewer.tenant_id, session_id, now())
+        view = live_panel.panel(uow, viewer.tenant_id, session_id, now())
     data = view.as_json()
     data["text"] = {
         "paid-orders": loc.number(view.paid.orders),
@@ -267,5 +268,5 @@ def report(request: Request, session_id: str, viewer: Annotated[Viewer, Depends(
     require(viewer, "live:read")
     database: Database = request.app.state.database
     with database.unit_of_work() as uow:
-        result = live.report(uow, viewer.tenant_id, session_id, now())
+        result = live_panel.report(uow, viewer.tenant_id, session_id, now())
     return render(request, "live_report.html", report=result, view=result.panel, states=SESSION_STATES)
