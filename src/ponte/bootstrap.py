@@ -51,6 +51,10 @@ class Platform:
     # tenant -> (profile version, signer): a signer holds a loaded key, built once per profile change
     _signers: dict[str, tuple[object, Signer]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # every environment but an explicit development one refuses to start on the published secrets
+        self.settings.check_secrets()
+
     @classmethod
     def from_environment(cls) -> Platform:
         return cls(get_settings())
