@@ -60,6 +60,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "url_with": lambda **changes: url_with(request, **changes),
         "static": lambda path: f"{request.scope.get('root_path', '')}/static/{path}",
         "flash": request.session.pop("flash", None) if "session" in request.scope else None,
+        "csrf_token": request.scope.get("ponte.csrf_token", ""),
     }
     base.update(context)
     html = environment().get_template(template).render(base)
