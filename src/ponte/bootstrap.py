@@ -192,7 +192,9 @@ class Platform:
         s = self.settings
         if s.mail_sender == "smtp":
             password = s.smtp_password.get_secret_value() if s.smtp_password else None
-            return SmtpMailSender(s.smtp_host, s.smtp_port, s.mail_from, s.smtp_user, password, s.smtp_starttls)
+            return SmtpMailSender(
+                s.smtp_host, s.smtp_port, s.mail_from, s.smtp_user, password, s.smtp_starttls
+            )
         if s.mail_sender != "file":
             raise ValidationError("PONTE_MAIL_SENDER must be file or smtp", field="mail_sender", rule="enum")
         return FileMailSender(s.mail_dir, s.mail_from)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
-
 from conftest import NOW
+from console_client import ConsoleClient
 from ponte.api.app import create_app
 from ponte.live.store.repository import LiveRepository
 from ponte.live.store.stock_sql import purchase
@@ -22,7 +21,7 @@ def test_wall_shows_pinned_offer_and_figures(stage, tenants) -> None:  # type: i
     app = create_app(
         Settings(env="development", database_url=stage.database.url, log_level="WARNING"), stage.database
     )
-    with TestClient(app, follow_redirects=True) as client:
+    with ConsoleClient(app, follow_redirects=True) as client:
         client.post("/login", data={"api_key": tenants.key_a, "next": "/live"})
         listing = client.get("/live")
         assert listing.status_code == 200 and "Beauty hall tour" in listing.text

@@ -44,7 +44,9 @@ def create_console(settings: Settings, database: Database) -> FastAPI:
         console.include_router(import_module(name).router)
 
     # Middleware runs outermost last-added first: language, then the session, then the CSRF check, then pages.
-    allowed = (origin_of(settings.public_url),) if settings.public_url and origin_of(settings.public_url) else ()
+    allowed = (
+        (origin_of(settings.public_url),) if settings.public_url and origin_of(settings.public_url) else ()
+    )
     console.add_middleware(
         CsrfGuard,
         secret=settings.session_secret.get_secret_value(),
@@ -104,7 +106,9 @@ def _refused(request: Request, reason: str) -> Response:
     loc = locale_of(request)
     request.state.viewer = current_viewer(request)
     error = PermissionDenied(
-        loc.gettext(N_("This form has expired or was sent from another site. Reload the page and try again.")),
+        loc.gettext(
+            N_("This form has expired or was sent from another site. Reload the page and try again.")
+        ),
         rule=f"csrf:{reason}",
     )
     return render(request, "error.html", status=403, title=loc.gettext(N_("Not allowed")), error=error)
@@ -121,4 +125,6 @@ def mount_console(app: FastAPI) -> None:
     console.state.database = app.state.database
     console.state.platform = app.state.platform
     app.mount("/", console, name="console")
-    app.add_middleware(SecurityHeaders, hsts=bool((app.state.settings.public_url or "").startswith("https://")))
+    app.add_middleware(
+        SecurityHeaders, hsts=bool((app.state.settings.public_url or "").startswith("https://"))
+    )

@@ -63,15 +63,25 @@ def _need(viewer: Viewer, permission: str) -> None:
 
 
 def _role_options(viewer: Viewer) -> list[tuple[str, str]]:
-    return [(code, ROLE_LABELS[code]) for code, r in role_table.ROLES.items() if viewer.tenant_kind in r.tenant_kinds]
+    return [
+        (code, ROLE_LABELS[code])
+        for code, r in role_table.ROLES.items()
+        if viewer.tenant_kind in r.tenant_kinds
+    ]
 
 
 # -- my account -----------------------------------------------------------------------------------------
 
 
-def _account_page(request: Request, viewer: Viewer, status: int = 200, errors: dict[str, list[str]] | None = None) -> Response:
+def _account_page(
+    request: Request, viewer: Viewer, status: int = 200, errors: dict[str, list[str]] | None = None
+) -> Response:
     totp: dict[str, str] | None = None
-    if viewer.session.user_id and not viewer.session.totp_enabled and request.query_params.get("totp") == "setup":
+    if (
+        viewer.session.user_id
+        and not viewer.session.totp_enabled
+        and request.query_params.get("totp") == "setup"
+    ):
         with _db(request).unit_of_work() as uow:
             secret, uri = members.start_totp(uow, viewer.session)
             uow.commit()
@@ -97,7 +107,9 @@ def change_password(
 ) -> Response:
     loc = locale_of(request)
     if password != confirm:
-        return _account_page(request, viewer, 422, {"confirm": [loc.gettext(N_("The two passwords differ."))]})
+        return _account_page(
+            request, viewer, 422, {"confirm": [loc.gettext(N_("The two passwords differ."))]}
+        )
     try:
         with _db(request).unit_of_work() as uow:
             members.change_password(uow, viewer.session, current, password, now())

@@ -144,7 +144,9 @@ def login_code(
 
 
 @router.post("/login/demo")
-def login_demo(request: Request, tenant_id: Annotated[str, Form()], next: Annotated[str, Form()] = "/") -> Response:
+def login_demo(
+    request: Request, tenant_id: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
+) -> Response:
     with _db(request).unit_of_work() as uow:
         token = accounts.sign_in_demo(uow, accounts_context(request.app.state.settings), tenant_id, now())
         uow.commit()
@@ -208,7 +210,9 @@ def forgot(request: Request, email: Annotated[str, Form()] = "") -> Response:
             outgoing = members.request_password_reset(uow, ctx, email, now())
             uow.commit()
     except PonteError as exc:
-        return render(request, "forgot.html", status=422, errors=_errors(exc, loc), values={"email": email}, sent=False)
+        return render(
+            request, "forgot.html", status=422, errors=_errors(exc, loc), values={"email": email}, sent=False
+        )
     if outgoing is not None:
         send_mail(request, outgoing)
     # the same answer whether or not the address belongs to someone
@@ -237,7 +241,9 @@ def reset(
     loc = locale_of(request)
     if password != confirm:
         message = loc.gettext(N_("The two passwords differ."))
-        return render(request, "reset.html", status=422, errors={"confirm": [message]}, token=token, valid=True)
+        return render(
+            request, "reset.html", status=422, errors={"confirm": [message]}, token=token, valid=True
+        )
     ctx = accounts_context(request.app.state.settings)
     try:
         with _db(request).unit_of_work() as uow:
@@ -259,7 +265,9 @@ def invitation_form(request: Request, token: str = "") -> Response:
         with _db(request).unit_of_work(readonly=True) as uow:
             view = members.invitation(uow, token, now())
     except PonteError as exc:
-        return render(request, "invite.html", status=422, errors=_errors(exc, loc), invitation=None, token="", values={})
+        return render(
+            request, "invite.html", status=422, errors=_errors(exc, loc), invitation=None, token="", values={}
+        )
     return render(request, "invite.html", errors={}, invitation=view, token=token, values={})
 
 

@@ -40,9 +40,17 @@ def upgrade() -> None:
     op.create_table(
         "memberships",
         sa.Column("id", sa.String(40), primary_key=True),
-        sa.Column("user_id", sa.String(40), sa.ForeignKey("users.id", name="fk_memberships_user_id_users"), nullable=False),
         sa.Column(
-            "tenant_id", sa.String(40), sa.ForeignKey("tenants.id", name="fk_memberships_tenant_id_tenants"), nullable=False
+            "user_id",
+            sa.String(40),
+            sa.ForeignKey("users.id", name="fk_memberships_user_id_users"),
+            nullable=False,
+        ),
+        sa.Column(
+            "tenant_id",
+            sa.String(40),
+            sa.ForeignKey("tenants.id", name="fk_memberships_tenant_id_tenants"),
+            nullable=False,
         ),
         sa.Column("roles", sa.JSON(), nullable=False),
         sa.Column("created_at", UTC_TIME, nullable=False),
@@ -54,14 +62,20 @@ def upgrade() -> None:
         "invitations",
         sa.Column("id", sa.String(40), primary_key=True),
         sa.Column(
-            "tenant_id", sa.String(40), sa.ForeignKey("tenants.id", name="fk_invitations_tenant_id_tenants"), nullable=False
+            "tenant_id",
+            sa.String(40),
+            sa.ForeignKey("tenants.id", name="fk_invitations_tenant_id_tenants"),
+            nullable=False,
         ),
         sa.Column("email_index", sa.String(64), nullable=False),
         sa.Column("email", SECRET, nullable=False),
         sa.Column("roles", sa.JSON(), nullable=False),
         sa.Column("token_hash", sa.String(64), nullable=False),
         sa.Column(
-            "invited_by", sa.String(40), sa.ForeignKey("users.id", name="fk_invitations_invited_by_users"), nullable=True
+            "invited_by",
+            sa.String(40),
+            sa.ForeignKey("users.id", name="fk_invitations_invited_by_users"),
+            nullable=True,
         ),
         sa.Column("created_at", UTC_TIME, nullable=False),
         sa.Column("expires_at", UTC_TIME, nullable=False),
@@ -77,7 +91,10 @@ def upgrade() -> None:
         sa.Column("token_hash", sa.String(64), nullable=False),
         sa.Column("method", sa.String(20), nullable=False),
         sa.Column(
-            "user_id", sa.String(40), sa.ForeignKey("users.id", name="fk_console_sessions_user_id_users"), nullable=True
+            "user_id",
+            sa.String(40),
+            sa.ForeignKey("users.id", name="fk_console_sessions_user_id_users"),
+            nullable=True,
         ),
         sa.Column("key_id", sa.String(40), nullable=True),
         sa.Column(
