@@ -19,6 +19,7 @@ from ponte.cli import (
     serve,
     simulate,
     track,
+    users,
 )
 from ponte.cli.output import fail, guarded
 from ponte.kernel.errors import PonteError
@@ -33,6 +34,7 @@ app.add_typer(db.app, name="db")
 app.command("serve")(guarded(serve.serve))
 app.command("demo")(guarded(demo.demo))
 app.add_typer(demo.keys_app, name="keys")
+app.add_typer(users.users_app, name="users")
 app.command("simulate")(guarded(simulate.simulate))
 app.command("export")(guarded(export.export))
 app.command("declare")(guarded(declare.declare))

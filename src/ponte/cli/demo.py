@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from ponte.accounts.core import ALL_TENANT_SCOPES
+from ponte.accounts.core import parse_prefix
+from ponte.accounts.roles import default_key_scopes
 from ponte.accounts.store import ApiKeyRepository, TenantRepository
 from ponte.bootstrap import platform
 from ponte.cli.output import console, emit_json, emit_table
@@ -57,8 +58,15 @@ def demo(
     else:
         console.print(result["reason"])
     if KEYS_FILE.exists():
+        # the secrets stay in the file (readable by its owner only); the screen shows the operator's key masked
         park_key = json.loads(KEYS_FILE.read_text()).get("demo-park", "")
-        console.print(f"API keys of the demo tenants: {KEYS_FILE} (park operator: {park_key})")
+        console.print(f"API keys of the demo tenants: {KEYS_FILE} (park operator: {masked_key(park_key)})")
+
+
+def masked_key(key: str) -> str:
+    """``pk_<prefix>_…``: enough to recognise a key, never enough to use it."""
+    prefix = parse_prefix(key)
+    return f"pk_{prefix}_…" if prefix else "…"
 
 
 @keys_app.command("issue")
@@ -76,7 +84,10 @@ def issue(
         found = TenantRepository(uow.session).by_slug(tenant)
         if found is None:
             raise NotFoundError("tenant", tenant)
-        row, secret = ApiKeyRepository(uow.session).issue(found.id, name, scope or ALL_TENANT_SCOPES)
+        # no scope named: every scope of the tenant's kind (park:operate too for the park operator)
+        row, secret = ApiKeyRepository(uow.session).issue(
+            found.id, name, scope or default_key_scopes(found.kind)
+        )
         uow.commit()
     if as_json:
         emit_json({"id": row.id, "tenant": tenant, "scopes": row.scopes, "key": secret})
