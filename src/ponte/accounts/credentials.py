@@ -4,7 +4,7 @@ Passwords are hashed with Argon2id through pwdlib (its recommended
 parameters); TOTP (RFC 6238, 30-second steps, 6 digits) through pyotp, with
 the step of the last accepted code kept so a code works once. Tokens sent by
 mail (invitations) are 256-bit random strings of which only a SHA-256 is
-stored; password-reset links are signed and timed with itsdangerous and name a
+stored; password-reset links are signed (itsdangerous) over the time they were made and name a
 fingerprint of the current password hash, so a link stops working once used.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pyotp
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer
 from pwdlib import PasswordHash
 
 from ponte.kernel.errors import ValidationError
@@ -61,8 +61,13 @@ def verify_password(password: str, password_hash: str | None) -> bool:
         return False
 
 
-def needs_rehash(password_hash: str) -> bool:
-    return bool(_hasher.check_needs_rehash(password_hash))
+def rehashed(password: str, password_hash: str) -> str | None:
+    """A new hash of a password just verified, when its stored hash used weaker parameters (else None)."""
+    try:
+        _valid, updated = _hasher.verify_and_update(password, password_hash)
+    except Exception:
+        return None
+    return updated
 
 
 # -- TOTP ----------------------------------------------------------------------------------------
@@ -117,30 +122,29 @@ def password_fingerprint(password_hash: str | None) -> str:
     return hashlib.sha256((password_hash or "-").encode("utf-8")).hexdigest()[:24]
 
 
-def _reset_serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="ponte-password-reset")
+def _reset_serializer(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt="ponte-password-reset")
 
 
-def sign_reset(secret: str, user_id: str, password_hash: str | None) -> str:
-    return str(_reset_serializer(secret).dumps({"u": user_id, "p": password_fingerprint(password_hash)}))
+def sign_reset(secret: str, user_id: str, password_hash: str | None, at: datetime) -> str:
+    """A link's token signed at ``at`` (the time is inside the signed payload)."""
+    payload = {"u": user_id, "p": password_fingerprint(password_hash), "t": int(at.timestamp())}
+    return str(_reset_serializer(secret).dumps(payload))
 
 
-def read_reset(secret: str, token: str, now_ts: float | None = None) -> ResetClaim:
-    """The claim of a reset link, or an error naming the token when it is forged or too old."""
-    serializer = _reset_serializer(secret)
+def read_reset(secret: str, token: str, at: datetime) -> ResetClaim:
+    """The claim of a reset link at ``at``, or an error naming the token when it is forged or too old."""
     try:
-        if now_ts is None:
-            data = serializer.loads(token, max_age=RESET_MAX_AGE)
-        else:  # pragma: no cover - the clock of tests
-            data, signed_at = serializer.loads(token, max_age=None, return_timestamp=True)
-            if now_ts - signed_at.timestamp() > RESET_MAX_AGE:
-                raise SignatureExpired("expired")
-    except SignatureExpired as exc:
-        raise ValidationError(
-            "this link has expired; ask for a new one", field="token", rule="expired"
-        ) from exc
+        data = _reset_serializer(secret).loads(token)
     except BadSignature as exc:
         raise ValidationError("this link is not valid", field="token", rule="signature") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("u"), str) or not isinstance(data.get("p"), str):
+    if not (
+        isinstance(data, dict)
+        and isinstance(data.get("u"), str)
+        and isinstance(data.get("p"), str)
+        and isinstance(data.get("t"), int)
+    ):
         raise ValidationError("this link is not valid", field="token", rule="signature")
+    if not 0 <= at.timestamp() - data["t"] <= RESET_MAX_AGE:
+        raise ValidationError("this link has expired; ask for a new one", field="token", rule="expired")
     return ResetClaim(data["u"], data["p"])

@@ -236,12 +236,12 @@ def request_password_reset(
             membership.tenant_id, f"user:{user.id}", "user.password_reset_requested", user.id, at
         )
     return Outgoing(
-        "password-reset", user.email, credentials.sign_reset(ctx.secret, user.id, user.password_hash)
+        "password-reset", user.email, credentials.sign_reset(ctx.secret, user.id, user.password_hash, at)
     )
 
 
-def check_reset_link(uow: UnitOfWork, ctx: AccountsContext, token: str) -> User:
-    claim = credentials.read_reset(ctx.secret, token)
+def check_reset_link(uow: UnitOfWork, ctx: AccountsContext, token: str, at: datetime) -> User:
+    claim = credentials.read_reset(ctx.secret, token, at)
     user = uow.session.get(User, claim.user_id)
     if user is None or credentials.password_fingerprint(user.password_hash) != claim.fingerprint:
         raise ValidationError("this link was already used or is not valid", field="token", rule="used")
@@ -250,7 +250,7 @@ def check_reset_link(uow: UnitOfWork, ctx: AccountsContext, token: str) -> User:
 
 def reset_password(uow: UnitOfWork, ctx: AccountsContext, token: str, password: str, at: datetime) -> None:
     """Set a new password from a reset link (which then stops working) and end every session of the user."""
-    user = UserRepository(uow.session).for_update(check_reset_link(uow, ctx, token).id)
+    user = UserRepository(uow.session).for_update(check_reset_link(uow, ctx, token, at).id)
     credentials.check_password(password, email=user.email)
     _set_password(uow, user, password, at, "user.password_reset")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from ponte.accounts import credentials, roles
 from ponte.accounts.audit import AuditLog
@@ -87,8 +87,8 @@ class SignInStep:
 # -- signing in -------------------------------------------------------------------------------------
 
 
-def _pending_serializer(ctx: AccountsContext) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(ctx.secret, salt="ponte-sign-in-totp")
+def _pending_serializer(ctx: AccountsContext) -> URLSafeSerializer:
+    return URLSafeSerializer(ctx.secret, salt="ponte-sign-in-totp")
 
 
 def _bad_sign_in() -> ValidationError:
@@ -121,11 +121,15 @@ def sign_in_with_password(
                 membership.tenant_id, f"user:{user.id}", "session.sign_in_failed", user.id, at
             )
         raise _bad_sign_in()
-    if user.password_hash and credentials.needs_rehash(user.password_hash):
-        user.password_hash = credentials.hash_password(password)
+    if user.password_hash and (updated := credentials.rehashed(password, user.password_hash)):
+        user.password_hash = updated
     if user.totp_secret:
         pending = _pending_serializer(ctx).dumps(
-            {"u": user.id, "p": credentials.password_fingerprint(user.password_hash)}
+            {
+                "u": user.id,
+                "p": credentials.password_fingerprint(user.password_hash),
+                "t": int(at.timestamp()),
+            }
         )
         return SignInStep(pending=str(pending))
     return SignInStep(token=_open_user_session(uow, user, at))
@@ -134,13 +138,13 @@ def sign_in_with_password(
 def sign_in_with_totp(uow: UnitOfWork, ctx: AccountsContext, pending: str, code: str, at: datetime) -> str:
     """The second step: the code of the user's authenticator; returns the session token."""
     try:
-        data = _pending_serializer(ctx).loads(pending, max_age=PENDING_SECONDS)
-    except SignatureExpired as exc:
-        raise ValidationError("too slow: sign in again", field="code", rule="expired") from exc
+        data = _pending_serializer(ctx).loads(pending)
     except BadSignature as exc:
         raise ValidationError("sign in again", field="code", rule="signature") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("u"), str):
+    if not isinstance(data, dict) or not isinstance(data.get("u"), str) or not isinstance(data.get("t"), int):
         raise ValidationError("sign in again", field="code", rule="signature")
+    if not 0 <= at.timestamp() - data["t"] <= PENDING_SECONDS:
+        raise ValidationError("too slow: sign in again", field="code", rule="expired")
     users = UserRepository(uow.session)
     user = users.for_update(data["u"])
     if user.disabled_at is not None or data.get("p") != credentials.password_fingerprint(user.password_hash):

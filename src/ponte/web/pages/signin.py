@@ -225,7 +225,7 @@ def reset_form(request: Request, token: str = "") -> Response:
     ctx = accounts_context(request.app.state.settings)
     try:
         with _db(request).unit_of_work(readonly=True) as uow:
-            members.check_reset_link(uow, ctx, token)
+            members.check_reset_link(uow, ctx, token, now())
     except PonteError as exc:
         return render(request, "reset.html", status=422, errors=_errors(exc, loc), token="", valid=False)
     return render(request, "reset.html", errors={}, token=token, valid=True)
