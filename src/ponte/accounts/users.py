@@ -140,7 +140,7 @@ class MembershipRepository:
             .where(Membership.tenant_id == tenant_id)
             .order_by(Membership.created_at, Membership.id)
         )
-        return [(m, u) for m, u in rows.tuples()]
+        return [(m, u) for m, u in rows]
 
     def remove(self, row: Membership) -> None:
         self.session.delete(row)

@@ -74,14 +74,15 @@ def _role_options(viewer: Viewer) -> list[tuple[str, str]]:
 
 
 def _account_page(
-    request: Request, viewer: Viewer, status: int = 200, errors: dict[str, list[str]] | None = None
+    request: Request,
+    viewer: Viewer,
+    status: int = 200,
+    errors: dict[str, list[str]] | None = None,
+    setup: bool = False,
 ) -> Response:
     totp: dict[str, str] | None = None
-    if (
-        viewer.session.user_id
-        and not viewer.session.totp_enabled
-        and request.query_params.get("totp") == "setup"
-    ):
+    setup = setup or request.query_params.get("totp") == "setup"
+    if viewer.session.user_id and not viewer.session.totp_enabled and setup:
         with _db(request).unit_of_work() as uow:
             secret, uri = members.start_totp(uow, viewer.session)
             uow.commit()
@@ -127,8 +128,7 @@ def confirm_totp(request: Request, viewer: ViewerDep, code: Annotated[str, Form(
             members.confirm_totp(uow, viewer.session, code, now())
             uow.commit()
     except PonteError as exc:
-        request.scope["query_string"] = b"totp=setup"
-        return _account_page(request, viewer, 422, _errors(exc, locale_of(request)))
+        return _account_page(request, viewer, 422, _errors(exc, locale_of(request)), setup=True)
     flash(request, N_("Two-step sign-in is on: you will be asked for a code from your app."))
     return RedirectResponse("/account", status_code=303)
 
