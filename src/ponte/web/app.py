@@ -44,9 +44,8 @@ def create_console(settings: Settings, database: Database) -> FastAPI:
         console.include_router(import_module(name).router)
 
     # Middleware runs outermost last-added first: language, then the session, then the CSRF check, then pages.
-    allowed = (
-        (origin_of(settings.public_url),) if settings.public_url and origin_of(settings.public_url) else ()
-    )
+    public = origin_of(settings.public_url) if settings.public_url else None
+    allowed: tuple[str, ...] = (public,) if public else ()
     console.add_middleware(
         CsrfGuard,
         secret=settings.session_secret.get_secret_value(),
