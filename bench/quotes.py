@@ -122,6 +122,8 @@ def http(seconds: float, rate: float, workers: int) -> tuple[float, list[float],
         **os.environ,
         "PONTE_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
         "PONTE_LOG_LEVEL": "WARNING",
+        "PONTE_RATE_LIMIT_PER_KEY": "",  # one load generator, one key, one address
+        "PONTE_RATE_LIMIT_PER_IP": "",
     }
     key = _issue_key(env)
     port = _free_port()

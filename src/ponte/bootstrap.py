@@ -207,6 +207,8 @@ class Platform:
     @property
     def onerecord_base(self) -> str:
         """The root of ONE Record ids, from the configuration (never from a request's Host header)."""
+        if self.settings.public_base_url:
+            return self.settings.public_base_url.rstrip("/")
         return f"http://{self.settings.host}:{self.settings.port}"
 
     def close(self) -> None:

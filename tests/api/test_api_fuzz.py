@@ -14,6 +14,7 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from ponte import schema as ponte_schema
 from ponte.api.app import attach, create_api
@@ -47,4 +48,6 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_input_causes_a_server_error(case) -> None:  # type: ignore[no-untyped-def]
-    case.call_and_validate(headers=TENANTS.headers(TENANTS.key_a), checks=[not_a_server_error])
+    case.call_and_validate(
+        headers=TENANTS.headers(TENANTS.key_a), checks=[not_a_server_error, response_schema_conformance]
+    )

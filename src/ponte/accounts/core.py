@@ -12,8 +12,9 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from ponte.kernel.errors import ValidationError
+from ponte.kernel.errors import PermissionDenied, ValidationError
 
 SCOPES: dict[str, str] = {
     "catalog:read": "read products and booths",
@@ -31,8 +32,15 @@ SCOPES: dict[str, str] = {
     "warehouses:read": "read overseas warehouse stock",
     "warehouses:write": "move overseas warehouse stock",
     "analytics:read": "read the corridor's figures",
+    "personal:read": "see buyers' names, ID numbers, phones and addresses in clear (customs messages)",
+    "keys:manage": "issue, list and revoke the tenant's API keys (never with more scopes than the issuer holds)",
     "park:operate": "the park operator: read figures across tenants",
 }
+
+#: The scope that shows personal data in clear where a view would mask it.
+PERSONAL_DATA = "personal:read"
+#: The scope that issues, lists and revokes keys.
+MANAGE_KEYS = "keys:manage"
 
 ALL_TENANT_SCOPES = sorted(s for s in SCOPES if s != "park:operate")
 
@@ -46,6 +54,71 @@ def check_scopes(scopes: list[str]) -> list[str]:
             rule="known-scope",
         )
     return sorted(set(scopes))
+
+
+def check_grant(holder: frozenset[str] | set[str], requested: list[str]) -> list[str]:
+    """The scopes a key may be issued with by a holder of ``holder``: it must manage keys, and a key never
+    grants a scope its issuer lacks."""
+    if MANAGE_KEYS not in holder:
+        raise PermissionDenied(f"issuing keys needs the scope {MANAGE_KEYS!r}", rule=MANAGE_KEYS)
+    scopes = check_scopes(requested)
+    extra = sorted(set(scopes) - set(holder))
+    if extra:
+        raise PermissionDenied(
+            f"a key cannot grant scopes its issuer lacks: {', '.join(extra)}", rule="scope-subset"
+        )
+    return scopes
+
+
+def check_revoke(holder: frozenset[str] | set[str], target: list[str]) -> None:
+    """A holder of ``holder`` may revoke a key of its tenant that grants nothing it lacks."""
+    if MANAGE_KEYS not in holder:
+        raise PermissionDenied(f"revoking keys needs the scope {MANAGE_KEYS!r}", rule=MANAGE_KEYS)
+    extra = sorted(set(target) - set(holder))
+    if extra:
+        raise PermissionDenied(
+            f"this key cannot revoke a key with scopes it lacks: {', '.join(extra)}", rule="scope-subset"
+        )
+
+
+def descendants(parents: dict[str, str | None], key_id: str) -> list[str]:
+    """``key_id`` and every key minted from it, directly or through others (``parents``: id -> parent id)."""
+    children: dict[str, list[str]] = {}
+    for child, parent in parents.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(child)
+    out, todo = [], [key_id]
+    while todo:
+        current = todo.pop()
+        if current in out:
+            continue
+        out.append(current)
+        todo.extend(sorted(children.get(current, [])))
+    return out
+
+
+@dataclass(frozen=True)
+class KeyView:
+    """A key as its tenant sees it (never the secret)."""
+
+    id: str
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: datetime
+    revoked_at: datetime | None
+    parent_id: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "prefix": self.prefix,
+            "scopes": list(self.scopes),
+            "created_at": self.created_at.isoformat(),
+            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+            "parent_id": self.parent_id,
+        }
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,15 @@ ROLES: dict[str, Role] = {
         _role(
             "customs_broker",
             "Customs broker",
-            {"customs:read", "customs:write", "orders:read", "quotes:read", "logistics:read"},
+            # the declarations name the buyer: a broker sees them in clear
+            {
+                "customs:read",
+                "customs:write",
+                "orders:read",
+                "quotes:read",
+                "logistics:read",
+                "personal:read",
+            },
             {"seller", "provider"},
         ),
         _role(

@@ -1,13 +1,30 @@
-"""The accounts' use cases other capabilities call: who a tenant is, as the seller of its orders."""
+"""The accounts' use cases other capabilities, the API, the console and the command line call: who a tenant
+is, as the seller of its orders; the tenant's API keys (issue, list, revoke, authenticate).
+
+Key rules (``accounts.core``): issuing and revoking need ``keys:manage``; a key never grants, nor revokes a key
+with, a scope its caller lacks; revoking a key revokes every key it minted; a key whose parent was revoked
+does not authenticate. Each revocation bumps one shared version every worker reads (``revocation_version``),
+so a key cached by another process stops working within a second.
+"""
 
 from __future__ import annotations
 
-from ponte.accounts.core import Seller
-from ponte.accounts.store import TenantRepository
+from ponte.accounts import core
+from ponte.accounts.core import KeyView, Principal, Seller
+from ponte.accounts.store import ApiKeyRepository, TenantRepository
 from ponte.kernel.errors import NotFoundError
 from ponte.platform.db import UnitOfWork
 
-__all__ = ["seller", "tenant_id_of"]
+__all__ = [
+    "authenticate",
+    "issue_key",
+    "key_active",
+    "keys",
+    "revocation_version",
+    "revoke_key",
+    "seller",
+    "tenant_id_of",
+]
 
 
 def seller(uow: UnitOfWork, tenant_id: str) -> Seller:
@@ -27,3 +44,49 @@ def tenant_id_of(uow: UnitOfWork, slug: str) -> str:
     if tenant is None:
         raise NotFoundError("tenant", slug)
     return tenant.id
+
+
+def issue_key(
+    uow: UnitOfWork, tenant_id: str, name: str, scopes: list[str] | None, by: Principal | None = None
+) -> tuple[KeyView, str]:
+    """A new key of the tenant and its secret (shown once; the caller commits). ``by`` is the caller when it is
+    a key or a console user: it must hold ``keys:manage`` and every scope granted, and a key it mints is
+    revoked with it. ``by=None`` is the operator at the command line (every tenant scope by default)."""
+    wanted = list(scopes) if scopes else list(core.ALL_TENANT_SCOPES)
+    if by is not None:
+        wanted = core.check_grant(by.scopes, wanted)
+    TenantRepository(uow.session).get(tenant_id)
+    row, secret = ApiKeyRepository(uow.session).issue(
+        tenant_id, name, wanted, parent_id=(by.key_id or None) if by is not None else None
+    )
+    return row.view(), secret
+
+
+def keys(uow: UnitOfWork, tenant_id: str) -> list[KeyView]:
+    """The tenant's keys, revoked ones included, oldest first (never their secrets)."""
+    return [row.view() for row in ApiKeyRepository(uow.session).of_tenant(tenant_id)]
+
+
+def revoke_key(uow: UnitOfWork, tenant_id: str, key_id: str, by: Principal | None = None) -> list[str]:
+    """Revoke a key of the tenant and every key minted from it (the caller commits); the ids revoked now.
+    ``by`` (a key or a console user) must hold ``keys:manage`` and every scope of the key it revokes."""
+    repo = ApiKeyRepository(uow.session)
+    target = repo.get(tenant_id, key_id)
+    if by is not None:
+        core.check_revoke(by.scopes, list(target.scopes))
+    return repo.revoke(tenant_id, key_id)
+
+
+def authenticate(uow: UnitOfWork, key: str) -> Principal | None:
+    """The caller behind a key, or None (unknown, wrong secret, revoked, or minted by a revoked key)."""
+    return ApiKeyRepository(uow.session).authenticate(key)
+
+
+def key_active(uow: UnitOfWork, key_id: str) -> bool:
+    """The key and every key above it are unrevoked (an open stream asks this while it runs)."""
+    return ApiKeyRepository(uow.session).active(key_id)
+
+
+def revocation_version(uow: UnitOfWork) -> int:
+    """The shared revocation version: it changes whenever any key of any tenant is revoked."""
+    return ApiKeyRepository(uow.session).revocation_version()

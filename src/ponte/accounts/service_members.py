@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
 from ponte.accounts import credentials, roles
+from ponte.accounts import service as key_service
 from ponte.accounts.audit import AuditLog, Entry, masked_email
+from ponte.accounts.core import KeyView
 from ponte.accounts.service_users import AccountsContext, SessionView
 from ponte.accounts.sessions import SessionRepository
-from ponte.accounts.store import ApiKey, ApiKeyRepository, TenantRepository
+from ponte.accounts.store import TenantRepository
 from ponte.accounts.users import InvitationRepository, MembershipRepository, User, UserRepository
 from ponte.kernel.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from ponte.platform.db import UnitOfWork
@@ -53,16 +53,6 @@ class InvitationView:
     email: str
     roles: tuple[str, ...]
     existing_user: bool
-
-
-@dataclass(frozen=True)
-class KeyRow:
-    id: str
-    name: str
-    prefix: str
-    scopes: tuple[str, ...]
-    created_at: datetime
-    revoked_at: datetime | None
 
 
 def _need(viewer: SessionView, permission: str) -> None:
@@ -335,16 +325,15 @@ def actor_names(uow: UnitOfWork, viewer: SessionView, entries: list[Entry]) -> d
     }
 
 
-def tenant_keys(uow: UnitOfWork, viewer: SessionView) -> list[KeyRow]:
+def tenant_keys(uow: UnitOfWork, viewer: SessionView) -> list[KeyView]:
+    """The tenant's keys, revoked ones included (never their secrets)."""
     _need(viewer, roles.KEYS_MANAGE)
-    # to become accounts.service.keys (the key-management use cases) once both meet
-    rows = uow.session.scalars(
-        select(ApiKey).where(ApiKey.tenant_id == viewer.tenant_id).order_by(ApiKey.created_at, ApiKey.id)
-    )
-    return [KeyRow(r.id, r.name, r.prefix, tuple(r.scopes), r.created_at, r.revoked_at) for r in rows]
+    return key_service.keys(uow, viewer.tenant_id)
 
 
-def revoke_tenant_key(uow: UnitOfWork, viewer: SessionView, key_id: str, at: datetime) -> None:
+def revoke_tenant_key(uow: UnitOfWork, viewer: SessionView, key_id: str, at: datetime) -> list[str]:
+    """Revoke a key of the viewer's tenant and what it minted (never a key with scopes the viewer lacks)."""
     _need(viewer, roles.KEYS_MANAGE)
-    ApiKeyRepository(uow.session).revoke(viewer.tenant_id, key_id)
-    AuditLog(uow.session).record(viewer.tenant_id, viewer.actor, "key.revoked", key_id, at)
+    revoked = key_service.revoke_key(uow, viewer.tenant_id, key_id, by=viewer.principal)
+    AuditLog(uow.session).record(viewer.tenant_id, viewer.actor, "key.revoked", key_id, at, " ".join(revoked))
+    return revoked

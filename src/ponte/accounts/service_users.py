@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ponte.accounts import credentials, roles
+from ponte.accounts import service as key_service
 from ponte.accounts.audit import AuditLog
 from ponte.accounts.core import Principal
 from ponte.accounts.sessions import BY_DEMO, BY_KEY, BY_PASSWORD, ConsoleSession, SessionRepository
-from ponte.accounts.store import ApiKey, ApiKeyRepository, Tenant, TenantRepository
+from ponte.accounts.store import ApiKey, Tenant, TenantRepository
 from ponte.accounts.users import MembershipRepository, User, UserRepository
 from ponte.kernel.errors import NotFoundError, PermissionDenied, ValidationError
 from ponte.platform.db import UnitOfWork
@@ -187,7 +188,7 @@ def _open_user_session(uow: UnitOfWork, user: User, at: datetime) -> str:
 
 def sign_in_with_key(uow: UnitOfWork, key: str, at: datetime) -> str | None:
     """A session for an API key (a tenant's service credential), or None when the key is not valid."""
-    principal = ApiKeyRepository(uow.session).authenticate(key.strip())
+    principal = key_service.authenticate(uow, key.strip())
     if principal is None:
         return None
     token = credentials.new_token()
@@ -272,7 +273,8 @@ def _view(uow: UnitOfWork, ctx: AccountsContext, row: ConsoleSession) -> Session
     }
     if row.method == BY_KEY:
         key = uow.session.get(ApiKey, row.key_id) if row.key_id else None
-        if key is None or key.tenant_id != tenant.id or key.revoked_at is not None:
+        # revoked, or minted by a key since revoked: the session ends with it
+        if key is None or key.tenant_id != tenant.id or not key_service.key_active(uow, key.id):
             return None
         return SessionView(roles=(), scopes=frozenset(key.scopes), key_id=key.id, **base)  # type: ignore[arg-type]
     if row.method == BY_DEMO:

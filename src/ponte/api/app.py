@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import import_module
 
 from fastapi import FastAPI, Request, Response
@@ -14,7 +16,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ponte import __version__
 from ponte.api import docs, problems
 from ponte.api.deps import KeyCache
+from ponte.api.guard import Guard, GuardPolicy
 from ponte.api.routers.live_buy import FastPurchases
+from ponte.background import Worker
 from ponte.bootstrap import Platform
 from ponte.platform import logging as ponte_logging
 from ponte.platform.db import Database
@@ -128,13 +132,47 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     platform = Platform(settings or get_settings(), _database=database)
     platform.cipher  # noqa: B018 - personal data is readable from the first request on
     ponte_logging.configure(platform.settings.log_level, platform.settings.log_json)
-    app = FastAPI(title="Ponte", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
+    worker = (
+        Worker(
+            platform.database,
+            every=platform.settings.background_every,
+            allow_private=platform.webhooks_allow_private,
+        )
+        if platform.settings.background_worker
+        else None
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if worker is not None:
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+
+    app = FastAPI(
+        title="Ponte", version=__version__, docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
+    app.state.worker = worker
     api = create_api()
     key_cache = KeyCache()  # per process; revoking a key through the API clears it
     for target in (app, api):
         attach(target, platform, key_cache)
 
     app.add_middleware(RequestContext, fast=FastPurchases(api.state))
+    settings = platform.settings
+    app.add_middleware(
+        Guard,
+        policy=GuardPolicy(
+            max_body_bytes=settings.max_body_bytes,
+            max_upload_bytes=settings.max_upload_bytes,
+            per_key=settings.rate_limit_per_key,
+            per_ip=settings.rate_limit_per_ip,
+            storage=settings.rate_limit_storage,
+        ),
+    )  # outermost: sizes and rates are checked before anything else runs
     app.mount("/api/v1", api)
     mount_console(app)
     return app

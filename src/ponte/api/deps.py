@@ -1,9 +1,11 @@
 """FastAPI dependencies: the database, the caller, its scopes.
 
-Authentication is a coroutine: a key this process checked in the last
-`KeyCache.ttl` seconds is taken from memory on the event loop; any other
-is looked up in the database in the thread pool. The short time-to-live
-bounds how long a key revoked through another process keeps working.
+Authentication is a coroutine: a key this process checked recently is taken from memory on the event loop;
+any other is looked up in the database in the thread pool. Revocation is shared through the database: every
+revocation bumps one version row (``accounts.service.revocation_version``), which each process reads again
+whenever its last reading is older than ``KeyCache.recheck`` (a quarter of a second), one primary-key read
+shared by all the requests of that moment. A changed version empties the cache, so a key revoked through any
+worker stops working on every worker within a second.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from ponte.accounts import service as accounts
 from ponte.accounts.core import Principal
-from ponte.accounts.store import ApiKeyRepository
 from ponte.kernel.errors import PermissionDenied, PonteError
 from ponte.platform.db import Database, UnitOfWork
 
@@ -33,11 +35,25 @@ class Unauthenticated(PonteError):
 
 
 class KeyCache:
-    """Keys already authenticated by this process, each for `ttl` seconds."""
+    """Keys already authenticated by this process, each for `ttl` seconds, valid while the shared revocation
+    version read at most `recheck` seconds ago is the one they were checked under."""
 
-    def __init__(self, ttl: float = 30.0) -> None:
+    def __init__(self, ttl: float = 30.0, recheck: float = 0.25) -> None:
         self.ttl = ttl
+        self.recheck = recheck
         self._entries: dict[str, tuple[float, Principal]] = {}
+        self.version: int | None = None
+        self.checked = float("-inf")
+
+    def stale(self) -> bool:
+        return time.monotonic() - self.checked >= self.recheck
+
+    def observe(self, version: int) -> None:
+        """The shared version as just read: a change means some key was revoked somewhere."""
+        if version != self.version:
+            self._entries.clear()
+            self.version = version
+        self.checked = time.monotonic()
 
     def get(self, key: str) -> Principal | None:
         entry = self._entries.get(key)
@@ -74,8 +90,19 @@ _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="the sam
 
 
 def _authenticate(database: Database, key: str) -> Principal | None:
-    with database.unit_of_work() as uow:
-        return ApiKeyRepository(uow.session).authenticate(key)
+    with database.unit_of_work(readonly=True) as uow:
+        return accounts.authenticate(uow, key)
+
+
+def _version(database: Database) -> int:
+    with database.unit_of_work(readonly=True) as uow:
+        return accounts.revocation_version(uow)
+
+
+def key_active(database: Database, key_id: str) -> bool:
+    """For long responses (event streams): the caller's key is still unrevoked."""
+    with database.unit_of_work(readonly=True) as uow:
+        return accounts.key_active(uow, key_id)
 
 
 async def get_principal(
@@ -110,6 +137,8 @@ async def principal_for(cache: KeyCache, database: Database, key: str | None) ->
     """The caller behind an API key: from this process's cache, else from the database."""
     if not key:
         raise Unauthenticated()
+    if cache.stale():
+        cache.observe(await run_in_threadpool(_version, database))
     principal = cache.get(key)
     if principal is None:
         principal = await run_in_threadpool(_authenticate, database, key)

@@ -9,10 +9,12 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from ponte.kernel.cells import neutralise
 from ponte.kernel.errors import ValidationError
+from ponte.kernel.limits import parse_amount, text_violation
 from ponte.kernel.money import check_currency
 from ponte.reference import countries, hs
 
@@ -37,13 +39,8 @@ class RowError:
 
 
 def _decimal(value: str, field: str, positive: bool = True) -> Decimal:
-    try:
-        number = Decimal(value.strip().replace(",", "."))
-    except InvalidOperation as exc:
-        raise ValidationError(f"{value!r} is not a number", field=field, rule="decimal") from exc
-    if not number.is_finite() or (positive and number <= 0):
-        raise ValidationError("must be a number above zero", field=field, rule="positive")
-    return number
+    """An exact number within the bounds of every intake (kernel.limits): ``1e400`` and ``1e-400`` are refused."""
+    return parse_amount(value, field, positive=positive)
 
 
 def _market_prices(value: str) -> dict[str, dict[str, str]]:
@@ -69,8 +66,21 @@ def parse_row(raw: dict[str, str]) -> dict[str, Any]:
     """One CSV row as a product's fields; raises with every broken rule of the row."""
     problems: list[ValidationError] = []
     get = {k: (raw.get(k) or "").strip() for k in COLUMNS}
+    broken: set[str] = set()
+    for column in COLUMNS:  # NUL and control characters: PostgreSQL refuses NUL, logs and exports are forged
+        bad = text_violation(get[column], column)
+        if bad is not None:
+            problems.append(ValidationError(bad.message, field=column, rule=bad.rule))
+            get[column] = ""
+            broken.add(column)
+    if any(len(get[c]) > 500 for c in COLUMNS if c != "image_urls"):
+        for c in COLUMNS:
+            if c != "image_urls" and len(get[c]) > 500:
+                problems.append(ValidationError("at most 500 characters", field=c, rule="max-length"))
+                get[c] = ""
+                broken.add(c)
     for column in REQUIRED:
-        if not get[column]:
+        if not get[column] and column not in broken:
             problems.append(ValidationError(f"{column} is required", field=column, rule="required"))
     out: dict[str, Any] = {"sku": get["sku"], "category": get["category"]}
 
@@ -145,7 +155,8 @@ def read_products(text: str) -> tuple[list[tuple[int, dict[str, Any]]], list[Row
 
 
 def write_products(products: Iterable[Any]) -> str:
-    """CSV of stored products (objects with the Product attributes), readable by `read_products`."""
+    """CSV of stored products (objects with the Product attributes), readable by `read_products`; a text cell
+    a spreadsheet would take for a formula is written with a leading apostrophe (``kernel.cells``)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -154,21 +165,24 @@ def write_products(products: Iterable[Any]) -> str:
         prices = attrs.get("market_prices", {})
         writer.writerow(
             {
-                "sku": p.sku,
-                **{col: p.titles.get(lang, "") for col, lang in TITLE_COLUMNS.items()},
-                "category": p.category,
-                "hs_code": p.hs_code,
-                "origin_country": p.origin_country,
-                "weight_kg": p.weight_kg,
-                "length_cm": p.length_cm,
-                "width_cm": p.width_cm,
-                "height_cm": p.height_cm,
-                "price": p.price,
-                "currency": p.currency,
-                "market_prices": "|".join(
-                    f"{m}:{v['currency']}:{v['amount']}" for m, v in sorted(prices.items())
-                ),
-                "image_urls": "|".join(attrs.get("image_urls", [])),
+                column: neutralise(value)
+                for column, value in {
+                    "sku": p.sku,
+                    **{col: p.titles.get(lang, "") for col, lang in TITLE_COLUMNS.items()},
+                    "category": p.category,
+                    "hs_code": p.hs_code,
+                    "origin_country": p.origin_country,
+                    "weight_kg": p.weight_kg,
+                    "length_cm": p.length_cm,
+                    "width_cm": p.width_cm,
+                    "height_cm": p.height_cm,
+                    "price": p.price,
+                    "currency": p.currency,
+                    "market_prices": "|".join(
+                        f"{m}:{v['currency']}:{v['amount']}" for m, v in sorted(prices.items())
+                    ),
+                    "image_urls": "|".join(attrs.get("image_urls", [])),
+                }.items()
             }
         )
     return buffer.getvalue()

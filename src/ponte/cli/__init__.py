@@ -14,12 +14,14 @@ from ponte.cli import (
     demo,
     documents,
     export,
+    keys,
     process,
     quote,
     serve,
     simulate,
     track,
     users,
+    worker,
 )
 from ponte.cli.output import fail, guarded
 from ponte.kernel.errors import PonteError
@@ -33,7 +35,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.command("serve")(guarded(serve.serve))
 app.command("demo")(guarded(demo.demo))
-app.add_typer(demo.keys_app, name="keys")
+app.add_typer(keys.keys_app, name="keys")
 app.add_typer(users.users_app, name="users")
 app.command("simulate")(guarded(simulate.simulate))
 app.command("export")(guarded(export.export))
@@ -44,6 +46,7 @@ app.command("consolidate")(guarded(consolidate.consolidate))
 app.command("track")(guarded(track.track))
 app.command("process")(guarded(process.process))
 app.command("classify")(guarded(classify.classify))
+app.command("worker")(guarded(worker.worker))
 
 
 def main() -> None:

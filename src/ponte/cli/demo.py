@@ -1,4 +1,4 @@
-"""`ponte demo`: a demo corpus in the database; `ponte keys`: API keys for tenants."""
+"""`ponte demo`: a demo corpus in the database (`ponte keys` is in cli/keys.py)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,11 @@ from typing import Annotated
 import typer
 
 from ponte.accounts.core import parse_prefix
-from ponte.accounts.roles import default_key_scopes
-from ponte.accounts.store import ApiKeyRepository, TenantRepository
+from ponte.accounts.store import TenantRepository
 from ponte.bootstrap import platform
 from ponte.cli.output import console, emit_json, emit_table
-from ponte.kernel.errors import ConflictError, NotFoundError
 from ponte.platform import migrate
 
-keys_app = typer.Typer(help="API keys of tenants.", no_args_is_help=True)
 KEYS_FILE = Path("var/demo-keys.json")
 
 
@@ -67,47 +64,3 @@ def masked_key(key: str) -> str:
     """``pk_<prefix>_…``: enough to recognise a key, never enough to use it."""
     prefix = parse_prefix(key)
     return f"pk_{prefix}_…" if prefix else "…"
-
-
-@keys_app.command("issue")
-def issue(
-    tenant: Annotated[str, typer.Argument(help="tenant slug")],
-    name: Annotated[str, typer.Option(help="what the key is for")] = "cli",
-    scope: Annotated[
-        list[str] | None, typer.Option(help="scope (repeat); default: every tenant scope")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
-) -> None:
-    """Issue an API key; the secret is printed once and never stored."""
-    database = platform().database
-    with database.unit_of_work() as uow:
-        found = TenantRepository(uow.session).by_slug(tenant)
-        if found is None:
-            raise NotFoundError("tenant", tenant)
-        # no scope named: every scope of the tenant's kind (park:operate too for the park operator)
-        row, secret = ApiKeyRepository(uow.session).issue(
-            found.id, name, scope or default_key_scopes(found.kind)
-        )
-        uow.commit()
-    if as_json:
-        emit_json({"id": row.id, "tenant": tenant, "scopes": row.scopes, "key": secret})
-    else:
-        console.print(f"key {row.id} for {tenant}: [bold]{secret}[/bold] (shown once)")
-
-
-@keys_app.command("tenant")
-def add_tenant(
-    slug: Annotated[str, typer.Argument(help="short unique name")],
-    name: Annotated[str, typer.Option(help="display name")],
-    kind: Annotated[str, typer.Option(help="seller | provider | operator")] = "seller",
-    country: Annotated[str, typer.Option(help="ISO country")] = "CN",
-) -> None:
-    """Create a tenant (then `ponte keys issue SLUG`)."""
-    database = platform().database
-    with database.unit_of_work() as uow:
-        try:
-            TenantRepository(uow.session).add(name, slug, kind, country.upper())
-        except ConflictError:
-            raise
-        uow.commit()
-    console.print(f"tenant {slug} created")

@@ -11,6 +11,7 @@ from pathlib import Path
 from ponte.customs.adapters import plan_file
 from ponte.customs.adapters.plan_file import PlanEntry
 from ponte.customs.china.kinds import SIGNED_KINDS
+from ponte.customs.china.personal import mask_personal
 from ponte.customs.china.validate import CheckReport, check_files
 from ponte.customs.reads import DeclarationQueries
 from ponte.customs.store import CustomsRepository, Declaration
@@ -138,13 +139,17 @@ def list_declarations(
     return out, page.next_cursor
 
 
-def declaration_detail(uow: UnitOfWork, tenant_id: str | None, declaration_id: str) -> DeclarationDetail:
+def declaration_detail(
+    uow: UnitOfWork, tenant_id: str | None, declaration_id: str, *, reveal: bool = False
+) -> DeclarationDetail:
+    """A declaration with its messages, receipts and revisions. The messages show the buyer's name, ID number,
+    phone and address masked unless ``reveal`` (a caller holding ``personal:read``)."""
     decl = DeclarationQueries(uow.session, tenant_id).find(declaration_id)
     repo = CustomsRepository(uow.session, decl.tenant_id)
     return DeclarationDetail(
         declaration=view(repo, decl),
         tenant_id=decl.tenant_id,
-        xml={m.guid: m.raw for m in repo.messages(decl.id)},
+        xml={m.guid: m.raw if reveal else mask_personal(m.raw) for m in repo.messages(decl.id)},
         receipts=[
             ReceiptView(r.receipt, r.status, r.state, r.return_time, r.info, r.message_guid is not None)
             for r in repo.receipts(decl.id)

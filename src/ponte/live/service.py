@@ -9,12 +9,13 @@ from pydantic import ValidationError as PydanticError
 from sqlalchemy import update
 
 from ponte.kernel.errors import ConflictError, ValidationError, Violation
+from ponte.live.store.ledger import release
 from ponte.live.store.repository import LiveRepository
 from ponte.live.store.tables import Reservation
 from ponte.orders.intake import OrderIn
 from ponte.orders.service import place_order
 from ponte.orders.store import Order
-from ponte.platform.db import UnitOfWork
+from ponte.platform.db import Database, UnitOfWork
 
 
 def pay_reservation(
@@ -59,3 +60,9 @@ def pay_reservation(
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise ConflictError("the reservation changed meanwhile", field="reservation", rule="reservation-held")
     return order
+
+
+def release_overdue(database: Database, at: datetime, limit: int = 500) -> int:
+    """Give back the stock of every held reservation whose hold ended before ``at`` (every tenant); how many.
+    The background worker calls this every few seconds; each round is its own transaction."""
+    return release(database, at, limit=limit)

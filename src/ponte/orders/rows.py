@@ -20,6 +20,7 @@ from ponte.catalog.core import (
     check_handling,
 )
 from ponte.kernel.errors import PonteError, ValidationError, Violation
+from ponte.kernel.limits import amount_violation, moment_violation, text_violation
 from ponte.kernel.measures import Box, Weight
 from ponte.orders.columns import REQUIRED, SCHEMAS, conform
 from ponte.orders.core import Address, Buyer, Line, Order, Payment
@@ -107,6 +108,26 @@ def _missing(table: str, row: dict[str, Any]) -> list[Violation]:
     ]
 
 
+_ORDER_AMOUNTS = ("freight", "insurance", "discount", "paid_amount")
+_ORDER_TIMES = ("placed_at", "paid_at")
+_TEXTS = {
+    "orders": ("external_ref", "payment_ref", "destination_region"),
+    "buyers": ("name", "tax_id", "street", "city", "region", "postal_code", "phone", "email"),
+}
+
+
+def _bounds(table: str, row: dict[str, Any], prefix: str = "") -> list[Violation]:
+    """The bounds of every intake (kernel.limits) on one row of the dataset: amounts, times and text."""
+    found: list[Violation | None] = []
+    if table == "orders":
+        found += [amount_violation(_dec(row.get(c)), c) for c in _ORDER_AMOUNTS]
+        found += [moment_violation(row.get(c), c) for c in _ORDER_TIMES]
+    if table == "lines":
+        found.append(amount_violation(_dec(row.get("unit_price")), f"{prefix}unit_price"))
+    found += [text_violation(row.get(c), f"{prefix}{c}") for c in _TEXTS.get(table, ())]
+    return [v for v in found if v is not None]
+
+
 def records(tables: dict[str, pa.Table]) -> Iterator[Order | Rejected]:
     """Every order of the dataset as its record, or as a ``Rejected`` with its reasons."""
     products: dict[str, Product | ValidationError] = {}
@@ -124,7 +145,7 @@ def records(tables: dict[str, pa.Table]) -> Iterator[Order | Rejected]:
         lines.setdefault(ln["order_id"], []).append(ln)
     for o in tables["orders"].to_pylist():
         order_id = o.get("id") or "?"
-        problems = _missing("orders", o)
+        problems = _missing("orders", o) + _bounds("orders", o)
         own = sorted(lines.get(order_id, []), key=lambda ln: ln["line_no"] or 0)
         if not own:
             problems.append(Violation("lines", "one-line-at-least", "the order has no lines"))
@@ -133,7 +154,7 @@ def records(tables: dict[str, pa.Table]) -> Iterator[Order | Rejected]:
             problems += [
                 Violation(f"lines[{i}].{v.field.split('.', 1)[1]}", v.rule, v.message)
                 for v in _missing("lines", ln)
-            ]
+            ] + _bounds("lines", ln, f"lines[{i}].")
             product = products.get(ln["product_id"])
             if product is None:
                 problems.append(
@@ -164,7 +185,7 @@ def records(tables: dict[str, pa.Table]) -> Iterator[Order | Rejected]:
         if b is None:
             problems.append(Violation("buyer_id", "known-buyer", f"no buyer {o.get('buyer_id')!r}"))
         else:
-            problems += _missing("buyers", b)
+            problems += _missing("buyers", b) + _bounds("buyers", b, "buyer.")
         s = sellers.get(o.get("tenant_id"))
         if s is None:
             problems.append(Violation("tenant_id", "known-seller", f"no seller {o.get('tenant_id')!r}"))

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = True
     host: str = "127.0.0.1"
+    public_base_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[\w./-]*)?$",
+        description="the server's public address (https://ponte.example): the root of ids it publishes "
+        "(ONE Record); never taken from a request's Host header. Default: http://HOST:PORT",
+    )
     port: int = 8000
     default_locale: str = "en"
     fx_official_files: list[Path] = Field(
@@ -71,6 +77,27 @@ class Settings(BaseSettings):
     )
     log_level: str = "INFO"
     log_json: bool = False
+    max_body_bytes: int = Field(default=1_000_000, ge=1, description="largest JSON or form request body")
+    max_upload_bytes: int = Field(
+        default=100_000_000, ge=1, description="largest uploaded file (catalogue and order CSV, Parquet)"
+    )
+    rate_limit_per_key: str = Field(
+        default="100/second;3000/minute",
+        description="requests per API key (the `limits` notation; empty for none)",
+    )
+    rate_limit_per_ip: str = Field(
+        default="200/second;6000/minute",
+        description="requests per client address, with or without a key (empty for none)",
+    )
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="where the counts live: memory:// (per process) or redis://127.0.0.1:6379 (shared)",
+    )
+    background_worker: bool = Field(
+        default=True,
+        description="run the background worker (webhook deliveries, reservation sweeps) in each server process",
+    )
+    background_every: float = Field(default=5.0, gt=0, le=60, description="seconds between worker rounds")
     webhooks_allow_private: bool = Field(
         default=False,
         description="Development only: let webhooks go to loopback and private addresses (a local receiver)",

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ponte.accounts.core import Principal
+from ponte.accounts.core import PERSONAL_DATA, Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.routing import ExactJsonRoute
@@ -221,9 +221,14 @@ async def order_document(
     return await run_in_threadpool(work)
 
 
-@router.get("/declarations/{declaration_id}/messages/{kind}", summary="The XML of one declared message")
+@router.get(
+    "/declarations/{declaration_id}/messages/{kind}",
+    summary="The XML of one declared message (the buyer's personal data masked without personal:read)",
+)
 def get_message(declaration_id: str, kind: str, caller: Reader, uow: UowDep) -> Response:
-    detail = service.declaration_detail(uow, caller.tenant_id, declaration_id)
+    detail = service.declaration_detail(
+        uow, caller.tenant_id, declaration_id, reveal=caller.has(PERSONAL_DATA)
+    )
     for m in detail.declaration.messages:
         if m.kind == kind:
             return Response(detail.xml[m.guid], media_type="application/xml")

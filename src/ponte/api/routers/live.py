@@ -10,12 +10,12 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from ponte.accounts.core import Principal
-from ponte.api.deps import DatabaseDep, UowDep, require_scope
+from ponte.api.deps import DatabaseDep, UowDep, key_active, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.routers.live_buy import _OFFERS
 from ponte.api.routing import ExactJsonRoute
@@ -257,14 +257,25 @@ def figures(session_id: str, caller: Read, database: DatabaseDep) -> dict[str, A
     response_class=StreamingResponse,
 )
 async def figures_stream(
-    session_id: str, caller: Read, database: DatabaseDep, request: Request, every: float = 2.0, count: int = 0
+    session_id: str,
+    caller: Read,
+    database: DatabaseDep,
+    request: Request,
+    every: Annotated[
+        float, Query(ge=0.5, le=60.0, allow_inf_nan=False, description="seconds between events")
+    ] = 2.0,
+    count: Annotated[
+        int, Query(ge=0, le=1_000_000, description="stop after this many events (0: never)")
+    ] = 0,
 ) -> StreamingResponse:
     _figures(database, caller.tenant_id, session_id)  # 404 before the stream starts
-    every = min(max(every, 0.5), 60.0)
 
     async def events() -> AsyncIterator[bytes]:
         sent = 0
         while not await request.is_disconnected():
+            if caller.key_id and not await asyncio.to_thread(key_active, database, caller.key_id):
+                yield b"event: revoked\ndata: {}\n\n"  # the key was revoked since the stream opened
+                return
             data = await asyncio.to_thread(_figures, database, caller.tenant_id, session_id)
             yield b"event: figures\ndata: " + orjson.dumps(data) + b"\n\n"
             sent += 1

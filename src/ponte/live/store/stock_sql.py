@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from ponte.kernel.errors import ConflictError, NotFoundError, PonteError
+from ponte.kernel.errors import ConflictError, NotFoundError, PonteError, ValidationError
 from ponte.kernel.ids import _encode
 from ponte.live.offers import OfferTerms, bucket_order, check_purchase
 from ponte.platform.db import Database
@@ -183,7 +183,7 @@ def purchase(
     if idempotency_key is not None:
         found = find_by_key(database, offer.tenant_id, idempotency_key)
         if found is not None:
-            return found
+            return _replay(found, params)
     if database.engine.dialect.name != "postgresql":
         try:
             _purchase_sqlite(database, params, at, params["exp"])
@@ -191,7 +191,7 @@ def purchase(
             if idempotency_key is not None:
                 found = find_by_key(database, offer.tenant_id, idempotency_key)
                 if found is not None:
-                    return found
+                    return _replay(found, params)
             raise
         return _held(params)
     return finish(database, params, _attempt(database, params, wait=False))
@@ -233,14 +233,14 @@ def finish(database: Database, params: dict[str, Any], first: Any) -> Held:
                 if key is not None:
                     found = find_by_key(database, tenant_id, key)
                     if found is not None:
-                        return found
+                        return _replay(found, params)
                 raise refused
             if attempt and result.stock_left >= q:
                 _gather(database, str(params["o"]), q)
         elif isinstance(result, psycopg.errors.UniqueViolation) and key is not None:
             found = find_by_key(database, tenant_id, key)
             if found is not None:
-                return found
+                return _replay(found, params)
         elif not isinstance(
             result,
             (psycopg.errors.DivisionByZero, psycopg.errors.DeadlockDetected, psycopg.errors.UniqueViolation),
@@ -337,6 +337,22 @@ def _gather_in(conn: Connection, offer_id: str, total: int) -> None:
         ),
         {"o": offer_id, "total": total},
     )
+
+
+def _replay(found: Held, params: dict[str, Any]) -> Held:
+    """The reservation an Idempotency-Key made, when this purchase is the same one again; another buyer,
+    quantity or offer under the same key is refused naming the key (never answered with the first)."""
+    if (found.offer_id, found.buyer_ref, found.quantity) != (
+        str(params["o"]),
+        str(params["b"]),
+        int(params["q"]),
+    ):
+        raise ValidationError(
+            "this Idempotency-Key was used for another purchase (offer, buyer or quantity); use a new key",
+            field="Idempotency-Key",
+            rule="same-request-same-key",
+        )
+    return found
 
 
 def find_by_key(database: Database, tenant_id: str, key: str) -> Held | None:

@@ -176,7 +176,9 @@ def declaration_detail(
     loc = locale_of(request)
     lang = loc.lang if loc.lang in LANGUAGES else "en"
     with database.unit_of_work() as uow:
-        detail = service.declaration_detail(uow, _tenant(viewer), declaration_id)
+        detail = service.declaration_detail(
+            uow, _tenant(viewer), declaration_id, reveal=viewer.has("personal:read")
+        )
         names = queries.tenant_names(uow.session, viewer)
     decl = detail.declaration
     xml = {guid: raw.decode("utf-8", errors="replace") for guid, raw in detail.xml.items()}
@@ -232,7 +234,9 @@ def message_xml(
     require(viewer, "customs:read")
     database: Database = request.app.state.database
     with database.unit_of_work() as uow:
-        detail = service.declaration_detail(uow, _tenant(viewer), declaration_id)
+        detail = service.declaration_detail(
+            uow, _tenant(viewer), declaration_id, reveal=viewer.has("personal:read")
+        )
     found = next((m for m in detail.declaration.messages if m.guid == guid), None)
     if found is None:
         raise NotFoundError("message", guid)
