@@ -293,3 +293,16 @@ def test_the_demo_prints_the_operators_key_masked() -> None:
 
     assert masked_key("pk_0a1b2c3d4e5f_secretsecretsecret") == "pk_0a1b2c3d4e5f_…"
     assert masked_key("garbage") == "…"
+
+
+def test_an_admin_revokes_a_key_of_the_tenant_from_the_console(web, people) -> None:  # type: ignore[no-untyped-def]
+    password_sign_in(web, people["emails"]["seller_admin"])
+    key = people["park"].seller_key
+    assert web.get("/api/v1/products", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    page = web.get("/keys").text
+    key_id = re.search(r'data-key="(key_[^"]+)"', page)
+    assert key_id and f"pk_{key.split('_')[1]}_" in page and key not in page  # the prefix, never the secret
+    done = web.post(f"/keys/{key_id.group(1)}/revoke")
+    assert done.status_code == 200 and "data-key" in done.text
+    assert web.get("/api/v1/products", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    assert "key.revoked" in web.get("/audit").text
