@@ -24,7 +24,8 @@ SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 POSTGRES_URL = os.environ.get("PONTE_TEST_POSTGRES_URL")
 
 # every Settings the tests build (and every CLI they start) reads the same data key
-os.environ.setdefault("PONTE_DATA_KEY", "ponte-test-data-key")
+os.environ.setdefault("PONTE_DATA_KEY", "ponte-test-data-key-of-the-test-suite-only")
+os.environ.setdefault("PONTE_SESSION_SECRET", "ponte-test-session-secret-of-the-test-suite-only")
 configure_crypto([os.environ["PONTE_DATA_KEY"]])
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
+from ponte.accounts.adapters.mail import FileMailSender, MailSender, SmtpMailSender
 from ponte.analytics.cache import FigureCache
 from ponte.analytics.service import Analytics
 from ponte.analytics.store import SqlStore
@@ -57,6 +58,10 @@ class Platform:
     _database: Database | None = None
     # tenant -> (profile version, signer): a signer holds a loaded key, built once per profile change
     _signers: dict[str, tuple[object, Signer]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # every environment but an explicit development one refuses to start on the published secrets
+        self.settings.check_secrets()
 
     @classmethod
     def from_environment(cls) -> Platform:
@@ -238,6 +243,24 @@ class Platform:
     def webhooks_allow_private(self) -> bool:
         """Development only (``PONTE_WEBHOOKS_ALLOW_PRIVATE``): webhooks to this machine or a private network."""
         return self.settings.webhooks_allow_private
+
+    @cached_property
+    def mail(self) -> MailSender:
+        """Where the console's mail goes (invitations, password resets): a folder of .eml files, or SMTP."""
+        s = self.settings
+        if s.mail_sender == "smtp":
+            password = s.smtp_password.get_secret_value() if s.smtp_password else None
+            return SmtpMailSender(
+                s.smtp_host, s.smtp_port, s.mail_from, s.smtp_user, password, s.smtp_starttls
+            )
+        if s.mail_sender != "file":
+            raise ValidationError("PONTE_MAIL_SENDER must be file or smtp", field="mail_sender", rule="enum")
+        return FileMailSender(s.mail_dir, s.mail_from)
+
+    @property
+    def console_base(self) -> str:
+        """The console's address in links sent by mail: from the configuration, never from a Host header."""
+        return (self.settings.public_url or f"http://{self.settings.host}:{self.settings.port}").rstrip("/")
 
     @property
     def onerecord_base(self) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
+from ponte.accounts import sessions as accounts_sessions
 from ponte.accounts import store as accounts_store
+from ponte.accounts import users as accounts_users
 from ponte.catalog import store as catalog_store
 from ponte.classify import store as classify_store
 from ponte.customs import profile_store as customs_profiles
@@ -23,6 +25,8 @@ from ponte.webhooks import store as webhooks_store
 #: The modules whose tables make up Ponte's schema.
 MODULES = (
     accounts_store,
+    accounts_users,
+    accounts_sessions,
     catalog_store,
     classify_store,
     orders_store,

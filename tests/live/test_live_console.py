@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from fastapi.testclient import TestClient
-
+from console_client import ConsoleClient
 from factories import order_payload
 from ponte.api.app import create_app
 from ponte.live import service as live
@@ -18,7 +17,7 @@ def _client(stage):  # type: ignore[no-untyped-def]
     app = create_app(
         Settings(env="development", database_url=stage.database.url, log_level="WARNING"), stage.database
     )
-    return TestClient(app, follow_redirects=True)
+    return ConsoleClient(app, follow_redirects=True)
 
 
 def test_panel_runs_a_session_and_keeps_paid_and_held_apart(stage, tenants) -> None:  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from console_data import Park, seed
+from console_data import ConsoleClient, Park, seed
 from fastapi.testclient import TestClient
 
 from ponte.api.app import create_app
@@ -32,7 +32,7 @@ def app_and_park(console_db: tuple[Database, Park, str]):  # type: ignore[no-unt
 @pytest.fixture()
 def client(app_and_park) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
     app, _park = app_and_park
-    with TestClient(app, follow_redirects=True) as test_client:
+    with ConsoleClient(app, follow_redirects=True) as test_client:
         yield test_client
 
 

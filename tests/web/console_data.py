@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from console_client import ConsoleClient as ConsoleClient
 from ponte import schema
 from ponte.accounts.core import ALL_TENANT_SCOPES
 from ponte.accounts.store import ApiKeyRepository, TenantRepository

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from console_data import sign_in
+from console_data import ConsoleClient, sign_in
 from fastapi.testclient import TestClient
 
 from ponte.api.app import create_app
@@ -72,7 +72,7 @@ def test_demo_tenants_sign_in_with_one_click_in_development(client: TestClient, 
 def test_no_demo_sign_in_outside_development(console_db, park) -> None:  # type: ignore[no-untyped-def]
     database, _park, url = console_db
     app = create_app(Settings(env="test", database_url=url, log_level="WARNING"), database)
-    with TestClient(app) as client:
+    with ConsoleClient(app) as client:
         assert "demo-tenants" not in client.get("/login").text
         assert client.post("/login/demo", data={"tenant_id": park.operator_id}).status_code == 422
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ponte import __version__
-from ponte.api import problems
+from ponte.api import docs, problems
 from ponte.api.deps import KeyCache
 from ponte.api.guard import Guard, GuardPolicy
 from ponte.api.routers.live_buy import FastPurchases
@@ -56,10 +56,11 @@ def create_api(routers: list[str] | None = None) -> FastAPI:
         version=__version__,
         description="Cross-border e-commerce between China and the Portuguese- and Spanish-speaking world.",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served from local assets by ponte.api.docs
         redoc_url=None,
     )
     problems.install(api)
+    docs.install(api, "Ponte API")
 
     @api.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> Response:

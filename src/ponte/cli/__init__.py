@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 GROUPS: dict[str, tuple[str, str]] = {
     "db": ("db", "app"),
     "keys": ("keys", "keys_app"),
+    "users": ("users", "users_app"),
     "warehouses": ("warehouses", "app"),
 }
 HELP = "Ponte: cross-border e-commerce between China and the Portuguese- and Spanish-speaking world."

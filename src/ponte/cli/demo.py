@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from ponte.accounts import service as accounts
+from ponte.accounts.core import parse_prefix
 from ponte.bootstrap import platform
 from ponte.cli.output import console, emit_json, emit_table
 from ponte.platform import migrate
@@ -71,5 +72,12 @@ def demo(
     else:
         console.print(result["reason"])
     if KEYS_FILE.exists():
+        # the secrets stay in the file (readable by its owner only); the screen shows the operator's key masked
         park_key = json.loads(KEYS_FILE.read_text()).get("demo-park", "")
-        console.print(f"API keys of the demo tenants: {KEYS_FILE} (park operator: {park_key})")
+        console.print(f"API keys of the demo tenants: {KEYS_FILE} (park operator: {masked_key(park_key)})")
+
+
+def masked_key(key: str) -> str:
+    """``pk_<prefix>_…``: enough to recognise a key, never enough to use it."""
+    prefix = parse_prefix(key)
+    return f"pk_{prefix}_…" if prefix else "…"

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ponte.accounts import service as accounts
+from ponte.accounts.roles import default_key_scopes
 from ponte.accounts.store import TenantRepository
 from ponte.bootstrap import platform
 from ponte.cli.output import console, emit_json, emit_table, guarded
@@ -26,7 +27,10 @@ def issue(
 ) -> None:
     """Issue an API key; the secret is printed once and never stored."""
     with platform().database.unit_of_work() as uow:
-        view, secret = accounts.issue_key(uow, accounts.tenant_id_of(uow, tenant), name, scope)
+        tenant_id = accounts.tenant_id_of(uow, tenant)
+        # no scope named: every scope of the tenant's kind (park:operate too for the park operator)
+        kind = TenantRepository(uow.session).get(tenant_id).kind
+        view, secret = accounts.issue_key(uow, tenant_id, name, scope or default_key_scopes(kind))
         uow.commit()
     if as_json:
         emit_json({"id": view.id, "tenant": tenant, "scopes": view.scopes, "key": secret})

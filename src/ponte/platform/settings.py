@@ -8,14 +8,22 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Development-only key: refused when PONTE_ENV=production (see check_production).
+# Development-only secrets: refused in every environment but an explicit development one (see check_secrets).
 DEV_DATA_KEY = "ponte-development-key-not-for-production-use"
+DEV_SESSION_SECRET = "ponte-development-session-secret-not-for-production-use"
+DEVELOPMENT = "development"
+#: The shortest secret accepted outside development (characters of a random, URL-safe string).
+MIN_SECRET_LENGTH = 32
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PONTE_", env_file=".env", extra="ignore")
 
-    env: str = Field(default="development", description="development | test | production")
+    env: str = Field(
+        default=DEVELOPMENT,
+        description="development (the only one that runs on the published development secrets) | test | staging | "
+        "production",
+    )
     database_url: str = Field(
         default="sqlite:///ponte.db", description="SQLAlchemy URL; PostgreSQL in production"
     )
@@ -23,6 +31,23 @@ class Settings(BaseSettings):
         default=SecretStr(DEV_DATA_KEY),
         description="Secret from which the key that encrypts personal data at rest is derived",
     )
+    session_secret: SecretStr = Field(
+        default=SecretStr(DEV_SESSION_SECRET),
+        description="Secret that signs console sessions, CSRF tokens, invitation and password-reset links",
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="The console's address as people reach it (https://console.example.com): the only origin "
+        "its forms accept besides the request's own, and HTTPS-only cookies and HSTS when it is https",
+    )
+    mail_sender: str = Field(default="file", description="file (development: one .eml per message) | smtp")
+    mail_dir: Path = Field(default=Path("var/mail"), description="Where the file sender writes its messages")
+    mail_from: str = Field(default="Ponte <no-reply@localhost>", description="The From of the console's mail")
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
     host: str = "127.0.0.1"
     public_base_url: str | None = Field(
         default=None,
@@ -92,13 +117,35 @@ class Settings(BaseSettings):
         description="Development only: let webhooks go to loopback and private addresses (a local receiver)",
     )
 
-    def check_production(self) -> None:
-        if self.env == "production" and self.data_key.get_secret_value() == DEV_DATA_KEY:
-            raise RuntimeError("PONTE_DATA_KEY must be set to a secret of your own in production")
+    @property
+    def is_development(self) -> bool:
+        """Only an explicit ``PONTE_ENV=development`` (the default) runs on the development secrets."""
+        return self.env == DEVELOPMENT
+
+    def check_secrets(self) -> None:
+        """Refuse to start outside development without a data key and a session secret of its own."""
+        if self.is_development:
+            return
+        for variable, value, published in (
+            ("PONTE_DATA_KEY", self.data_key.get_secret_value(), DEV_DATA_KEY),
+            ("PONTE_SESSION_SECRET", self.session_secret.get_secret_value(), DEV_SESSION_SECRET),
+        ):
+            if not value or published in value.split(","):
+                raise RuntimeError(
+                    f"{variable} must be set to a secret of your own when PONTE_ENV={self.env!r} "
+                    f"(only PONTE_ENV=development runs on the published development secrets)"
+                )
+            if min(len(part) for part in value.split(",")) < MIN_SECRET_LENGTH:
+                raise RuntimeError(f"{variable} must be at least {MIN_SECRET_LENGTH} characters long")
+        if self.data_key.get_secret_value().split(",")[0] == self.session_secret.get_secret_value():
+            raise RuntimeError("PONTE_SESSION_SECRET must differ from PONTE_DATA_KEY")
+
+    # the former name, kept for callers outside the platform
+    check_production = check_secrets
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     settings = Settings()
-    settings.check_production()
+    settings.check_secrets()
     return settings

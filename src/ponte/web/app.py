@@ -12,19 +12,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from ponte.kernel.errors import PonteError
+from ponte.platform.db import Database
 from ponte.platform.settings import Settings
 from ponte.web import errors, i18n
-from ponte.web.auth import LoginRequired, current_viewer, session_secret
+from ponte.web.auth import LoginRequired, ServerSessions, current_viewer, secure_cookies
 from ponte.web.i18n import N_
 from ponte.web.render import locale_of, render
+from ponte.web.security import CsrfGuard, SecurityHeaders, origin_of
 
 # Each module of pages exposes `router` and registers its entries in ponte.web.nav.
 PAGES = [
     "ponte.web.pages.home",
     "ponte.web.pages.products",
+    "ponte.web.pages.signin",
+    "ponte.web.pages.accounts",
     "ponte.web.pages.catalogue",
     "ponte.web.pages.orders",
     "ponte.web.pages.order_detail",
@@ -39,13 +42,25 @@ LANG_COOKIE_AGE = 365 * 24 * 3600
 log = logging.getLogger("ponte.web")
 
 
-def create_console(settings: Settings) -> FastAPI:
+def create_console(settings: Settings, database: Database) -> FastAPI:
     console = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     i18n.load_all()
     static = resources.files("ponte.web") / "static"
     console.mount("/static", StaticFiles(directory=str(static)), name="static")
     for name in PAGES:
         console.include_router(import_module(name).router)
+
+    # Middleware runs outermost last-added first: language, then the session, then the CSRF check, then pages.
+    public = origin_of(settings.public_url) if settings.public_url else None
+    allowed: tuple[str, ...] = (public,) if public else ()
+    console.add_middleware(
+        CsrfGuard,
+        secret=settings.session_secret.get_secret_value(),
+        secure=secure_cookies(settings),
+        allowed_origins=allowed,
+        refuse=_refused,
+    )
+    console.add_middleware(ServerSessions, database=database, settings=settings)
 
     @console.middleware("http")
     async def language(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -66,16 +81,6 @@ def create_console(settings: Settings) -> FastAPI:
                 i18n.LANG_COOKIE, chosen, max_age=LANG_COOKIE_AGE, samesite="lax", httponly=True
             )
         return response
-
-    # Added after `language`, so it runs first: pages find the session ready.
-    console.add_middleware(
-        SessionMiddleware,
-        secret_key=session_secret(settings),
-        session_cookie="ponte_session",
-        max_age=12 * 3600,
-        same_site="lax",
-        https_only=settings.env == "production",
-    )
 
     @console.exception_handler(LoginRequired)
     async def _login(request: Request, exc: LoginRequired) -> Response:
@@ -134,14 +139,31 @@ def _error_page(request: Request, status: int, message: str) -> Response:
     return render(request, "error.html", status=status, title=title, message=text)
 
 
+def _refused(request: Request, reason: str) -> Response:
+    """A form refused by the CSRF check (``reason`` goes to the log): the page says why in the viewer's
+    language (403)."""
+    log.info("console form refused: %s", reason)
+    loc = locale_of(request)
+    return _error_page(
+        request,
+        403,
+        loc.gettext(
+            N_("This form has expired or was sent from another site. Reload the page and try again.")
+        ),
+    )
+
+
 def _quote(target: str) -> str:
     return quote(target, safe="/")
 
 
 def mount_console(app: FastAPI) -> None:
     """Serve the console at / of `app` (after the API, which keeps /api/v1)."""
-    console = create_console(app.state.settings)
+    console = create_console(app.state.settings, app.state.database)
     console.state.settings = app.state.settings
     console.state.database = app.state.database
     console.state.platform = app.state.platform
     app.mount("/", console, name="console")
+    app.add_middleware(
+        SecurityHeaders, hsts=bool((app.state.settings.public_url or "").startswith("https://"))
+    )

@@ -1,53 +1,88 @@
-"""Signing in to the console: an API key checked once, then a signed session cookie.
+"""Signing in to the console: sessions kept on the server, through the accounts service.
 
-The cookie (Starlette's SessionMiddleware, signed with a key derived from the
-data key) holds the tenant, the key's id and its scopes, never the key itself.
-Every request checks again that the key has not been revoked. In development,
-demo tenants (slug ``demo-...``) can be entered with one click.
+The browser holds a random token in an HttpOnly, ``SameSite=Strict`` cookie
+(``__Host-`` and Secure over HTTPS); the accounts service finds the live
+session of its hash on every request (who, which tenant, which roles, hence
+which scopes) and ends it on sign-out, so a copied cookie dies with it. People
+sign in with an e-mail address and password (and a TOTP code when they enabled
+one); a tenant's API key (its service credential) still opens a session, and
+in development a demo tenant opens with one click.
+
+``ServerSessions`` puts the session on the request (``request.state.session``)
+and a small dict at ``request.session`` (a notice for the next page), saved
+with the session when it changed.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import Request
-from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ponte.accounts.core import ALL_TENANT_SCOPES, Principal
-from ponte.accounts.service import TenantView
-from ponte.accounts.store import ApiKey, Tenant
+from ponte.accounts import service_users as accounts
+from ponte.accounts.core import Principal
+from ponte.accounts.service_users import AccountsContext, SessionView
+from ponte.kernel.clock import now
 from ponte.platform.db import Database
 from ponte.platform.settings import Settings
+from ponte.web.security import cookie_names
 
-SESSION_KEY = "viewer"
-DEMO_PREFIX = "demo-"
-
-
-def session_secret(settings: Settings) -> str:
-    """A secret for signing console cookies, derived from (never equal to) the data key."""
-    key = settings.data_key.get_secret_value().split(",")[0].encode("utf-8")
-    return hmac.new(key, b"ponte-console-session", hashlib.sha256).hexdigest()
+SESSION_AGE = accounts.SESSION_HOURS * 3600
+NEW_TOKEN = "ponte.new_session"  # set by a page that signed someone in
+ENDED = "ponte.session_ended"  # set by sign-out
 
 
 class LoginRequired(Exception):
-    """Raised by pages when nobody (or a revoked key) is signed in."""
+    """Raised by pages when nobody (or an ended session) is signed in."""
+
+
+def accounts_context(settings: Settings) -> AccountsContext:
+    return AccountsContext(settings.session_secret.get_secret_value(), settings.is_development)
+
+
+def secure_cookies(settings: Settings) -> bool:
+    """Cookies only over HTTPS when the console is published on https (or outside development)."""
+    if settings.public_url:
+        return settings.public_url.lower().startswith("https://")
+    return not settings.is_development and settings.env != "test"
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is looking at the console: the principal and the tenant it speaks for."""
+    """Who is looking at the console: the session, its principal and the tenant it speaks for."""
 
-    principal: Principal
-    tenant_name: str
-    tenant_kind: str
-    tenant_slug: str
+    session: SessionView
+
+    @property
+    def principal(self) -> Principal:
+        return self.session.principal
 
     @property
     def tenant_id(self) -> str:
-        return self.principal.tenant_id
+        return self.session.tenant_id
+
+    @property
+    def tenant_name(self) -> str:
+        return self.session.tenant_name
+
+    @property
+    def tenant_kind(self) -> str:
+        return self.session.tenant_kind
+
+    @property
+    def tenant_slug(self) -> str:
+        return self.session.tenant_slug
+
+    @property
+    def user_name(self) -> str:
+        return self.session.user_name
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return self.session.roles
 
     @property
     def is_operator(self) -> bool:
@@ -57,58 +92,76 @@ class Viewer:
         return self.principal.has(scope) or self.is_operator
 
 
-def demo_enabled(settings: Settings) -> bool:
-    return settings.env == "development"
-
-
-def demo_scopes(tenant: Tenant | TenantView) -> list[str]:
-    scopes = list(ALL_TENANT_SCOPES)
-    if tenant.kind == "operator":
-        scopes.append("park:operate")
-    return sorted(scopes)
-
-
-def sign_in(request: Request, tenant: Tenant | TenantView, principal: Principal) -> None:
-    request.session.clear()
-    request.session[SESSION_KEY] = {
-        "tenant_id": tenant.id,
-        "key_id": principal.key_id,
-        "scopes": sorted(principal.scopes),
-    }
-
-
-def sign_out(request: Request) -> None:
-    request.session.pop(SESSION_KEY, None)
-
-
 def current_viewer(request: Request) -> Viewer | None:
-    data: Any = request.session.get(SESSION_KEY)
-    if not isinstance(data, dict) or not isinstance(data.get("tenant_id"), str):
-        return None
-    database: Database = request.app.state.database
-    settings: Settings = request.app.state.settings
-    with database.unit_of_work() as uow:
-        tenant = uow.session.get(Tenant, data["tenant_id"])
-        if tenant is None:
-            return None
-        key_id = data.get("key_id") or ""
-        if key_id:
-            key = uow.session.scalar(select(ApiKey).where(ApiKey.id == key_id, ApiKey.tenant_id == tenant.id))
-            if key is None or key.revoked_at is not None:
-                return None
-            scopes = frozenset(key.scopes)
-        else:
-            if not (demo_enabled(settings) and tenant.slug.startswith(DEMO_PREFIX)):
-                return None
-            scopes = frozenset(demo_scopes(tenant))
-        return Viewer(Principal(tenant.id, scopes, key_id), tenant.name, tenant.kind, tenant.slug)
+    found = request.scope.get("ponte.viewer_session")
+    return Viewer(found) if isinstance(found, SessionView) else None
 
 
 def require_viewer(request: Request) -> Viewer:
     """Dependency of every signed-in page."""
     viewer = current_viewer(request)
     if viewer is None:
-        sign_out(request)
         raise LoginRequired()
     request.state.viewer = viewer
     return viewer
+
+
+def start_session(request: Request, token: str) -> None:
+    """Give the browser the cookie of a session a sign-in just opened."""
+    request.scope[NEW_TOKEN] = token
+
+
+def end_session(request: Request) -> None:
+    request.scope[ENDED] = True
+
+
+class ServerSessions:
+    """Pure ASGI middleware: the live session of the cookie, and its cookie set or cleared."""
+
+    def __init__(self, app: ASGIApp, database: Database, settings: Settings) -> None:
+        self.app = app
+        self.database = database
+        self.ctx = accounts_context(settings)
+        self.secure = secure_cookies(settings)
+        self.cookie = cookie_names(self.secure)[0]
+
+    def _load(self, token: str) -> SessionView | None:
+        with self.database.unit_of_work() as uow:
+            view = accounts.session(uow, self.ctx, token, now())
+            uow.commit()  # the last-seen time, or the end of an idle session
+            return view
+
+    def _save(self, token_hash: str, data: dict[str, object]) -> None:
+        with self.database.unit_of_work() as uow:
+            accounts.save_data(uow, token_hash, data, now())
+            uow.commit()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        token = request.cookies.get(self.cookie, "")
+        view = await run_in_threadpool(self._load, token) if token else None
+        scope["ponte.viewer_session"] = view
+        scope["ponte.session_token"] = token if view is not None else ""
+        data: dict[str, object] = dict(view.data) if view is not None else {}
+        before = dict(data)
+        scope["session"] = data
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                new = scope.get(NEW_TOKEN)
+                attributes = "Path=/; HttpOnly; SameSite=Strict" + ("; Secure" if self.secure else "")
+                if isinstance(new, str) and new:
+                    headers.append("set-cookie", f"{self.cookie}={new}; Max-Age={SESSION_AGE}; {attributes}")
+                elif scope.get(ENDED) or (token and view is None):
+                    headers.append("set-cookie", f"{self.cookie}=; Max-Age=0; {attributes}")
+                elif view is not None and data != before:
+                    await run_in_threadpool(self._save, view.token_hash, dict(data))
+                if view is not None and headers.get("content-type", "").startswith("text/html"):
+                    headers["cache-control"] = "no-store"  # a signed-in page is never kept by a cache
+            await send(message)
+
+        await self.app(scope, receive, sending)

@@ -61,6 +61,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "static": lambda path: f"{request.scope.get('root_path', '')}/static/{path}",
         "flash": request.session.pop("flash", None) if "session" in request.scope else None,
         "notices": [],
+        "csrf_token": request.scope.get("ponte.csrf_token", ""),
     }
     base.update(context)
     html = environment().get_template(template).render(base)

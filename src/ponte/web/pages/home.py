@@ -1,4 +1,4 @@
-"""Signing in and out, and the dashboard: the corridor's figures as charts, the orders behind each point,
+"""The dashboard (signing in and out: ``pages/signin.py``): the corridor's figures as charts, the orders behind each point,
 exports and the printable report. Figures come from the analytics service (computed and cached there)."""
 
 from __future__ import annotations
@@ -8,27 +8,16 @@ from importlib import resources
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request, Response
-from fastapi.responses import RedirectResponse
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from ponte.accounts import service as accounts
-from ponte.accounts.core import Principal
 from ponte.analytics.core import Filters
 from ponte.analytics.service import SCOPE_READ, Analytics, parse_filters, scope_for
 from ponte.bootstrap import Platform
 from ponte.platform.db import Database
 from ponte.web import charts
-from ponte.web.auth import (
-    DEMO_PREFIX,
-    Viewer,
-    current_viewer,
-    demo_enabled,
-    demo_scopes,
-    require_viewer,
-    sign_in,
-    sign_out,
-)
+from ponte.web.auth import Viewer, require_viewer
 from ponte.web.dashboard import (
     CURRENCIES,
     PRESETS,
@@ -48,78 +37,11 @@ router = APIRouter()
 register(NavEntry("/", N_("Dashboard"), order=10))
 
 
-def _safe_next(target: str | None) -> str:
-    """Only paths of this site (no `//host` or scheme) are followed after signing in."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
-
-
-def _demo_tenants(request: Request) -> list[accounts.TenantView]:
-    if not demo_enabled(request.app.state.settings):
-        return []
-    database: Database = request.app.state.database
-    with database.unit_of_work() as uow:
-        return accounts.tenants_with_prefix(uow, DEMO_PREFIX)
-
-
-def _login_page(request: Request, status: int = 200, error: str | None = None, next_: str = "/") -> Response:
-    return render(
-        request, "login.html", status=status, error=error, next=_safe_next(next_), demo=_demo_tenants(request)
-    )
-
-
-@router.get("/login")
-def login_form(request: Request, next: str = "/") -> Response:
-    if current_viewer(request) is not None:
-        return RedirectResponse(_safe_next(next), status_code=303)
-    return _login_page(request, next_=next)
-
-
-@router.post("/login")
-def login(
-    request: Request, api_key: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/"
-) -> Response:
-    loc = locale_of(request)
-    key = api_key.strip()
-    if not key:
-        return _login_page(request, 422, loc.gettext(N_("Paste an API key.")), next)
-    database: Database = request.app.state.database
-    with database.unit_of_work() as uow:
-        found = accounts.authenticate_key(uow, key)
-    if found is None:
-        return _login_page(
-            request, 422, loc.gettext(N_("This API key is not valid or has been revoked.")), next
-        )
-    principal, tenant = found
-    sign_in(request, tenant, principal)
-    return RedirectResponse(_safe_next(next), status_code=303)
-
-
-@router.post("/login/demo")
-def login_demo(
-    request: Request, tenant_id: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
-) -> Response:
-    matches = [t for t in _demo_tenants(request) if t.id == tenant_id]
-    tenant = matches[0] if matches else None
-    if tenant is None:
-        loc = locale_of(request)
-        return _login_page(request, 422, loc.gettext(N_("One-click sign-in is only for demo tenants.")), next)
-    sign_in(request, tenant, Principal(tenant.id, frozenset(demo_scopes(tenant)), ""))
-    return RedirectResponse(_safe_next(next), status_code=303)
-
-
 @router.get("/favicon.ico", include_in_schema=False)
 def favicon() -> Response:
     """Browsers ask for it on every site: Ponte's icon (a bridge), instead of a 404 in every console."""
     icon = resources.files("ponte.web").joinpath("static", "favicon.svg").read_bytes()
     return Response(icon, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
-
-
-@router.post("/logout")
-def logout(request: Request) -> Response:
-    sign_out(request)
-    return RedirectResponse("/login", status_code=303)
 
 
 # --- the dashboard --------------------------------------------------------------------------------

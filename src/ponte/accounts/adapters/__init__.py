@@ -1,0 +1,1 @@
+"""The accounts\x27 transports: mail."""
