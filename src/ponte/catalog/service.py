@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from ponte.catalog import core, csv_io
 from ponte.catalog.editing import ProductDraft, problems
@@ -16,6 +17,7 @@ from ponte.platform.pagination import Page, paginate
 
 __all__ = [
     "ProductDraft",
+    "add_product",
     "booths",
     "categories",
     "get",
@@ -121,6 +123,14 @@ def save_product(
         setattr(row, key, value)
     uow.session.flush()
     return row
+
+
+def add_product(uow: UnitOfWork, tenant_id: str, values: dict[str, Any], at: datetime) -> Product:
+    """Add a product from the API's checked fields (its direction follows its origin); the caller commits."""
+    direction = "import" if values["origin_country"] != "CN" else "export"
+    return ProductRepository(uow.session, tenant_id).add(
+        Product(id=new_id("prd"), direction=direction, attributes={}, created_at=at, **values)
+    )
 
 
 def export_csv(uow: UnitOfWork, tenant_id: str) -> str:

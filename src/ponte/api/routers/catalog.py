@@ -13,10 +13,9 @@ from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.routing import ExactJsonRoute
 from ponte.api.schemas import PageOut, ProductOut
-from ponte.catalog.store import Product, ProductRepository
+from ponte.catalog import service as catalog
 from ponte.kernel.clock import now
 from ponte.kernel.errors import ValidationError
-from ponte.kernel.ids import new_id
 from ponte.kernel.languages import LANGUAGES
 from ponte.kernel.money import check_currency
 from ponte.reference import countries, hs
@@ -64,7 +63,7 @@ def list_products(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     category: str | None = None,
 ) -> PageOut[ProductOut]:
-    page = ProductRepository(uow.session, caller.tenant_id).page(cursor, limit, category)
+    page = catalog.page(uow, caller.tenant_id, cursor, limit, category)
     return PageOut(items=[ProductOut.model_validate(p) for p in page.items], next_cursor=page.next_cursor)
 
 
@@ -72,7 +71,7 @@ def list_products(
 def get_product(
     product_id: str, caller: Annotated[Principal, Depends(require_scope("catalog:read"))], uow: UowDep
 ) -> ProductOut:
-    return ProductOut.model_validate(ProductRepository(uow.session, caller.tenant_id).get(product_id))
+    return ProductOut.model_validate(catalog.get(uow, caller.tenant_id, product_id))
 
 
 @router.post("/products", status_code=201, response_model=ProductOut, summary="Add a product")
@@ -88,9 +87,7 @@ async def create_product(
         data = body.model_dump()
         data["currency"] = data["currency"].upper()
         data["origin_country"] = data["origin_country"].upper()
-        direction = "import" if data["origin_country"] != "CN" else "export"
-        product = Product(id=new_id("prd"), direction=direction, attributes={}, created_at=now(), **data)
-        ProductRepository(uow.session, caller.tenant_id).add(product)
+        product = catalog.add_product(uow, caller.tenant_id, data, now())
         return 201, ProductOut.model_validate(product).model_dump()
 
     return await run_idempotent(request, caller, database, handler)

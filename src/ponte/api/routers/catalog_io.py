@@ -11,12 +11,10 @@ from fastapi.responses import JSONResponse, Response
 from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, require_scope
 from ponte.api.routing import ExactJsonRoute
-from ponte.catalog import csv_io
-from ponte.catalog.store import Product, ProductRepository
+from ponte.catalog import service as catalog
 from ponte.catalog.translations import LANGUAGES, localize, missing
 from ponte.kernel.clock import now
 from ponte.kernel.errors import ValidationError
-from ponte.kernel.ids import new_id
 
 router = APIRouter(prefix="/catalog", tags=["catalog"], route_class=ExactJsonRoute)
 Read = Annotated[Principal, Depends(require_scope("catalog:read"))]
@@ -30,7 +28,7 @@ def product_text(
     uow: UowDep,
     lang: Annotated[str, Query(pattern="^(zh-CN|en|pt-BR|es)$")] = "en",
 ) -> dict[str, Any]:
-    product = ProductRepository(uow.session, caller.tenant_id).get(product_id)
+    product = catalog.get(uow, caller.tenant_id, product_id)
     text = localize(product.titles, lang)
     return {
         "title": text.text,
@@ -49,16 +47,7 @@ def product_text(
     responses={200: {"content": {"text/csv": {}}}},
 )
 def export_products(caller: Read, uow: UowDep) -> Response:
-    products = ProductRepository(uow.session, caller.tenant_id)
-    rows: list[Product] = []
-    cursor = None
-    while True:
-        page = products.page(cursor, 500)
-        rows.extend(page.items)
-        if not page.next_cursor:
-            break
-        cursor = page.next_cursor
-    return Response(csv_io.write_products(rows), media_type="text/csv; charset=utf-8")
+    return Response(catalog.export_csv(uow, caller.tenant_id), media_type="text/csv; charset=utf-8")
 
 
 @router.post(
@@ -79,31 +68,11 @@ async def import_products(
 ) -> JSONResponse:
     if len(body.encode()) > 20_000_000:
         raise ValidationError("the file is larger than 20 MB", field="file", rule="max-size")
-    good, errors = csv_io.read_products(body)
-    created: list[str] = []
     with database.unit_of_work() as uow:
-        repo = ProductRepository(uow.session, caller.tenant_id)
-        existing = repo.by_skus([row["sku"] for _, row in good])
-        at = now()
-        for line, row in good:
-            if row["sku"] in existing:
-                errors.append(csv_io.RowError(line, "sku", "unique-per-seller", f"SKU {row['sku']!r} exists"))
-                continue
-            prices, images = row.pop("market_prices"), row.pop("image_urls")
-            product = Product(
-                id=new_id("prd"),
-                direction="import" if row["origin_country"] != "CN" else "export",
-                attributes={"market_prices": prices, "image_urls": images},
-                created_at=at,
-                **row,
-            )
-            product.tenant_id = caller.tenant_id
-            uow.session.add(product)
-            created.append(row["sku"])
-        errors.sort(key=lambda e: (e.row, e.field))
+        # every good row is staged (and counted); the unit of work commits only what is to be stored
+        created, errors = catalog.import_csv(uow, caller.tenant_id, body, now(), partial=True)
         store = not dry_run and (partial or not errors)
         if store:
-            uow.session.flush()
             uow.commit()
     status = 422 if errors and not (partial and not dry_run) else 200
     return JSONResponse(
