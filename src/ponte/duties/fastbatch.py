@@ -51,6 +51,7 @@ CONTEXT = (
     "sii_registered",
     "buyer_kind",
     "annual_cbec_used",
+    "annual_allowance_used",
     "shipments_this_year",
     "channel",
     "net_quantity",

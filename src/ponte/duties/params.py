@@ -41,7 +41,7 @@ RULES_DIR = Path(__file__).parent / "rules"
 UNITS = ("/1", "currency", "bool", "codes", "table", "text", "int")
 _FILE_KEYS = {"jurisdiction", "description", "references", "parameters"}
 _REF_KEYS = {"title", "href", "date", "note"}
-_PARAM_KEYS = {"description", "unit", "currency", "values", "open", "note"}
+_PARAM_KEYS = {"description", "unit", "currency", "values", "open", "confirmed", "note"}
 _VALUE_KEYS = {"value", "ref", "note"}
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -353,7 +353,8 @@ def load_file(path: Path, rules: Rules) -> None:
             unit,
             tuple(dated),
             str(pdata.get("currency", "")),
-            bool(pdata.get("open", False)),
+            # a value whose primary source could not be read (`confirmed: false`) is an open point too
+            bool(pdata.get("open", False)) or pdata.get("confirmed", True) is False,
             str(pdata.get("note", "")),
         )
     rules.files.append(str(path))
