@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ponte.duties import default_rules, parse_request, quote
 from ponte.duties.batch import quote_table, row_request
-from ponte.duties.fastbatch import REGIMES, TREATMENTS, fast_quote, plan_for
+from ponte.duties.fastbatch import REGIMES, SCALAR_MARKETS, TREATMENTS, fast_quote, plan_for
 from ponte.kernel.errors import PonteError
 
 RULES = default_rules()
@@ -26,7 +26,9 @@ def _money(cents: int, places: int) -> str:
 
 row = st.fixed_dictionaries(
     {
-        "destination": st.sampled_from(["BR", "MX", "PE", "CL", "CO", "PT", "ES", "CN", "AR", "MO"]),
+        "destination": st.sampled_from(
+            ["BR", "MX", "PE", "CL", "CO", "PT", "ES", "CN", "AR", "MO", "UY", "EC", "DO", "CR", "GT", "PY"]
+        ),
         "destination_region": st.sampled_from(
             [
                 "SP",
@@ -55,7 +57,8 @@ row = st.fixed_dictionaries(
             ["", "general", "general", "medicines", "books", "perfumes", "cosmetics", "spirits"]
         ),
         "annual_cbec_used": st.sampled_from(["", "0", "25000", "25999.99"]),
-        "shipments_this_year": st.sampled_from(["", "0", "4", "5"]),
+        "shipments_this_year": st.sampled_from(["", "0", "3", "4", "5"]),
+        "annual_allowance_used": st.sampled_from(["", "0", "500", "1200.01"]),
         "sii_registered": st.sampled_from(["true", "false", ""]),
         "ioss": st.sampled_from(["true", "false", ""]),
         "origin": st.sampled_from(["", "CN", "US"]),
@@ -192,6 +195,33 @@ def test_quote_table_is_the_same_with_and_without_the_fast_path() -> None:
     covered = fast_quote(table, RULES).covered
     assert 150 <= int(covered.sum()) <= 300  # BR with a state and MX; CL and BR "XX" go to the engine
     assert fast["error"].null_count < table.num_rows  # the bad state is an error row, not a crash
+
+
+def test_the_newer_markets_go_to_the_scalar_engine_and_match_it() -> None:
+    """UY, EC, DO, CR, GT and PY have no vectorised plan: every row is the engine's own answer."""
+    markets = sorted(SCALAR_MARKETS)
+    n = 12 * len(markets)
+    table = pa.table(
+        {
+            "destination": [markets[i % len(markets)] for i in range(n)],
+            "date": [["2025-06-15", "2025-06-16", "2026-04-30", "2026-05-01"][i % 4] for i in range(n)],
+            "currency": ["USD"] * n,
+            "unit_price": [["10", "100", "100.01", "200", "200.01", "400", "800"][i % 7] for i in range(n)],
+            "quantity": ["1"] * n,
+            "channel": [["", "postal", "courier"][i % 3] for i in range(n)],
+            "shipments_this_year": [["0", "3"][i % 2] for i in range(n)],
+            "duty_rate": [["", "0.1"][(i // 2) % 2] for i in range(n)],
+        }
+    )
+    assert int(fast_quote(table, RULES).covered.sum()) == 0
+    for r in table.to_pylist():
+        assert plan_for({k: str(v) for k, v in r.items()}, RULES) is None
+    fast = quote_table(table, RULES)
+    assert fast.equals(quote_table(table, RULES, fast=False))
+    for r, got in zip(table.to_pylist(), fast.to_pylist(), strict=True):
+        q = quote(parse_request(row_request(r)), RULES)
+        assert (got["regime"], got["treatment"]) == (q.regime, q.treatment)
+        assert got["total_tax"] == (None if q.blocked else str(q.total_tax))
 
 
 def test_odd_amounts_go_to_the_scalar_engine() -> None:

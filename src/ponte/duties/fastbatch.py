@@ -58,6 +58,10 @@ CONTEXT = (
     "net_quantity_unit",
     *ITEM_FACTS,
 )
+#: Markets whose rows always go to the scalar engine (their distinct inputs quoted once each):
+#: Uruguay, Ecuador, the Dominican Republic, Costa Rica, Guatemala and Paraguay. bench/quotes.py
+#: reports the share of rows this sends off the vectorised path.
+SCALAR_MARKETS = frozenset({"UY", "EC", "DO", "CR", "GT", "PY"})
 _PLAIN = re.compile(r"^[0-9]{1,15}(\.[0-9]{1,15})?$")
 SCALE = 1_000_000  # rates in millionths
 MAX_CENTS = 100_000_000_000  # USD 1e9: keeps every product below 2**63
@@ -121,6 +125,8 @@ def plan_for(context: dict[str, str], rules: Rules, fx: FxSource | None = None) 
     BR, MX, PE: prices, limits and lines are all in USD, so explicit `fx_*` columns change nothing.
     CL, CO, PT, ES, CN, AR, MO: lines in the price currency; limits through the engine's rates (`fx`)."""
     dest = context.get("destination", "")
+    if dest in SCALAR_MARKETS:
+        return None  # no vectorised plan for these markets yet: the scalar engine quotes them
     if any(context.get(k, "") for k in ITEM_FACTS):
         return None  # item rates, preferences and an own origin: the scalar engine
     chan = context.get("channel", "")
