@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ponte.duties import fastlowvalue as lv
 from ponte.duties import fastregimes as xr
 from ponte.duties.context import Ctx, FxSource
 from ponte.duties.model import parse_request
@@ -58,15 +59,16 @@ CONTEXT = (
     "net_quantity_unit",
     *ITEM_FACTS,
 )
-#: Markets whose rows always go to the scalar engine (their distinct inputs quoted once each):
-#: Uruguay, Ecuador, the Dominican Republic, Costa Rica, Guatemala and Paraguay. bench/quotes.py
-#: reports the share of rows this sends off the vectorised path.
-SCALAR_MARKETS = frozenset({"UY", "EC", "DO", "CR", "GT", "PY"})
+#: Markets whose rows always go to the scalar engine (their distinct inputs quoted once each): Costa
+#: Rica and Guatemala, where a purchase always needs the item's tariff rate. Uruguay, Ecuador, the
+#: Dominican Republic and Paraguay are vectorised in their low-value branches only
+#: (``fastlowvalue``). bench/quotes.py reports the share of rows that leave the vectorised path.
+SCALAR_MARKETS = frozenset({"CR", "GT"})
 _PLAIN = re.compile(r"^[0-9]{1,15}(\.[0-9]{1,15})?$")
 SCALE = 1_000_000  # rates in millionths
 MAX_CENTS = 100_000_000_000  # USD 1e9: keeps every product below 2**63
-KINDS = ("", "br", "mx", "pe", "cl", "co", "eu", "cn", "ar", "mo")
-REGIMES = ("", "br.rts", "mx.courier", "pe.eer", *xr.REGIMES)
+KINDS = ("", "br", "mx", "pe", "cl", "co", "eu", "cn", "ar", "mo", "uy", "ec", "do", "py")
+REGIMES = ("", "br.rts", "mx.courier", "pe.eer", *xr.REGIMES, *lv.REGIMES)
 TREATMENTS = (
     "rts_remessa_conforme_low_band",
     "rts_remessa_conforme_high_band",
@@ -75,6 +77,7 @@ TREATMENTS = (
     "global_rate",
     "simplified",
     *xr.TREATMENTS,
+    *lv.TREATMENTS,
 )
 _XPLANS = {
     "CL": xr.plan_cl,
@@ -84,6 +87,10 @@ _XPLANS = {
     "CN": xr.plan_cn,
     "AR": xr.plan_ar,
     "MO": xr.plan_mo,
+    "UY": lv.plan_uy,
+    "EC": lv.plan_ec,
+    "DO": lv.plan_do,
+    "PY": lv.plan_py,
 }
 
 
@@ -369,6 +376,7 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
     lines["vat"] = np.full(n, -1, dtype=np.int64)
     lines["checkout_vat"] = np.full(n, -1, dtype=np.int64)
     lines["flat_duty"] = np.full(n, -1, dtype=np.int64)
+    lines["simplified_tax"] = np.full(n, -1, dtype=np.int64)
     regime = np.where(g["kind"] <= 3, g["kind"], 0)
     allowed = np.where(g["kind"] <= 3, allowed, True)
     out: dict[str, Any] = {
@@ -382,13 +390,24 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
         "exempt_treatment": TREATMENTS.index("exempt"),
     }
     xr.compute(g, ok, v, goods, safe_qty, out)
+    leave = lv.compute(
+        g,
+        ok,
+        v,
+        goods,
+        {
+            **out,
+            "regime_base": 4 + len(xr.REGIMES),
+            "treatment_base": 6 + len(xr.TREATMENTS),
+        },
+    )
     # above a simplified regime's cap the engine quotes the ordinary import: those rows are its own
     kind = g["kind"]
     over_cap = ((kind == 1) | (kind == 2)) & (v > g["cap"])
     over_cap |= (kind == 3) & (goods > g["cap"])
     over_cap |= (kind == xr.CO) & (v > g["t1"])
     over_cap |= (kind == xr.AR) & (goods > g["t1"])
-    ok = ok & ~over_cap
+    ok = ok & ~over_cap & ~leave
     blocked = ~out["allowed"].astype(bool)
     complete = out["complete"].astype(bool)
     return FastResult(
