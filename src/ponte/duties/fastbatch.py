@@ -59,15 +59,14 @@ CONTEXT = (
     "net_quantity_unit",
     *ITEM_FACTS,
 )
-#: Markets whose rows always go to the scalar engine (their distinct inputs quoted once each): Costa
-#: Rica and Guatemala, where a purchase always needs the item's tariff rate. Uruguay, Ecuador, the
-#: Dominican Republic and Paraguay are vectorised in their low-value branches only
-#: (``fastlowvalue``). bench/quotes.py reports the share of rows that leave the vectorised path.
-SCALAR_MARKETS = frozenset({"CR", "GT"})
+#: Markets whose rows always go to the scalar engine (their distinct inputs quoted once each): none
+#: now; the six newer markets are vectorised in ``fastlowvalue``. bench/quotes.py reports the share
+#: of rows that leave the vectorised path.
+SCALAR_MARKETS: frozenset[str] = frozenset()
 _PLAIN = re.compile(r"^[0-9]{1,15}(\.[0-9]{1,15})?$")
 SCALE = 1_000_000  # rates in millionths
 MAX_CENTS = 100_000_000_000  # USD 1e9: keeps every product below 2**63
-KINDS = ("", "br", "mx", "pe", "cl", "co", "eu", "cn", "ar", "mo", "uy", "ec", "do", "py")
+KINDS = ("", "br", "mx", "pe", "cl", "co", "eu", "cn", "ar", "mo", "uy", "ec", "do", "py", "cr/gt")
 REGIMES = ("", "br.rts", "mx.courier", "pe.eer", *xr.REGIMES, *lv.REGIMES)
 TREATMENTS = (
     "rts_remessa_conforme_low_band",
@@ -91,6 +90,8 @@ _XPLANS = {
     "EC": lv.plan_ec,
     "DO": lv.plan_do,
     "PY": lv.plan_py,
+    "CR": lv.plan_small,
+    "GT": lv.plan_small,
 }
 
 
@@ -377,6 +378,7 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
     lines["checkout_vat"] = np.full(n, -1, dtype=np.int64)
     lines["flat_duty"] = np.full(n, -1, dtype=np.int64)
     lines["simplified_tax"] = np.full(n, -1, dtype=np.int64)
+    lines["fodinfa"] = np.full(n, -1, dtype=np.int64)
     regime = np.where(g["kind"] <= 3, g["kind"], 0)
     allowed = np.where(g["kind"] <= 3, allowed, True)
     out: dict[str, Any] = {
@@ -390,7 +392,7 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
         "exempt_treatment": TREATMENTS.index("exempt"),
     }
     xr.compute(g, ok, v, goods, safe_qty, out)
-    leave = lv.compute(
+    lv.compute(
         g,
         ok,
         v,
@@ -407,7 +409,7 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
     over_cap |= (kind == 3) & (goods > g["cap"])
     over_cap |= (kind == xr.CO) & (v > g["t1"])
     over_cap |= (kind == xr.AR) & (goods > g["t1"])
-    ok = ok & ~over_cap & ~leave
+    ok = ok & ~over_cap
     blocked = ~out["allowed"].astype(bool)
     complete = out["complete"].astype(bool)
     return FastResult(
