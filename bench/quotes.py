@@ -231,7 +231,7 @@ def _issue_key(env: dict[str, str]) -> str:
 
 ALL_MARKETS = ("BR", "MX", "CL", "CO", "PE", "ES", "PT", "CN")
 FAST_MARKETS = ("BR", "MX", "PE")  # the first markets of the vectorised path (ponte.duties.fastbatch)
-NEWER_MARKETS = ("UY", "EC", "DO", "CR", "GT", "PY")  # scalar engine only (fastbatch.SCALAR_MARKETS)
+NEWER_MARKETS = ("UY", "EC", "DO", "CR", "GT", "PY")  # vectorised in ponte.duties.fastlowvalue
 #: The realistic mix: the 8 markets above share 96% of the rows, the six newer ones 4% (an assumed
 #: share of China's parcels to the corridor: no per-country parcel statistics were found; Uruguay's
 #: customs counted 1.98 million franchise parcels in 2025, Ecuador's 4x4 ~2,000 declarations a day).
@@ -314,7 +314,7 @@ def orders_dataset(n: int, fast: bool = True) -> tuple[float, float, float, int]
 
 
 def mix(rows: int, base: float) -> None:
-    """The realistic mix: 14 markets, the six newer ones (scalar engine only) on 4% of the rows."""
+    """The realistic mix: 14 markets, the six newer ones on 4% of the rows."""
     for unique in (False, True):
         n = rows if not unique else min(rows, 200_000)
         rps, peak, distinct, left = batch(n, unique, True, MIX_MARKETS, MIX_WEIGHTS)
