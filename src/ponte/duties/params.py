@@ -14,7 +14,10 @@ A rule file lives at ``rules/<jurisdiction>/<topic>.yaml``::
           2024-08-01: {value: "0.60", ref: lei-14902-2024}
           2030-01-01: {value: null, ref: some-repeal}     # null ends the parameter
 
-A value applies from its date until the next one. The loader is strict:
+A value applies from its date until the next one. ``open: true`` marks a parameter Ponte had to
+choose (no rule found); ``confirmed: false`` one whose primary source could not be read (the value
+comes from a secondary source named in its reference). Both are open points: every quote that
+uses one says so. The loader is strict:
 unknown or duplicate keys, malformed dates, unknown units, missing or unknown
 references and float-looking values that cannot be decimals are errors naming
 the file and the key. Dates and numbers are read as strings (never floats).
