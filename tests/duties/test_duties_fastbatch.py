@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ponte.duties import default_rules, parse_request, quote
 from ponte.duties.batch import quote_table, row_request
-from ponte.duties.fastbatch import REGIMES, TREATMENTS, fast_quote, plan_for
+from ponte.duties.fastbatch import REGIMES, SCALAR_MARKETS, TREATMENTS, fast_quote, plan_for
 from ponte.kernel.errors import PonteError
 
 RULES = default_rules()
@@ -26,7 +26,9 @@ def _money(cents: int, places: int) -> str:
 
 row = st.fixed_dictionaries(
     {
-        "destination": st.sampled_from(["BR", "MX", "PE", "CL", "CO", "PT", "ES", "CN", "AR", "MO"]),
+        "destination": st.sampled_from(
+            ["BR", "MX", "PE", "CL", "CO", "PT", "ES", "CN", "AR", "MO", "UY", "EC", "DO", "CR", "GT", "PY"]
+        ),
         "destination_region": st.sampled_from(
             [
                 "SP",
@@ -55,7 +57,8 @@ row = st.fixed_dictionaries(
             ["", "general", "general", "medicines", "books", "perfumes", "cosmetics", "spirits"]
         ),
         "annual_cbec_used": st.sampled_from(["", "0", "25000", "25999.99"]),
-        "shipments_this_year": st.sampled_from(["", "0", "4", "5"]),
+        "shipments_this_year": st.sampled_from(["", "0", "3", "4", "5"]),
+        "annual_allowance_used": st.sampled_from(["", "0", "500", "1200.01"]),
         "sii_registered": st.sampled_from(["true", "false", ""]),
         "ioss": st.sampled_from(["true", "false", ""]),
         "origin": st.sampled_from(["", "CN", "US"]),
@@ -145,7 +148,7 @@ def test_rows_at_each_limit_converted_by_the_engine_rates() -> None:
             "origin": origin,
             "shipments_this_year": "0",
         }
-        for d in ("CL", "CO", "PT", "ES", "CN", "AR")
+        for d in ("CL", "CO", "PT", "ES", "CN", "AR", "UY", "EC", "DO", "PY", "CR", "GT")
         for day in ("2025-09-01", "2025-10-25", "2026-01-13", "2026-07-01")
         for cur in ("USD", "EUR", "CNY")
         for sii, used, origin in (("true", "0", "US"), ("false", "25000", "CN"))
@@ -192,6 +195,37 @@ def test_quote_table_is_the_same_with_and_without_the_fast_path() -> None:
     covered = fast_quote(table, RULES).covered
     assert 150 <= int(covered.sum()) <= 300  # BR with a state and MX; CL and BR "XX" go to the engine
     assert fast["error"].null_count < table.num_rows  # the bad state is an error row, not a crash
+
+
+def test_the_newer_markets_match_the_engine_row_by_row() -> None:
+    """The six newer markets on both paths: rows with an item rate go to the engine, the rest are vectorised."""
+    markets = ["CR", "DO", "EC", "GT", "PY", "UY"]
+    n = 12 * len(markets)
+    table = pa.table(
+        {
+            "destination": [markets[i % len(markets)] for i in range(n)],
+            "date": [["2025-06-15", "2025-06-16", "2026-04-30", "2026-05-01"][i % 4] for i in range(n)],
+            "currency": ["USD"] * n,
+            "unit_price": [["10", "100", "100.01", "200", "200.01", "400", "800"][i % 7] for i in range(n)],
+            "quantity": ["1"] * n,
+            "channel": [["", "postal", "courier"][i % 3] for i in range(n)],
+            "shipments_this_year": [["0", "3"][i % 2] for i in range(n)],
+            "duty_rate": [["", "0.1"][(i // 2) % 2] for i in range(n)],
+        }
+    )
+    got = fast_quote(table, RULES)
+    rows = table.to_pylist()
+    for i, r in enumerate(rows):
+        if r["destination"] in SCALAR_MARKETS or r["duty_rate"]:
+            assert not got.covered[i], r
+    assert 0 < int(got.covered.sum()) < len(rows)
+    _assert_same_as_engine(rows, None)
+    fast = quote_table(table, RULES)
+    assert fast.equals(quote_table(table, RULES, fast=False))
+    for r, got in zip(table.to_pylist(), fast.to_pylist(), strict=True):
+        q = quote(parse_request(row_request(r)), RULES)
+        assert (got["regime"], got["treatment"]) == (q.regime, q.treatment)
+        assert got["total_tax"] == (None if q.blocked else str(q.total_tax))
 
 
 def test_odd_amounts_go_to_the_scalar_engine() -> None:

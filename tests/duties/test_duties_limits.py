@@ -40,6 +40,30 @@ CASES: list[tuple[str, dict[str, Any], str, str, str, tuple[str, str], str, str]
      ("1250", "1250"), "franchise", "duty_and_iva"),
     ("CN CBEC CNY 5,000", {"destination": "CN", "date": "2025-09-01"}, "CNY", "USD", "5000",
      ("0.125", "0.125"), "cbec_within_limits", "cbec_full_tax_single_item"),
+    ("UY franchise USD 200", {"destination": "UY", "date": "2025-08-01"}, "USD", "UYU", "200",
+     ("40.25", "40"), "franchise", "ordinary_import"),
+    ("UY simplified USD 200", {"destination": "UY", "date": "2025-08-01", "buyer": {"shipments_this_year": 3}},
+     "USD", "UYU", "200", ("40.25", "40"), "single_tax", "ordinary_import"),
+    ("UY 2026 franchise USD 800", {"destination": "UY", "date": "2026-06-01"}, "USD", "UYU", "800",
+     ("40.25", "40"), "franchise", "ordinary_import"),
+    ("UY 2026 franchise year USD 800 - 500", {"destination": "UY", "date": "2026-06-01",
+     "buyer": {"annual_allowance_used": "500", "shipments_this_year": 1}}, "USD", "UYU", "300",
+     ("40.25", "40"), "franchise", "ordinary_import"),
+    ("EC category B USD 400", {"destination": "EC", "date": "2025-07-01"}, "USD", "EUR", "400",
+     ("0.92", "0.8"), "category_b", "category_c"),
+    ("EC category B year USD 1,600 - 1,500", {"destination": "EC", "date": "2025-07-01",
+     "buyer": {"annual_allowance_used": "1500"}}, "USD", "EUR", "100", ("0.92", "0.8"),
+     "category_b", "category_c"),
+    ("EC category C USD 5,000", {"destination": "EC", "date": "2025-07-01", "buyer": {"kind": "business"}},
+     "USD", "EUR", "5000", ("0.92", "0.8"), "category_c", "ordinary_import"),
+    ("DO exempt USD 200", {"destination": "DO", "date": "2025-03-01"}, "USD", "DOP", "200",
+     ("58.5", "50"), "exempt", "duty_and_vat"),
+    ("CR small shipment USD 500 (2021)", {"destination": "CR", "date": "2021-01-15"}, "USD", "CRC", "500",
+     ("505.5", "500"), "small_shipment_exempt", "duty_and_vat"),
+    ("PY courier USD 100", {"destination": "PY", "date": "2025-11-01"}, "USD", "PYG", "100",
+     ("7300", "8000"), "iva_only", "duty_and_vat"),
+    ("PY postal USD 200", {"destination": "PY", "date": "2025-11-01", "channel": "postal"}, "USD", "PYG", "200",
+     ("7300", "8000"), "exempt", "duty_and_vat"),
 ]  # fmt: skip
 
 
@@ -103,6 +127,9 @@ def _row(r: dict[str, Any]) -> dict[str, str]:
     row |= {"unit_price": r["items"][0]["unit_price"], "quantity": "1"}
     row |= {f"fx_{p.replace('/', '_')}": v for p, v in r["fx"].items()}
     row |= {k: "true" for k, v in r.get("seller", {}).items() if v}
+    row |= {"buyer_kind" if k == "kind" else k: str(v) for k, v in r.get("buyer", {}).items()}
+    if r.get("channel"):
+        row["channel"] = r["channel"]
     return row
 
 

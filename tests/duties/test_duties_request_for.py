@@ -175,3 +175,15 @@ def test_an_order_fact_the_engine_refuses_names_the_order_line() -> None:
     with pytest.raises(ValidationError) as info:
         request_for(_order(spec), seller=NONE)
     assert info.value.violations[0].field == "lines[1].hs_code"
+
+
+def test_an_order_to_uruguay_carries_the_buyers_yearly_franchise() -> None:
+    spec = OrderSpec("o-uy", "UY", "USD", [LineSpec("blouse", "620610", "300")])
+    order = _order(spec)
+    left = request_for(order, seller=NONE, buyer=BuyerFacts(annual_allowance_used=Decimal("500")))
+    over = request_for(order, seller=NONE, buyer=BuyerFacts(annual_allowance_used=Decimal("500.01")))
+    assert left.buyer.annual_allowance_used == Decimal("500")
+    fits = quote(left.model_copy(update={"date": date(2026, 6, 1)}), RULES)
+    passed = quote(over.model_copy(update={"date": date(2026, 6, 1)}), RULES)
+    assert (fits.regime, fits.total_tax) == ("uy.franquicia", Decimal("66.00"))
+    assert passed.regime == "uy.ordinary_import" and not passed.complete

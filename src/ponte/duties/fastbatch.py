@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ponte.duties import fastlowvalue as lv
 from ponte.duties import fastregimes as xr
 from ponte.duties.context import Ctx, FxSource
 from ponte.duties.model import parse_request
@@ -51,17 +52,22 @@ CONTEXT = (
     "sii_registered",
     "buyer_kind",
     "annual_cbec_used",
+    "annual_allowance_used",
     "shipments_this_year",
     "channel",
     "net_quantity",
     "net_quantity_unit",
     *ITEM_FACTS,
 )
+#: Markets whose rows always go to the scalar engine (their distinct inputs quoted once each): none
+#: now; the six newer markets are vectorised in ``fastlowvalue``. bench/quotes.py reports the share
+#: of rows that leave the vectorised path.
+SCALAR_MARKETS: frozenset[str] = frozenset()
 _PLAIN = re.compile(r"^[0-9]{1,15}(\.[0-9]{1,15})?$")
 SCALE = 1_000_000  # rates in millionths
 MAX_CENTS = 100_000_000_000  # USD 1e9: keeps every product below 2**63
-KINDS = ("", "br", "mx", "pe", "cl", "co", "eu", "cn", "ar", "mo")
-REGIMES = ("", "br.rts", "mx.courier", "pe.eer", *xr.REGIMES)
+KINDS = ("", "br", "mx", "pe", "cl", "co", "eu", "cn", "ar", "mo", "uy", "ec", "do", "py", "cr/gt")
+REGIMES = ("", "br.rts", "mx.courier", "pe.eer", *xr.REGIMES, *lv.REGIMES)
 TREATMENTS = (
     "rts_remessa_conforme_low_band",
     "rts_remessa_conforme_high_band",
@@ -70,6 +76,7 @@ TREATMENTS = (
     "global_rate",
     "simplified",
     *xr.TREATMENTS,
+    *lv.TREATMENTS,
 )
 _XPLANS = {
     "CL": xr.plan_cl,
@@ -79,6 +86,12 @@ _XPLANS = {
     "CN": xr.plan_cn,
     "AR": xr.plan_ar,
     "MO": xr.plan_mo,
+    "UY": lv.plan_uy,
+    "EC": lv.plan_ec,
+    "DO": lv.plan_do,
+    "PY": lv.plan_py,
+    "CR": lv.plan_small,
+    "GT": lv.plan_small,
 }
 
 
@@ -120,6 +133,8 @@ def plan_for(context: dict[str, str], rules: Rules, fx: FxSource | None = None) 
     BR, MX, PE: prices, limits and lines are all in USD, so explicit `fx_*` columns change nothing.
     CL, CO, PT, ES, CN, AR, MO: lines in the price currency; limits through the engine's rates (`fx`)."""
     dest = context.get("destination", "")
+    if dest in SCALAR_MARKETS:
+        return None  # no vectorised plan for these markets yet: the scalar engine quotes them
     if any(context.get(k, "") for k in ITEM_FACTS):
         return None  # item rates, preferences and an own origin: the scalar engine
     chan = context.get("channel", "")
@@ -362,6 +377,8 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
     lines["vat"] = np.full(n, -1, dtype=np.int64)
     lines["checkout_vat"] = np.full(n, -1, dtype=np.int64)
     lines["flat_duty"] = np.full(n, -1, dtype=np.int64)
+    lines["simplified_tax"] = np.full(n, -1, dtype=np.int64)
+    lines["fodinfa"] = np.full(n, -1, dtype=np.int64)
     regime = np.where(g["kind"] <= 3, g["kind"], 0)
     allowed = np.where(g["kind"] <= 3, allowed, True)
     out: dict[str, Any] = {
@@ -375,6 +392,17 @@ def fast_quote(table: pa.Table, rules: Rules, fx: FxSource | None = None) -> Fas
         "exempt_treatment": TREATMENTS.index("exempt"),
     }
     xr.compute(g, ok, v, goods, safe_qty, out)
+    lv.compute(
+        g,
+        ok,
+        v,
+        goods,
+        {
+            **out,
+            "regime_base": 4 + len(xr.REGIMES),
+            "treatment_base": 6 + len(xr.TREATMENTS),
+        },
+    )
     # above a simplified regime's cap the engine quotes the ordinary import: those rows are its own
     kind = g["kind"]
     over_cap = ((kind == 1) | (kind == 2)) & (v > g["cap"])

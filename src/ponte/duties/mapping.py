@@ -38,7 +38,8 @@ class BuyerFacts:
     """What Ponte knows of the buyer's year, where it knows it (None: not known, the default applies)."""
 
     annual_cbec_used: Decimal | None = None  # CNY, China's CBEC annual allowance used before this order
-    shipments_this_year: int | None = None  # Argentina's franchise counts shipments
+    annual_allowance_used: Decimal | None = None  # USD, Uruguay's franchise / Ecuador's 4x4 used this year
+    shipments_this_year: int | None = None  # Argentina's and Uruguay's franchises count shipments
 
 
 def _unit_of(lq: LegalQuantity) -> str | None:
@@ -111,6 +112,8 @@ def request_data(
     if buyer is not None:
         if buyer.annual_cbec_used is not None:
             data["buyer"]["annual_cbec_used"] = str(buyer.annual_cbec_used)
+        if buyer.annual_allowance_used is not None:
+            data["buyer"]["annual_allowance_used"] = str(buyer.annual_allowance_used)
         if buyer.shipments_this_year is not None:
             data["buyer"]["shipments_this_year"] = buyer.shipments_this_year
     return data

@@ -47,6 +47,18 @@ _T: dict[str, tuple[str, str, str, str]] = {
         "Imposto único sobre o excedente",
         "Tributo único sobre el excedente",
     ),
+    "simplified_tax": (
+        "简易制度单一税",
+        "Single tax (simplified regime)",
+        "Tributo único (regime simplificado)",
+        "Tributo único (régimen simplificado)",
+    ),
+    "fodinfa": (
+        "儿童发展基金税 FODINFA",
+        "FODINFA (children's development fund)",
+        "FODINFA (Fundo de Desenvolvimento da Infância)",
+        "FODINFA (Fondo de Desarrollo para la Infancia)",
+    ),
     "specific_tax": ("从量消费税", "Specific consumption tax", "Imposto específico", "Impuesto específico"),
     "igic": (
         "加那利群岛间接税 IGIC",

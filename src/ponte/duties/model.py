@@ -124,11 +124,14 @@ class Seller(_Strict):
 class Buyer(_Strict):
     kind: Literal["individual", "business"] = "individual"
     annual_cbec_used: Decimal = Decimal(0)
+    #: USD of the destination's yearly import allowance already used this calendar year (Uruguay's
+    #: franchise from May 2026, Ecuador's courier category B); China's CBEC allowance is the one above.
+    annual_allowance_used: Decimal = Decimal(0)
     shipments_this_year: int = Field(default=0, ge=0)
 
-    _d = field_validator("annual_cbec_used", mode="before")(_dec)
+    _d = field_validator("annual_cbec_used", "annual_allowance_used", mode="before")(_dec)
 
-    @field_validator("annual_cbec_used")
+    @field_validator("annual_cbec_used", "annual_allowance_used")
     @classmethod
     def _non_negative(cls, v: Decimal) -> Decimal:
         if v < 0:

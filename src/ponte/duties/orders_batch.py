@@ -107,6 +107,7 @@ def request_row(req: QuoteRequest) -> dict[str, str] | None:
         "sii_registered": "true" if seller.sii_registered else "false",
         "buyer_kind": buyer.kind,
         "annual_cbec_used": str(buyer.annual_cbec_used),
+        "annual_allowance_used": str(buyer.annual_allowance_used),
         "shipments_this_year": str(buyer.shipments_this_year),
         "net_quantity": str(it.net_quantity.amount) if it.net_quantity else "",
         "net_quantity_unit": it.net_quantity.unit if it.net_quantity else "",

@@ -14,7 +14,10 @@ A rule file lives at ``rules/<jurisdiction>/<topic>.yaml``::
           2024-08-01: {value: "0.60", ref: lei-14902-2024}
           2030-01-01: {value: null, ref: some-repeal}     # null ends the parameter
 
-A value applies from its date until the next one. The loader is strict:
+A value applies from its date until the next one. ``open: true`` marks a parameter Ponte had to
+choose (no rule found); ``confirmed: false`` one whose primary source could not be read (the value
+comes from a secondary source named in its reference). Both are open points: every quote that
+uses one says so. The loader is strict:
 unknown or duplicate keys, malformed dates, unknown units, missing or unknown
 references and float-looking values that cannot be decimals are errors naming
 the file and the key. Dates and numbers are read as strings (never floats).
@@ -41,7 +44,7 @@ RULES_DIR = Path(__file__).parent / "rules"
 UNITS = ("/1", "currency", "bool", "codes", "table", "text", "int")
 _FILE_KEYS = {"jurisdiction", "description", "references", "parameters"}
 _REF_KEYS = {"title", "href", "date", "note"}
-_PARAM_KEYS = {"description", "unit", "currency", "values", "open", "note"}
+_PARAM_KEYS = {"description", "unit", "currency", "values", "open", "confirmed", "note"}
 _VALUE_KEYS = {"value", "ref", "note"}
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -353,7 +356,8 @@ def load_file(path: Path, rules: Rules) -> None:
             unit,
             tuple(dated),
             str(pdata.get("currency", "")),
-            bool(pdata.get("open", False)),
+            # a value whose primary source could not be read (`confirmed: false`) is an open point too
+            bool(pdata.get("open", False)) or pdata.get("confirmed", True) is False,
             str(pdata.get("note", "")),
         )
     rules.files.append(str(path))

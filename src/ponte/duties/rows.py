@@ -2,7 +2,8 @@
 
 Columns: destination, date, currency, unit_price, quantity and optionally destination_region,
 origin, category, hs_code, freight, insurance, discount, regime, channel, remessa_conforme, ioss,
-sii_registered, buyer_kind, annual_cbec_used, shipments_this_year, tax_currency, description, and
+sii_registered, buyer_kind, annual_cbec_used, annual_allowance_used, shipments_this_year,
+tax_currency, description, and
 ``fx_<BASE>_<QUOTE>`` columns for explicit rates (e.g. fx_USD_BRL). ``row_request`` turns a row
 into the JSON request the scalar engine reads; the vectorised path reads the same columns.
 """
@@ -32,6 +33,7 @@ OPTIONAL = (
     "sii_registered",
     "buyer_kind",
     "annual_cbec_used",
+    "annual_allowance_used",
     "shipments_this_year",
     "tax_currency",
     "description",
@@ -113,6 +115,8 @@ def row_request(row: dict[str, Any]) -> dict[str, Any]:
         buyer["kind"] = row["buyer_kind"]
     if row.get("annual_cbec_used") not in (None, ""):
         buyer["annual_cbec_used"] = str(row["annual_cbec_used"])
+    if row.get("annual_allowance_used") not in (None, ""):
+        buyer["annual_allowance_used"] = str(row["annual_allowance_used"])
     if row.get("shipments_this_year") not in (None, ""):
         buyer["shipments_this_year"] = whole(row["shipments_this_year"], "shipments_this_year")
     if buyer:

@@ -58,6 +58,15 @@ SCHEMES: dict[str, TaxScheme] = {
             "cn.uscc", "CN", "统一社会信用代码 (Unified Social Credit Code)", "company", "stdnum.cn.uscc"
         ),
         TaxScheme("mo.bir", "MO", "BIR (Macao resident identity card), format only", "person", None),
+        TaxScheme("uy.rut", "UY", "RUT (Registro Único Tributario)", "both", "stdnum.uy.rut"),
+        TaxScheme("ec.ci", "EC", "Cédula de identidad", "person", "stdnum.ec.ci"),
+        TaxScheme("ec.ruc", "EC", "RUC (Registro Único de Contribuyentes)", "both", "stdnum.ec.ruc"),
+        TaxScheme("do.cedula", "DO", "Cédula de identidad y electoral", "person", "stdnum.do.cedula"),
+        TaxScheme("do.rnc", "DO", "RNC (Registro Nacional del Contribuyente)", "company", "stdnum.do.rnc"),
+        TaxScheme("cr.cpf", "CR", "Cédula de persona física", "person", "stdnum.cr.cpf"),
+        TaxScheme("cr.cpj", "CR", "Cédula de persona jurídica", "company", "stdnum.cr.cpj"),
+        TaxScheme("gt.nit", "GT", "NIT (Número de Identificación Tributaria)", "both", "stdnum.gt.nit"),
+        TaxScheme("py.ruc", "PY", "RUC (Registro Único de Contribuyentes)", "both", "stdnum.py.ruc"),
     )
 }
 

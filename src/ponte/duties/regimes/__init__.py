@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from ponte.duties.context import Ctx
-from ponte.duties.regimes import andes, ar, br, cn, eu, mo, mx
+from ponte.duties.regimes import americas, andes, ar, br, cn, eu, mo, mx
 
 REGIMES: dict[str, Callable[[Ctx], tuple[str, str, Decimal, str]]] = {
     "CN": cn.china,
@@ -19,6 +19,12 @@ REGIMES: dict[str, Callable[[Ctx], tuple[str, str, Decimal, str]]] = {
     "PT": eu.eu,
     "ES": eu.eu,
     "MO": mo.macao,
+    "UY": americas.uruguay,
+    "EC": americas.ecuador,
+    "DO": americas.dominican_republic,
+    "CR": americas.costa_rica,
+    "GT": americas.guatemala,
+    "PY": americas.paraguay,
 }
 
 
