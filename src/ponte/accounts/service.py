@@ -21,6 +21,8 @@ from ponte.platform.db import UnitOfWork
 
 __all__ = [
     "TenantView",
+    "add_tenant",
+    "all_tenants",
     "authenticate",
     "authenticate_key",
     "issue_key",
@@ -29,6 +31,7 @@ __all__ = [
     "revocation_version",
     "revoke_key",
     "seller",
+    "tenant",
     "tenant_id_of",
     "tenant_names",
     "tenant_view",
@@ -67,6 +70,21 @@ class TenantView:
 
 def _view(t: Tenant) -> TenantView:
     return TenantView(t.id, t.slug, t.name, t.kind)
+
+
+def tenant(uow: UnitOfWork, tenant_id: str) -> Tenant:
+    """The stored tenant (its read model: the API shows its fields)."""
+    return TenantRepository(uow.session).get(tenant_id)
+
+
+def all_tenants(uow: UnitOfWork) -> list[Tenant]:
+    """Every tenant of the park, by name (the park operator's view)."""
+    return TenantRepository(uow.session).list()
+
+
+def add_tenant(uow: UnitOfWork, name: str, slug: str, kind: str, country: str) -> Tenant:
+    """A new tenant (its slug unique, its kind seller, provider or operator); the caller commits."""
+    return TenantRepository(uow.session).add(name, slug, kind, country.upper())
 
 
 def tenant_view(uow: UnitOfWork, tenant_id: str) -> TenantView:

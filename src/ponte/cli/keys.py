@@ -8,7 +8,6 @@ import typer
 
 from ponte.accounts import service as accounts
 from ponte.accounts.roles import default_key_scopes
-from ponte.accounts.store import TenantRepository
 from ponte.bootstrap import platform
 from ponte.cli.output import console, emit_json, emit_table, guarded
 
@@ -29,7 +28,7 @@ def issue(
     with platform().database.unit_of_work() as uow:
         tenant_id = accounts.tenant_id_of(uow, tenant)
         # no scope named: every scope of the tenant's kind (park:operate too for the park operator)
-        kind = TenantRepository(uow.session).get(tenant_id).kind
+        kind = accounts.tenant(uow, tenant_id).kind
         view, secret = accounts.issue_key(uow, tenant_id, name, scope or default_key_scopes(kind))
         uow.commit()
     if as_json:
@@ -88,6 +87,6 @@ def add_tenant(
 ) -> None:
     """Create a tenant (then `ponte keys issue SLUG`)."""
     with platform().database.unit_of_work() as uow:
-        TenantRepository(uow.session).add(name, slug, kind, country.upper())
+        accounts.add_tenant(uow, name, slug, kind, country)
         uow.commit()
     console.print(f"tenant {slug} created")

@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field
 
 from ponte.accounts import service as accounts
 from ponte.accounts.core import MANAGE_KEYS, Principal
-from ponte.accounts.store import TenantRepository
 from ponte.api.deps import DatabaseDep, UowDep, get_principal, require_scope
 from ponte.api.idempotency import run_idempotent
 from ponte.api.routing import ExactJsonRoute
@@ -53,14 +52,14 @@ class Revoked(BaseModel):
 
 @router.get("/me", response_model=TenantOut, summary="The tenant this API key belongs to")
 def me(caller: Caller, uow: UowDep) -> TenantOut:
-    return TenantOut.model_validate(TenantRepository(uow.session).get(caller.tenant_id))
+    return TenantOut.model_validate(accounts.tenant(uow, caller.tenant_id))
 
 
 @router.get("/tenants", response_model=list[TenantOut], summary="The park's tenants (operator only)")
 def tenants(
     caller: Annotated[Principal, Depends(require_scope("park:operate"))], uow: UowDep
 ) -> list[TenantOut]:
-    return [TenantOut.model_validate(t) for t in TenantRepository(uow.session).list()]
+    return [TenantOut.model_validate(t) for t in accounts.all_tenants(uow)]
 
 
 @router.get("/api-keys", response_model=KeyList, summary="Your tenant's API keys (never their secrets)")
