@@ -7,9 +7,18 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
+
 from ponte.catalog import core, csv_io
 from ponte.catalog.editing import ProductDraft, problems
-from ponte.catalog.store import BoothRepository, Product, ProductRepository, category_query, product_query
+from ponte.catalog.store import (
+    Booth,
+    BoothRepository,
+    Product,
+    ProductRepository,
+    category_query,
+    product_query,
+)
 from ponte.kernel.errors import ValidationError, Violation
 from ponte.kernel.ids import new_id
 from ponte.platform.db import UnitOfWork
@@ -19,9 +28,11 @@ __all__ = [
     "ProductDraft",
     "add_product",
     "booths",
+    "booths_by_tenant",
     "categories",
     "get",
     "page",
+    "product_counts",
     "products",
     "records_by_id",
     "rows_by_sku",
@@ -48,6 +59,25 @@ def get(uow: UnitOfWork, tenant_id: str, product_id: str) -> Product:
 def booths(uow: UnitOfWork, tenant_id: str) -> list[str]:
     """The tenant's booth ids, by code."""
     return [b.id for b in sorted(BoothRepository(uow.session, tenant_id).list(), key=lambda b: b.code)]
+
+
+def booths_by_tenant(uow: UnitOfWork, tenant_id: str | None) -> dict[str, list[Booth]]:
+    """Booths by tenant, by code (``tenant_id`` None: the whole park, for the park operator)."""
+    query = select(Booth).order_by(Booth.code)
+    if tenant_id is not None:
+        query = query.where(Booth.tenant_id == tenant_id)
+    found: dict[str, list[Booth]] = {}
+    for booth in uow.session.scalars(query):
+        found.setdefault(booth.tenant_id, []).append(booth)
+    return found
+
+
+def product_counts(uow: UnitOfWork, tenant_id: str | None) -> dict[str, int]:
+    """How many products each tenant sells (``tenant_id`` None: every tenant)."""
+    query = select(Product.tenant_id, func.count()).group_by(Product.tenant_id)
+    if tenant_id is not None:
+        query = query.where(Product.tenant_id == tenant_id)
+    return {t: int(n) for t, n in uow.session.execute(query)}
 
 
 def products(uow: UnitOfWork, tenant_id: str, limit: int = 200) -> list[Product]:

@@ -10,6 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pyarrow as pa
+from sqlalchemy import func, select
 
 from ponte.accounts import service as accounts
 from ponte.catalog import service as catalog
@@ -41,6 +42,7 @@ __all__ = [
     "load_order",
     "load_orders",
     "move",
+    "order_counts",
     "page",
     "place_order",
     "record_payment",
@@ -179,6 +181,14 @@ def set_trade_mode(
 def get(uow: UnitOfWork, tenant_id: str, order_id: str) -> Order:
     """The stored order (with its lines), or a 404 naming it."""
     return OrderRepository(uow.session, tenant_id).get(order_id)
+
+
+def order_counts(uow: UnitOfWork, tenant_id: str | None) -> dict[str, int]:
+    """How many orders each tenant has (``tenant_id`` None: every tenant)."""
+    query = select(Order.tenant_id, func.count()).group_by(Order.tenant_id)
+    if tenant_id is not None:
+        query = query.where(Order.tenant_id == tenant_id)
+    return {t: int(n) for t, n in uow.session.execute(query)}
 
 
 def page(

@@ -59,7 +59,7 @@ def sellers(request: Request, viewer: Annotated[Viewer, Depends(require_viewer)]
     require(viewer, "catalog:read")
     database: Database = request.app.state.database
     with database.unit_of_work() as uow:
-        rows = queries.sellers(uow.session, viewer)
+        rows = queries.sellers(uow, viewer)
     return render(request, "sellers.html", rows=rows)
 
 

@@ -106,8 +106,8 @@ def declarations(
         rows, next_cursor = service.list_declarations(
             uow, _tenant(viewer, seller), state=state or None, cursor=cursor, limit=PAGE_SIZE
         )
-        names = queries.tenant_names(uow.session, viewer)
-        choices = queries.sellers_choice(uow.session, viewer)
+        names = queries.tenant_names(uow, viewer)
+        choices = queries.sellers_choice(uow, viewer)
     return render(
         request,
         "customs.html",
@@ -179,7 +179,7 @@ def declaration_detail(
         detail = service.declaration_detail(
             uow, _tenant(viewer), declaration_id, reveal=viewer.has("personal:read")
         )
-        names = queries.tenant_names(uow.session, viewer)
+        names = queries.tenant_names(uow, viewer)
     decl = detail.declaration
     xml = {guid: raw.decode("utf-8", errors="replace") for guid, raw in detail.xml.items()}
     timeline = [

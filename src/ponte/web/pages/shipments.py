@@ -141,8 +141,8 @@ def shipments(
         page = logistics.console_shipments(uow, _tenants(viewer, seller), cursor, PAGE_SIZE)
         codes = logistics.states(uow, page.items)
         states = {s.id: state_of(codes[s.id]) for s in page.items}
-        names = queries.tenant_names(uow.session, viewer)
-        choices = queries.sellers_choice(uow.session, viewer)
+        names = queries.tenant_names(uow, viewer)
+        choices = queries.sellers_choice(uow, viewer)
         rows = [(s, s.plan.get("load_factor")) for s in page.items]
     return render(
         request,
@@ -172,7 +172,7 @@ def shipment_detail(
         shipment, parcels = logistics.console_shipment(uow, shipment_id, _tenants(viewer, None))
         houses = {h: [p for p in parcels if p["hawb"] == h] for h in shipment.house_waybills}
         state = state_of(logistics.states(uow, [shipment])[shipment.id])
-        names = queries.tenant_names(uow.session, viewer)
+        names = queries.tenant_names(uow, viewer)
         plan = shipment.plan
     ulds = plan.get("ulds") if isinstance(plan.get("ulds"), list) else []
     return render(
@@ -218,7 +218,7 @@ def tracking(
     result: dict[str, Any] | None = None
     error = ""
     with database.unit_of_work() as uow:
-        choices = queries.sellers_choice(uow.session, viewer)
+        choices = queries.sellers_choice(uow, viewer)
         if ref:
             try:
                 result = logistics.timeline(uow, _tenant_for(viewer, seller), ref, now())
