@@ -10,9 +10,9 @@ import pytest
 
 from ponte.catalog.store import Booth, Product
 from ponte.kernel.ids import new_id
+from ponte.live import service as live_service
 from ponte.live.offers import OfferTerms
 from ponte.live.sessions import Visit
-from ponte.live.store.repository import LiveRepository
 from ponte.live.store.stock_sql import OfferSnapshot, load_offer
 from ponte.platform.db import Database
 
@@ -39,9 +39,7 @@ class Stage:
             buckets=buckets,
         )
         with self.database.unit_of_work() as uow:
-            offer = LiveRepository(uow.session, self.tenant_id).add_offer(
-                self.session_id, self.sku, terms, NOW
-            )
+            offer = live_service.add_offer(uow, self.tenant_id, self.session_id, self.sku, terms, NOW)
             uow.commit()
         return load_offer(self.database, self.tenant_id, offer.id)
 
@@ -71,11 +69,12 @@ def build_stage(database: Database, tenant_id: str) -> Stage:
             )
         )
         uow.session.flush()
-        repo = LiveRepository(uow.session, tenant_id)
-        streamer = repo.add_streamer("Lia", ["pt-BR", "zh-CN"], NOW)
-        live = repo.add_session(
+        streamer_id = live_service.add_streamer(uow, tenant_id, "Lia", ["pt-BR", "zh-CN"], NOW)
+        live = live_service.add_session(
+            uow,
+            tenant_id,
             "Beauty hall tour",
-            streamer.id,
+            streamer_id,
             NOW - timedelta(minutes=10),
             NOW + timedelta(hours=2),
             [Visit(booth.id, NOW - timedelta(minutes=5))],

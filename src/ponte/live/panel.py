@@ -151,7 +151,7 @@ def panel(uow: UnitOfWork, tenant_id: str, session_id: str, at: datetime, minute
         into = paid if status == "paid" else held
         into[offer_id] = into.get(offer_id, Tally()).plus(n, units, by_id[offer_id].price)
     views = [_offer_view(o, left.get(o.id, 0), titles, paid, held, at) for o in offers]
-    booths = repo.booths()
+    booths = {b.id: b for b in catalog.booths_by_tenant(uow, tenant_id).get(tenant_id, [])}
     route = route_of(live)
     here = core.current_booth(route, at) if live.status == "live" else None
     here_index = max((i for i, v in enumerate(route) if v.at <= at), default=-1)

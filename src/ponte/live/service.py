@@ -14,12 +14,12 @@ from sqlalchemy import update
 from ponte.catalog import service as catalog
 from ponte.kernel.errors import ConflictError, ValidationError, Violation
 from ponte.live import sessions as core
-from ponte.live.offers import DEFAULT_HOLD, OfferTerms, check_terms, countdown
+from ponte.live.offers import DEFAULT_HOLD, Countdown, OfferTerms, check_terms, countdown
 from ponte.live.panel import route_of
 from ponte.live.store.ledger import release
 from ponte.live.store.repository import LiveRepository, terms_of
 from ponte.live.store.stock_sql import load_offer, purchase
-from ponte.live.store.tables import LiveSession, Offer, Reservation
+from ponte.live.store.tables import LiveSession, Offer, Reservation, Streamer
 from ponte.orders.intake import OrderIn
 from ponte.orders.service import Order, place_order
 from ponte.platform.db import Database, UnitOfWork
@@ -92,8 +92,9 @@ def add_session(
     route: list[core.Visit],
     at: datetime,
 ) -> LiveSession:
+    known = set(catalog.booths(uow, tenant_id))
     return LiveRepository(uow.session, tenant_id).add_session(
-        title, streamer_id, starts_at, ends_at, route, at
+        title, streamer_id, starts_at, ends_at, route, at, known
     )
 
 
@@ -163,7 +164,7 @@ def open_offer(
     problems, terms = _offer_terms(uow, tenant_id, sku, price, quantity, per_buyer, minutes, at, hold)
     if problems:
         raise ValidationError.of(problems)
-    offer = repo.add_offer(session_id, sku, terms, at)
+    offer = repo.add_offer(session_id, sku, terms, at, _product(uow, tenant_id, sku))
     repo.pin(session_id, offer.id)
     uow.session.flush()
     return offer
@@ -228,3 +229,67 @@ def close_offer(uow: UnitOfWork, tenant_id: str, offer_id: str) -> Offer:
 
 def offer_session(uow: UnitOfWork, tenant_id: str, offer_id: str) -> str:
     return LiveRepository(uow.session, tenant_id).offer(offer_id).session_id
+
+
+# --- the seller's sessions as the API reads and moves them -----------------------------------------
+
+
+def _product(uow: UnitOfWork, tenant_id: str, sku: str) -> tuple[str, str] | None:
+    """The catalogue's id and currency of the SKU (None when the seller does not sell it)."""
+    row = catalog.rows_by_sku(uow, tenant_id, [sku]).get(sku)
+    return None if row is None else (row.id, row.currency)
+
+
+def streamers(uow: UnitOfWork, tenant_id: str) -> list[Streamer]:
+    return LiveRepository(uow.session, tenant_id).streamers()
+
+
+def streamer(uow: UnitOfWork, tenant_id: str, streamer_id: str) -> Streamer:
+    return LiveRepository(uow.session, tenant_id).streamer(streamer_id)
+
+
+def session(uow: UnitOfWork, tenant_id: str, session_id: str) -> LiveSession:
+    return LiveRepository(uow.session, tenant_id).get_session(session_id)
+
+
+def set_status(uow: UnitOfWork, tenant_id: str, session_id: str, status: str) -> LiveSession:
+    """Move the session to ``status`` (live or ended) along its states; the caller commits."""
+    row = LiveRepository(uow.session, tenant_id).set_status(session_id, status)
+    uow.session.flush()
+    return row
+
+
+def add_offer(
+    uow: UnitOfWork, tenant_id: str, session_id: str, sku: str, terms: OfferTerms, at: datetime
+) -> Offer:
+    """An offer of the session on the given terms (checked; in the product's currency); the caller commits."""
+    return LiveRepository(uow.session, tenant_id).add_offer(
+        session_id, sku, terms, at, _product(uow, tenant_id, sku)
+    )
+
+
+def offers_left(uow: UnitOfWork, tenant_id: str, session_id: str) -> list[tuple[Offer, int]]:
+    """The session's offers with the units each has left."""
+    repo = LiveRepository(uow.session, tenant_id)
+    repo.get_session(session_id)
+    offers = repo.offers(session_id)
+    left = repo.available([o.id for o in offers])
+    return [(o, left.get(o.id, 0)) for o in offers]
+
+
+def offer_left(uow: UnitOfWork, tenant_id: str, offer_id: str) -> tuple[Offer, int]:
+    """An offer with the units it has left."""
+    repo = LiveRepository(uow.session, tenant_id)
+    return repo.offer(offer_id), repo.available([offer_id]).get(offer_id, 0)
+
+
+def offer_clock(offer: Offer, at: datetime) -> Countdown:
+    """Where the offer stands at ``at``: not yet open, open with seconds left, or closed."""
+    return countdown(terms_of(offer), at, offer.closed_early)
+
+
+def figures(
+    uow: UnitOfWork, tenant_id: str, session_id: str, at: datetime
+) -> tuple[core.Figures, dict[str, object]]:
+    """The session's figures right now (paid orders, units left, top products) and its extras."""
+    return LiveRepository(uow.session, tenant_id).figures(session_id, at)

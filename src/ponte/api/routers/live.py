@@ -17,15 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from ponte.accounts.core import Principal
 from ponte.api.deps import DatabaseDep, UowDep, key_active, require_scope
 from ponte.api.idempotency import run_idempotent
-from ponte.api.routers.live_buy import _OFFERS
 from ponte.api.routing import ExactJsonRoute
 from ponte.api.schemas import DecimalStr
 from ponte.kernel.clock import now
 from ponte.kernel.money import Money
-from ponte.live.offers import OfferTerms, countdown
+from ponte.live import buying
+from ponte.live import service as live
+from ponte.live.offers import OfferTerms
+from ponte.live.service import Offer
 from ponte.live.sessions import Visit
-from ponte.live.store.repository import LiveRepository, terms_of
-from ponte.live.store.tables import LiveSession, Offer, Streamer
 from ponte.platform.db import Database
 
 router = APIRouter(prefix="/live", tags=["live"], route_class=ExactJsonRoute)
@@ -111,7 +111,7 @@ class OfferOut(BaseModel):
 
 
 def _offer_out(offer: Offer, available: int, at: datetime) -> OfferOut:
-    clock = countdown(terms_of(offer), at, offer.closed_early)
+    clock = live.offer_clock(offer, at)
     return OfferOut(
         id=offer.id,
         session_id=offer.session_id,
@@ -132,8 +132,8 @@ def _offer_out(offer: Offer, available: int, at: datetime) -> OfferOut:
 @router.post("/streamers", status_code=201, response_model=StreamerOut)
 async def create_streamer(body: StreamerIn, request: Request, caller: Write, database: DatabaseDep):  # type: ignore[no-untyped-def]
     def handler(uow):  # type: ignore[no-untyped-def]
-        row: Streamer = LiveRepository(uow.session, caller.tenant_id).add_streamer(
-            body.name, body.languages, now()
+        row = live.streamer(
+            uow, caller.tenant_id, live.add_streamer(uow, caller.tenant_id, body.name, body.languages, now())
         )
         return 201, StreamerOut.model_validate(row).model_dump()
 
@@ -142,13 +142,15 @@ async def create_streamer(body: StreamerIn, request: Request, caller: Write, dat
 
 @router.get("/streamers", response_model=list[StreamerOut])
 def list_streamers(caller: Read, uow: UowDep) -> list[StreamerOut]:
-    return [StreamerOut.model_validate(s) for s in LiveRepository(uow.session, caller.tenant_id).streamers()]
+    return [StreamerOut.model_validate(s) for s in live.streamers(uow, caller.tenant_id)]
 
 
 @router.post("/sessions", status_code=201, response_model=SessionOut)
 async def create_session(body: SessionIn, request: Request, caller: Write, database: DatabaseDep):  # type: ignore[no-untyped-def]
     def handler(uow):  # type: ignore[no-untyped-def]
-        row: LiveSession = LiveRepository(uow.session, caller.tenant_id).add_session(
+        row = live.add_session(
+            uow,
+            caller.tenant_id,
             body.title,
             body.streamer_id,
             body.starts_at,
@@ -163,12 +165,12 @@ async def create_session(body: SessionIn, request: Request, caller: Write, datab
 
 @router.get("/sessions/{session_id}", response_model=SessionOut)
 def get_session(session_id: str, caller: Read, uow: UowDep) -> SessionOut:
-    return SessionOut.model_validate(LiveRepository(uow.session, caller.tenant_id).get_session(session_id))
+    return SessionOut.model_validate(live.session(uow, caller.tenant_id, session_id))
 
 
 @router.post("/sessions/{session_id}/status", response_model=SessionOut)
 def set_status(session_id: str, body: StatusIn, caller: Write, uow: UowDep) -> SessionOut:
-    row = LiveRepository(uow.session, caller.tenant_id).set_status(session_id, body.status)
+    row = live.set_status(uow, caller.tenant_id, session_id, body.status)
     out = SessionOut.model_validate(row)
     uow.commit()
     return out
@@ -176,7 +178,7 @@ def set_status(session_id: str, body: StatusIn, caller: Write, uow: UowDep) -> S
 
 @router.post("/sessions/{session_id}/pin", response_model=SessionOut, summary="Pin an offer (or none)")
 def pin(session_id: str, body: PinIn, caller: Write, uow: UowDep) -> SessionOut:
-    row = LiveRepository(uow.session, caller.tenant_id).pin(session_id, body.offer_id)
+    row = live.pin(uow, caller.tenant_id, session_id, body.offer_id)
     out = SessionOut.model_validate(row)
     uow.commit()
     return out
@@ -199,7 +201,7 @@ async def create_offer(  # type: ignore[no-untyped-def]
 
     def handler(uow):  # type: ignore[no-untyped-def]
         at = now()
-        offer = LiveRepository(uow.session, caller.tenant_id).add_offer(session_id, body.sku, terms, at)
+        offer = live.add_offer(uow, caller.tenant_id, session_id, body.sku, terms, at)
         return 201, _offer_out(offer, body.quantity_cap, at).model_dump()
 
     return await run_idempotent(request, caller, database, handler)
@@ -207,33 +209,28 @@ async def create_offer(  # type: ignore[no-untyped-def]
 
 @router.get("/sessions/{session_id}/offers", response_model=list[OfferOut])
 def list_offers(session_id: str, caller: Read, uow: UowDep) -> list[OfferOut]:
-    repo = LiveRepository(uow.session, caller.tenant_id)
-    repo.get_session(session_id)
-    offers = repo.offers(session_id)
-    left = repo.available([o.id for o in offers])
     at = now()
-    return [_offer_out(o, left.get(o.id, 0), at) for o in offers]
+    return [_offer_out(o, left, at) for o, left in live.offers_left(uow, caller.tenant_id, session_id)]
 
 
 @router.get("/offers/{offer_id}", response_model=OfferOut)
 def get_offer(offer_id: str, caller: Read, uow: UowDep) -> OfferOut:
-    repo = LiveRepository(uow.session, caller.tenant_id)
-    offer = repo.offer(offer_id)
-    return _offer_out(offer, repo.available([offer_id]).get(offer_id, 0), now())
+    offer, left = live.offer_left(uow, caller.tenant_id, offer_id)
+    return _offer_out(offer, left, now())
 
 
 @router.post("/offers/{offer_id}/close", response_model=OfferOut, summary="Close an offer before its time")
 def close_offer(offer_id: str, caller: Write, uow: UowDep) -> OfferOut:
-    repo = LiveRepository(uow.session, caller.tenant_id)
-    offer = repo.close_offer(offer_id)
+    live.close_offer(uow, caller.tenant_id, offer_id)
     uow.commit()
-    _OFFERS.pop((caller.tenant_id, offer_id), None)
-    return _offer_out(offer, repo.available([offer_id]).get(offer_id, 0), now())
+    buying.forget_offer(caller.tenant_id, offer_id)
+    offer, left = live.offer_left(uow, caller.tenant_id, offer_id)
+    return _offer_out(offer, left, now())
 
 
 def _figures(database: Database, tenant_id: str, session_id: str) -> dict[str, Any]:
     with database.unit_of_work() as uow:
-        result, extra = LiveRepository(uow.session, tenant_id).figures(session_id, now())
+        result, extra = live.figures(uow, tenant_id, session_id, now())
     return {
         "orders_per_minute": [{"minute": m, "orders": n} for m, n in result.orders_per_minute],
         "gmv": str(Money(result.gmv, result.currency).round().amount),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from typing import Annotated, Any
 
 import orjson
@@ -23,11 +22,8 @@ from ponte.api.routing import ExactJsonRoute
 from ponte.api.schemas import OrderOut
 from ponte.kernel.clock import now
 from ponte.kernel.errors import PermissionDenied, PonteError, ValidationError, Violation
-from ponte.live.service import pay_reservation
-from ponte.live.store.ledger import reconcile, release
-from ponte.live.store.pg_batcher import AsyncPurchaseBatcher, Outcome
-from ponte.live.store.repository import LiveRepository
-from ponte.live.store.stock_sql import Held, OfferSnapshot, finish, load_offer, prepare, purchase
+from ponte.live import buying
+from ponte.live import service as live
 from ponte.orders.intake import PaymentIn
 from ponte.platform.db import Database
 
@@ -55,36 +51,6 @@ class PayIn(BaseModel):
     payment: PaymentIn = Field(description="the buyer's payment of the reservation")
 
 
-# Terms of an offer never change after it is made (closing early is checked in the
-# purchase statement itself), so each process may keep them for a few seconds.
-_OFFERS: dict[tuple[str, str], tuple[float, OfferSnapshot]] = {}
-_OFFER_TTL = 5.0
-
-
-def _snapshot(database: Database, tenant_id: str, offer_id: str) -> OfferSnapshot:
-    key = (tenant_id, offer_id)
-    hit = _OFFERS.get(key)
-    if hit is not None and time.monotonic() - hit[0] < _OFFER_TTL:
-        return hit[1]
-    snap = load_offer(database, tenant_id, offer_id)
-    _OFFERS[key] = (time.monotonic(), snap)
-    return snap
-
-
-_BATCHERS: dict[tuple[str, int], AsyncPurchaseBatcher] = {}
-
-
-def _batcher(database: Database) -> AsyncPurchaseBatcher | None:
-    """On PostgreSQL, this event loop's purchase batcher (group commit); None elsewhere."""
-    if database.engine.dialect.name != "postgresql":
-        return None
-    key = (database.url, id(asyncio.get_running_loop()))
-    found = _BATCHERS.get(key)
-    if found is None:
-        found = _BATCHERS[key] = AsyncPurchaseBatcher(database.url)
-    return found
-
-
 _SWEEPERS: dict[tuple[str, int], asyncio.Task[None]] = {}
 SWEEP_EVERY = 5.0
 
@@ -101,7 +67,7 @@ async def _sweep(database: Database) -> None:
     while True:
         await asyncio.sleep(SWEEP_EVERY)
         try:
-            await asyncio.to_thread(release, database, now())
+            await asyncio.to_thread(live.release_overdue, database, now())
         except Exception:  # the next round tries again; a failed round changes nothing
             log.exception("releasing overdue reservations failed")
 
@@ -191,27 +157,9 @@ async def purchase_json(
         )
     database: Database = state.database
     _ensure_sweeper(database)
-    hit = _OFFERS.get((caller.tenant_id, offer_id))
-    if hit is not None and time.monotonic() - hit[0] < _OFFER_TTL:
-        offer = hit[1]
-    else:
-        offer = await asyncio.to_thread(_snapshot, database, caller.tenant_id, offer_id)
-    batcher = _batcher(database)
-    if batcher is None:
-        held = await asyncio.to_thread(
-            purchase, database, offer, body.buyer_ref, body.quantity, now(), idempotency_key
-        )
-    else:
-        params = prepare(offer, body.buyer_ref, body.quantity, now(), idempotency_key)
-        first: Any
-        try:
-            first = await batcher.submit(params)
-        except Exception as exc:
-            first = exc
-        if isinstance(first, Outcome) and first.taken:
-            held = Held(params["id"], offer.id, body.buyer_ref, body.quantity, "held", params["exp"])
-        else:
-            held = await asyncio.to_thread(finish, database, params, first)
+    held, offer = await buying.reserve(
+        database, caller.tenant_id, offer_id, body.buyer_ref, body.quantity, now(), idempotency_key
+    )
     payload = {
         "reservation_id": held.reservation_id,
         "offer_id": held.offer_id,
@@ -230,7 +178,7 @@ async def pay(  # type: ignore[no-untyped-def]
     reservation_id: str, body: PayIn, request: Request, caller: Write, database: DatabaseDep
 ):
     def handler(uow):  # type: ignore[no-untyped-def]
-        order = pay_reservation(uow, caller.tenant_id, reservation_id, body.model_dump(), now())
+        order = live.pay_reservation(uow, caller.tenant_id, reservation_id, body.model_dump(), now())
         return 201, OrderOut.model_validate(order).model_dump()
 
     return await run_idempotent(request, caller, database, handler)
@@ -238,19 +186,17 @@ async def pay(  # type: ignore[no-untyped-def]
 
 @router.post("/reservations/{reservation_id}/cancel", summary="Give a held reservation's units back")
 def cancel(reservation_id: str, caller: Write, database: DatabaseDep) -> dict[str, int]:
-    with database.unit_of_work() as uow:
-        LiveRepository(uow.session, caller.tenant_id).reservation(reservation_id)
-    return {"released": release(database, now(), caller.tenant_id, reservation_id, "cancelled")}
+    return {"released": buying.cancel(database, caller.tenant_id, reservation_id, now())}
 
 
 @router.post("/reservations/expire", summary="Return the stock of this seller's overdue reservations")
 def expire(caller: Write, database: DatabaseDep) -> dict[str, int]:
-    return {"released": release(database, now(), caller.tenant_id)}
+    return {"released": buying.expire(database, caller.tenant_id, now())}
 
 
 @router.get("/offers/{offer_id}/reconciliation", summary="Prove buckets + held + paid == cap")
 def reconciliation(offer_id: str, caller: Read, database: DatabaseDep) -> dict[str, Any]:
-    report = reconcile(database, caller.tenant_id, offer_id)
+    report = buying.reconciliation(database, caller.tenant_id, offer_id)
     return {**report.__dict__, "balanced": report.balanced}
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ponte.catalog.store import Booth, ProductRepository
 from ponte.kernel.errors import ConflictError, NotFoundError, ValidationError
 from ponte.kernel.ids import new_id
 from ponte.live import sessions as core
@@ -48,16 +47,11 @@ class LiveRepository(TenantScoped):
         ends_at: datetime,
         route: list[core.Visit],
         at: datetime,
+        known: set[str],
     ) -> LiveSession:
+        """A scheduled session; ``known`` are the seller's booths (the catalogue's)."""
         self.streamer(streamer_id)
         core.check_schedule(starts_at, ends_at, route)
-        known = set(
-            self.session.scalars(
-                select(Booth.id).where(
-                    Booth.tenant_id == self.tenant_id, Booth.id.in_([v.booth_id for v in route])
-                )
-            )
-        )
         for index, visit in enumerate(route):
             if visit.booth_id not in known:
                 raise ValidationError(
@@ -113,17 +107,20 @@ class LiveRepository(TenantScoped):
         row.pinned_offer_id = offer_id
         return row
 
-    def add_offer(self, session_id: str, sku: str, terms: OfferTerms, at: datetime) -> Offer:
+    def add_offer(
+        self, session_id: str, sku: str, terms: OfferTerms, at: datetime, product: tuple[str, str] | None
+    ) -> Offer:
+        """An offer of ``product`` (its id and currency in the catalogue, None when the SKU is unknown)."""
         live = self.get_session(session_id)
         if live.status == "ended":
             raise ConflictError("the session has ended", field="session_id", rule="session-not-ended")
         check_terms(terms)
-        product = ProductRepository(self.session, self.tenant_id).by_sku(sku)
         if product is None:
             raise ValidationError(f"SKU {sku!r} is not in the catalogue", field="sku", rule="known-sku")
-        if product.currency != terms.currency.upper():
+        product_id, currency = product
+        if currency != terms.currency.upper():
             raise ValidationError(
-                f"the offer must be in the product's currency {product.currency}",
+                f"the offer must be in the product's currency {currency}",
                 field="currency",
                 rule="product-currency",
             )
@@ -131,7 +128,7 @@ class LiveRepository(TenantScoped):
             id=new_id("ofr"),
             tenant_id=self.tenant_id,
             session_id=session_id,
-            product_id=product.id,
+            product_id=product_id,
             sku=sku,
             price=terms.price,
             currency=terms.currency.upper(),
@@ -265,10 +262,6 @@ class LiveRepository(TenantScoped):
         row.route = [{"booth_id": v.booth_id, "at": v.at.astimezone(UTC).isoformat()} for v in route]
         self.session.flush()
         return row
-
-    def booths(self) -> dict[str, Booth]:
-        rows = self.session.scalars(select(Booth).where(Booth.tenant_id == self.tenant_id))
-        return {b.id: b for b in rows}
 
     def figures(self, session_id: str, at: datetime) -> tuple[core.Figures, dict[str, object]]:
         """The session's figures and what the wall shows beside them (pinned offer, countdown)."""
