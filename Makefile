@@ -21,13 +21,14 @@ run: $(STAMP)
 	$(BIN)/ponte demo
 	$(BIN)/ponte serve
 
-## make test: set up, then lint, type-check and run every test
+## make test: set up, then lint (ruff, the layering contract), type-check and run every test
 test: $(STAMP) lint typecheck
 	$(BIN)/pytest -q -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

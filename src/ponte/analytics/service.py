@@ -9,23 +9,30 @@ import csv
 import io
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ponte.accounts.core import Principal
 from ponte.analytics import core, sql
 from ponte.analytics.cache import FigureCache
 from ponte.analytics.core import Filters, Scope, ValueRow
 from ponte.analytics.report import render_report
+from ponte.analytics.requests import (
+    DrillPage,
+    DrillRow,
+    parse_filters,
+    partners_view,
+    scope_for,
+)
+from ponte.analytics.requests import moment as _moment
+from ponte.analytics.requests import text_of as _s
 from ponte.analytics.store import FigureStore, value_rows
 from ponte.customs.documents.render import FontFiles
 from ponte.duties.fx import FxSource
-from ponte.kernel.errors import PermissionDenied, ValidationError
+from ponte.kernel.errors import ValidationError
 from ponte.reference.fx import MissingRateError
 from ponte.reference.partners import silk_road_ecommerce
 
@@ -35,78 +42,6 @@ VIEWS = ("overview", "markets", "sellers", "customs", "air", "live", "partners",
 TOP = 10
 #: How far back a figure may take a rate for a day the rate tables do not cover yet.
 FX_LOOKBACK_DAYS = 63
-SCOPE_READ = "analytics:read"
-SCOPE_PARK = "park:operate"
-
-
-def scope_for(principal: Principal, seller: str | None = None) -> Scope:
-    """Whose figures a caller sees: its own tenant; the park operator every tenant or the one it picks."""
-    if not (principal.has(SCOPE_READ) or principal.is_operator):
-        raise PermissionDenied(f"reading figures needs the scope {SCOPE_READ!r}", rule=SCOPE_READ)
-    if principal.is_operator:
-        return Scope(seller or None)
-    return Scope(principal.tenant_id)
-
-
-def parse_filters(
-    start: str | None,
-    end: str | None,
-    markets: list[str] | None = None,
-    currency: str | None = None,
-    grain: str | None = None,
-    *,
-    default: Filters,
-) -> Filters:
-    """Filters from a request's text (ISO dates, market codes); every wrong field named at once."""
-    errors: list[ValidationError] = []
-
-    def day(value: str | None, name: str, fallback: date) -> date:
-        if not value:
-            return fallback
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            errors.append(ValidationError(f"{name} must be a date YYYY-MM-DD", field=name, rule="iso-date"))
-            return fallback
-
-    lo, hi = day(start, "start", default.start), day(end, "end", default.end)
-    if errors:
-        raise errors[0] if len(errors) == 1 else ValidationError.of([v for e in errors for v in e.violations])
-    codes = tuple(sorted({m.strip().upper() for m in markets or () if m and m.strip()}))
-    return Filters(lo, hi, codes, (currency or default.currency).upper(), grain or default.grain)
-
-
-def _s(value: Decimal | None, places: int = 2) -> str | None:
-    return None if value is None else str(core.money(value, places))
-
-
-@dataclass(frozen=True)
-class DrillRow:
-    id: str
-    tenant_id: str
-    external_ref: str
-    placed_at: datetime
-    destination: str
-    trade_mode: str
-    direction: str
-    currency: str
-    value: Decimal
-    status: str
-    paid: bool
-
-
-@dataclass(frozen=True)
-class DrillPage:
-    rows: list[DrillRow]
-    page: int
-    per_page: int
-    more: bool
-
-
-def _moment(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
 class Analytics:
@@ -368,29 +303,7 @@ class Analytics:
         rows = self._values("destination", scope, f)
         rates = self._rates(rows, f.currency)
         totals = core.convert_rows(rows, rates)
-        all_value = sum((t.value for t in totals.values()), Decimal(0))
-        inside = {k: t for k, t in totals.items() if k in members}
-        partner_value = sum((t.value for t in inside.values()), Decimal(0))
-        return {
-            "currency": f.currency,
-            "list": {
-                "name": partners.name,
-                "authority": partners.authority,
-                "as_of": partners.as_of.isoformat(),
-                "complete": partners.complete,
-                "reported_total": partners.reported_total,
-                "countries": [
-                    {"country": p.country, "since": p.since.isoformat(), "source": p.source}
-                    for p in partners.on(f.end)
-                ],
-            },
-            "share": _s(core.ratio(partner_value, all_value), 4),
-            "value": _s(partner_value),
-            "destination": [
-                {"key": k, "orders": t.orders, "value": _s(t.value)}
-                for k, t in sorted(inside.items(), key=lambda kv: (-kv[1].value, kv[0]))
-            ],
-        }
+        return partners_view(partners, members, totals, f)
 
     def _stock(self, scope: Scope, f: Filters) -> dict[str, Any]:
         # The overseas-warehouse slice (stock on hand by SKU) is not part of this version: the view says

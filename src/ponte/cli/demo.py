@@ -29,7 +29,7 @@ def demo(
     """Load the demo corpus (idempotent: an existing demo is kept)."""
     from ponte.simulate.core import simulate  # lazy: numpy and pyarrow only when loading the demo
     from ponte.simulate.demo import live_now, walk_orders  # lazy: as above
-    from ponte.simulate.load import load_corpus
+    from ponte.simulate.load import load_corpus  # lazy: as above
     from ponte.simulate.warehouses import load_demo_warehouses  # lazy: as above
 
     url = platform().settings.database_url

@@ -34,7 +34,7 @@ def simulate(
 ) -> None:
     """Generate sellers, booths, products, buyers, live sessions, orders and lines."""
     from ponte.simulate import simulate as run  # lazy: numpy and pyarrow only when simulating
-    from ponte.simulate import summary, write
+    from ponte.simulate import summary, write  # lazy: as above
 
     try:
         first = date.fromisoformat(start)
@@ -73,8 +73,8 @@ def simulate(
 def _load(tables: Tables, seed: int) -> dict[str, Any]:
     """Load as tenants `sim<seed>-NNN`; keys are not issued (use `ponte keys issue`)."""
     from ponte.bootstrap import platform  # lazy: the database only for --db
-    from ponte.platform import migrate
-    from ponte.simulate.load import load_corpus
+    from ponte.platform import migrate  # lazy: as above
+    from ponte.simulate.load import load_corpus  # lazy: as above
 
     url = platform().settings.database_url
     migrate.upgrade(url)

@@ -176,7 +176,9 @@ def cpsat_pack(
 ) -> list[int] | None:
     """Pack all items into at most ``max_bins`` bins (weight and optionally volume); None if CP-SAT
     finds no such packing within the time limit. Symmetry: item i only in bins <= i (items sorted)."""
-    from ortools.sat.python import cp_model
+    from ortools.sat.python import (
+        cp_model,
+    )  # lazy: OR-Tools takes a second to load
 
     n = len(w)
     if n == 0:
@@ -310,7 +312,7 @@ def pack_two_pointer(
     else:
         order = np.argsort(-key, kind="stable")
     # kept lazy for start-up time: numba loads in about a second, and only planning needs it
-    from ponte.logistics._ffd import two_pointer_kernel
+    from ponte.logistics._ffd import two_pointer_kernel  # lazy: the compiled kernels load on first packing
 
     cw = np.concatenate(([0], np.cumsum(np.asarray(w, dtype=np.int64)[order])))
     cv = np.concatenate(([0], np.cumsum(np.asarray(v, dtype=np.int64)[order])))
@@ -337,7 +339,9 @@ def shared_positions_bound(
     packing of the groups' items needs at least this many containers: a valid lower bound (CP-SAT on a
     model of groups x types integers; if not proved optimal in ``time_limit``, its proved bound is used).
     Returns 0 for no demand; if even divisible demand cannot be covered, the sum of all positions + 1."""
-    from ortools.sat.python import cp_model
+    from ortools.sat.python import (
+        cp_model,
+    )  # lazy: OR-Tools takes a second to load
 
     groups = [(w, v) for w, v in demands if w > 0 or v > 0]
     if not groups:
@@ -373,7 +377,7 @@ def first_fit_decreasing_2d(w: np.ndarray, v: np.ndarray, cap: tuple[int, int]) 
     if n == 0:
         return out, 0
     # kept lazy for start-up time: numba loads in about a second, and only planning needs it
-    from ponte.logistics._ffd import ffd_kernel
+    from ponte.logistics._ffd import ffd_kernel  # lazy: the compiled kernels load on first packing
 
     order = np.argsort(-np.maximum(w / cap[0], v / cap[1]), kind="stable")
     ranked, bins = ffd_kernel(

@@ -13,7 +13,8 @@ from starlette.concurrency import run_in_threadpool
 
 from ponte.accounts import service as accounts
 from ponte.analytics.core import Filters
-from ponte.analytics.service import SCOPE_READ, Analytics, parse_filters, scope_for
+from ponte.analytics.requests import SCOPE_READ
+from ponte.analytics.service import Analytics, parse_filters, scope_for
 from ponte.bootstrap import Platform
 from ponte.platform.db import Database
 from ponte.web import charts
