@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from console_client import ConsoleClient
 from factories import order_payload
 from ponte.api.app import create_app
+from ponte.live import panel as live_panel
 from ponte.live import service as live
 from ponte.live.store.stock_sql import load_offer, purchase
 from ponte.platform.settings import Settings
@@ -60,7 +61,7 @@ def test_panel_runs_a_session_and_keeps_paid_and_held_apart(stage, tenants) -> N
         assert ">10:00<" in text or ">09:59<" in text  # mm:ss, not raw seconds
         at = datetime.now(UTC)
         with stage.database.unit_of_work() as uow:
-            view = live.panel(uow, stage.tenant_id, stage.session_id, at)
+            view = live_panel.panel(uow, stage.tenant_id, stage.session_id, at)
         offer = load_offer(stage.database, stage.tenant_id, view.offers[0].id)
         assert offer.terms.price == view.offers[0].price == __import__("decimal").Decimal("59.90")
         held = purchase(stage.database, offer, "v1", 2, at)
