@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ponte.live_panel.sessions import Visit
+from ponte.live.sessions import Visit
 from quality import axe_violations, overflows, untranslated
 
 from ponte.catalog import service as catalog

@@ -80,16 +80,20 @@ def check_run(done: Path, ctx: JobContext) -> None:
     houses: dict[str, set[str]] = defaultdict(set)
     for a in rows:
         p = parcels[a["parcel_id"]]
-        f = flights[a["leg"]]
+        route = [flights[leg] for leg in a["legs"].split()]
+        f = route[0]
         g = _grams(p["gross_kg"])
-        assert (p["origin"], p["destination"]) == (f.origin, f.destination), a
+        # from the parcel's airport to its destination, directly or through a hub, each leg connecting
+        assert (p["origin"], p["destination"]) == (f.origin, route[-1].destination), a
+        for inbound, outbound in zip(route, route[1:], strict=False):
+            assert inbound.destination == outbound.origin and inbound.arrives <= outbound.departs, a
         assert p["ready_at"].replace(microsecond=0) <= f.cutoff, a  # cut-off
         assert f.departs.date() < p["ready_at"].date() + timedelta(days=ctx.window_days + 1), a
         if classes[p["handling_class"]].cargo_aircraft_only:
-            assert f.freighter, a  # CAO never on a passenger aircraft
+            assert all(leg.freighter for leg in route), a  # CAO never on a passenger aircraft
         uld_content[a["uld"]] += g
         uld_class[a["uld"]].add(p["handling_class"])
-        assert uld_of.setdefault(a["uld"], (a["uld_type"], a["leg"])) == (a["uld_type"], a["leg"])
+        assert uld_of.setdefault(a["uld"], (a["uld_type"], a["legs"])) == (a["uld_type"], a["legs"])
         t = ulds[a["uld_type"]]
         dims = sorted((p["length_cm"], p["width_cm"], p["height_cm"]), reverse=True)
         box = sorted((t.length_cm, t.width_cm, t.height_cm), reverse=True)
@@ -107,13 +111,14 @@ def check_run(done: Path, ctx: JobContext) -> None:
         bags_in[next(iter(us))] += 1
     leg_gross: dict[str, int] = defaultdict(int)
     leg_positions: dict[tuple[str, str], int] = defaultdict(int)
-    for u, (code, leg) in uld_of.items():
+    for u, (code, legs) in uld_of.items():
         t = ulds[code]
         content = uld_content[u] + bags_in[u] * bag.tare_g
         assert content <= t.payload_g, u
         assert len(uld_class[u]) == 1, u  # one segregation class per ULD
-        leg_gross[leg] += content + t.tare_g
-        leg_positions[(leg, code)] += 1
+        for leg in legs.split():  # a connecting ULD takes its position and weight on every leg
+            leg_gross[leg] += content + t.tare_g
+            leg_positions[(leg, code)] += 1
     for (leg, code), n in leg_positions.items():  # every day's plans together, on the flight as offered
         assert n <= flights[leg].positions.get(code, 0), (leg, code, n)
     for leg, g in leg_gross.items():

@@ -116,6 +116,7 @@ def plan_day(day: date, parcels: pa.Table, ctx: JobContext, before: Ledger) -> D
             "uld_type": pa.array(cols["uld_type"], pa.string()),
             "flight": pa.array(cols["flight"], pa.string()),
             "leg": pa.array(cols["leg"], pa.string()),
+            "legs": pa.array(cols["legs"], pa.string()),
             "carrier": pa.array(cols["carrier"], pa.string()),
             "origin": pa.array(cols["origin"], pa.string()),
             "destination": pa.array(cols["destination"], pa.string()),

@@ -84,6 +84,7 @@ ASSIGNMENT_SCHEMA = pa.schema(
         ("uld_type", pa.string()),
         ("flight", pa.string()),
         ("leg", pa.string()),
+        ("legs", pa.string()),  # every leg the ULD flies, space separated (a connection has two)
         ("carrier", pa.string()),
         ("origin", pa.string()),
         ("destination", pa.string()),

@@ -14,7 +14,7 @@ from ponte.catalog import service as catalog
 from ponte.journey import service as journey
 from ponte.kernel.errors import PonteError
 from ponte.live import service as live
-from ponte.live_panel.sessions import Visit
+from ponte.live.sessions import Visit
 from ponte.logistics import service as logistics
 from ponte.logistics.awb import StockRange
 from ponte.orders import service as orders
