@@ -47,7 +47,9 @@ def test_the_orders_behind_a_figure_are_the_viewers_own(client: TestClient, park
 def test_period_errors_are_named(client: TestClient, park) -> None:  # type: ignore[no-untyped-def]
     sign_in(client, park.seller_key)
     response = client.get("/", params={"lang": "en", "start": "2026-09-30", "end": "2026-09-01"})
-    assert response.status_code == 422 and "the period ends before it starts" in response.text
+    assert response.status_code == 422 and "The period ends before it starts." in response.text
+    response = client.get("/", params={"lang": "pt-BR", "start": "2026-09-30", "end": "2026-09-01"})
+    assert response.status_code == 422 and "O período termina antes de começar." in response.text
 
 
 def test_exports_and_report_from_the_console(client: TestClient, park) -> None:  # type: ignore[no-untyped-def]

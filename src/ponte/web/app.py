@@ -163,6 +163,7 @@ def mount_console(app: FastAPI) -> None:
     console.state.settings = app.state.settings
     console.state.database = app.state.database
     console.state.platform = app.state.platform
+    console.state.key_cache = getattr(app.state, "key_cache", None)  # keys revoked here stop at once
     app.mount("/", console, name="console")
     app.add_middleware(
         SecurityHeaders, hsts=bool((app.state.settings.public_url or "").startswith("https://"))

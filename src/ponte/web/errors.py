@@ -73,6 +73,7 @@ RULE_MESSAGES: dict[str, str] = {
     "customs-unit": N_("Use a 3-digit customs unit code."),
     "tariff-code": N_("Use 6 to 12 digits."),
     "cursor": N_("This page link is out of date; start again from the first page."),
+    "period-order": N_("The period ends before it starts."),
     "signer": N_("No customs signing key is configured."),
     "transport": N_("No customs link is configured."),
     "schedule": N_("No flight schedule is configured."),

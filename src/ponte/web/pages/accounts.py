@@ -260,6 +260,9 @@ def revoke_key(request: Request, viewer: ViewerDep, key_id: str) -> Response:
     with _db(request).unit_of_work() as uow:
         members.revoke_tenant_key(uow, viewer.session, key_id, now())
         uow.commit()
+    cache = getattr(request.app.state, "key_cache", None)
+    if cache is not None:  # this process at once; the others within a second (the shared revocation version)
+        cache.clear()
     flash(request, N_("The API key has been revoked."))
     return RedirectResponse("/keys", status_code=303)
 
