@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ponte.live.sessions import Visit
 from quality import axe_violations, overflows, untranslated
 
 from ponte.catalog import service as catalog
 from ponte.kernel.errors import PonteError
 from ponte.live import panel as live_panel
 from ponte.live import service as live
+from ponte.live.sessions import Visit
 from ponte.web.i18n import Locale
 
 pytestmark = pytest.mark.browser

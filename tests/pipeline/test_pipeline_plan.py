@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import pyarrow as pa
@@ -85,7 +86,7 @@ def check_run(done: Path, ctx: JobContext) -> None:
         g = _grams(p["gross_kg"])
         # from the parcel's airport to its destination, directly or through a hub, each leg connecting
         assert (p["origin"], p["destination"]) == (f.origin, route[-1].destination), a
-        for inbound, outbound in zip(route, route[1:], strict=False):
+        for inbound, outbound in pairwise(route):
             assert inbound.destination == outbound.origin and inbound.arrives <= outbound.departs, a
         assert p["ready_at"].replace(microsecond=0) <= f.cutoff, a  # cut-off
         assert f.departs.date() < p["ready_at"].date() + timedelta(days=ctx.window_days + 1), a
