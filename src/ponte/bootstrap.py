@@ -265,9 +265,7 @@ class Platform:
     @property
     def onerecord_base(self) -> str:
         """The root of ONE Record ids, from the configuration (never from a request's Host header)."""
-        if self.settings.public_base_url:
-            return self.settings.public_base_url.rstrip("/")
-        return f"http://{self.settings.host}:{self.settings.port}"
+        return self.console_base
 
     def close(self) -> None:
         if "analytics_cache" in self.__dict__:

@@ -20,7 +20,7 @@ def _ids(doc: object) -> list[str]:
 
 def test_a_forged_host_header_never_reaches_one_record_ids(tenants, database) -> None:  # type: ignore[no-untyped-def]
     app = create_api()
-    settings = Settings(database_url=database.url, public_base_url="https://ponte.example")
+    settings = Settings(database_url=database.url, public_url="https://ponte.example")
     attach(app, Platform(settings, _database=database), KeyCache())
     h = tenants.headers(tenants.key_a)
     with TestClient(app, base_url="http://evil.example") as api:

@@ -37,8 +37,10 @@ class Settings(BaseSettings):
     )
     public_url: str | None = Field(
         default=None,
-        description="The console's address as people reach it (https://console.example.com): the only origin "
-        "its forms accept besides the request's own, and HTTPS-only cookies and HSTS when it is https",
+        pattern=r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[\w./-]*)?$",
+        description="Ponte's public address as people reach it (https://ponte.example): the only origin the "
+        "console's forms accept besides the request's own, HTTPS-only cookies and HSTS when it is https, the "
+        "root of links sent by mail and of the ids Ponte publishes (ONE Record); never a request's Host header",
     )
     mail_sender: str = Field(default="file", description="file (development: one .eml per message) | smtp")
     mail_dir: Path = Field(default=Path("var/mail"), description="Where the file sender writes its messages")
@@ -49,12 +51,6 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = True
     host: str = "127.0.0.1"
-    public_base_url: str | None = Field(
-        default=None,
-        pattern=r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[\w./-]*)?$",
-        description="the server's public address (https://ponte.example): the root of ids it publishes "
-        "(ONE Record); never taken from a request's Host header. Default: http://HOST:PORT",
-    )
     port: int = 8000
     default_locale: str = "en"
     fx_official_files: list[Path] = Field(
