@@ -36,10 +36,29 @@ __all__ = ["ID_SCHEMES", "MaskingFormatter", "configure", "escape_controls", "ma
 ID_SCHEMES = (
     "stdnum.br.cpf", "stdnum.br.cnpj", "stdnum.mx.rfc", "stdnum.mx.curp", "stdnum.cl.rut", "stdnum.co.nit",
     "stdnum.pe.ruc", "stdnum.pe.cui", "stdnum.ar.cuit", "stdnum.pt.nif", "stdnum.es.nif", "stdnum.es.dni",
-    "stdnum.es.nie", "stdnum.cn.ric", "stdnum.cn.uscc",
+    "stdnum.es.nie", "stdnum.cn.ric", "stdnum.cn.uscc", "stdnum.uy.rut", "stdnum.ec.ci", "stdnum.ec.ruc",
+    "stdnum.do.cedula", "stdnum.do.rnc", "stdnum.cr.cpf", "stdnum.cr.cpj", "stdnum.gt.nit", "stdnum.py.ruc",
 )  # fmt: skip
 #: The markets whose local phone formats are recognised.
-PHONE_REGIONS = ("BR", "MX", "CL", "CO", "PE", "AR", "ES", "PT", "CN", "MO", "HK")
+PHONE_REGIONS = (
+    "BR",
+    "MX",
+    "CL",
+    "CO",
+    "PE",
+    "AR",
+    "ES",
+    "PT",
+    "CN",
+    "MO",
+    "HK",
+    "UY",
+    "EC",
+    "DO",
+    "CR",
+    "GT",
+    "PY",
+)
 
 _MODULES: list[ModuleType] = [importlib.import_module(name) for name in ID_SCHEMES]
 
