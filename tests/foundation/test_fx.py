@@ -57,3 +57,16 @@ def test_official_rate_file_errors_name_line_and_rule(tmp_path: Path) -> None:
 
 def test_same_currency_is_identity() -> None:
     assert FxConverter([]).rate("BRL", "BRL", date(2026, 1, 1)).rate == 1
+
+
+def test_the_hmrc_table_ships_to_a_worker_after_it_loaded() -> None:
+    """A distributed worker receives the FX source by pickle, whether or not this process read HMRC yet."""
+    import pickle
+    from datetime import date
+
+    from ponte.reference.fx import HmrcMonthlyTable
+
+    table = HmrcMonthlyTable()
+    here = table.lookup("USD", "EUR", date(2024, 5, 3))
+    assert here is not None
+    assert pickle.loads(pickle.dumps(table)).lookup("USD", "EUR", date(2024, 5, 3)) == here

@@ -147,6 +147,10 @@ class HmrcMonthlyTable:
 
     name = "HMRC monthly exchange rates"
 
+    def __getstate__(self) -> dict[str, object]:
+        """Shipped to a worker without the loaded tables (they do not pickle): the worker loads its own."""
+        return {k: v for k, v in self.__dict__.items() if k != "_rates"}
+
     @cached_property
     def _rates(self):  # type: ignore[no-untyped-def]
         import hmrc_rates  # lazy: its tables take a second to load and most quotes never need them
