@@ -24,7 +24,7 @@ from ponte.customs.china.kinds import SIGNED_KINDS
 from ponte.customs.china.quote import QuoteFacts
 from ponte.customs.documents.content import document_data
 from ponte.customs.documents.h7 import H7_COUNTRIES, h7_dataset
-from ponte.kernel.errors import PonteError
+from ponte.kernel.errors import PonteError, ValidationError
 from ponte.kernel.money import Money
 from ponte.logistics.awb import airlines
 from ponte.logistics.shipping import OrderParcel, Waybill
@@ -39,8 +39,13 @@ class _Unsigned:
     def sign(self, message: bytes) -> bytes:
         return message
 
-    def sign_data(self, data: str) -> tuple[bytes, str]:  # pragma: no cover - not used by messages
-        raise NotImplementedError
+    def sign_data(self, data: str) -> tuple[bytes, str]:
+        # Only the 179 payment-data answer signs bare data, and the batch never sends one: refuse plainly.
+        raise ValidationError(
+            "signing data needs the enterprise's key or device (--key/--cert, or a device profile)",
+            field="signer",
+            rule="signer",
+        )
 
 
 @dataclass
