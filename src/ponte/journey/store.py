@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ponte.kernel.errors import NotFoundError
+from ponte.kernel.errors import ConflictError, NotFoundError
 from ponte.kernel.ids import new_id
 from ponte.platform.db import Base, TenantScoped
 from ponte.platform.types import UtcDateTime
@@ -59,7 +60,12 @@ class QuoteRepository(TenantScoped):
             created_at=at,
         )
         self.session.add(row)
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError:  # another request froze this revision first; the unit of work rolls back
+            raise ConflictError(
+                "the order was quoted meanwhile; read it again", field="revision", rule="concurrent-change"
+            ) from None
         return row
 
     def latest(self, order_id: str) -> OrderQuote | None:
