@@ -107,6 +107,9 @@ def place_order(uow: UnitOfWork, tenant_id: str, order_in: OrderIn, at: datetime
         placed_at=order_in.placed_at or at,
         created_at=at,
         lines=lines,
+        ship_address=_address_json(order_in),
+        ship_phone=order_in.buyer.phone,
+        ship_email=order_in.buyer.email,
     )
     orders.add(order)
     orders.add_event(order.id, "placed", at, order_in.channel)
@@ -217,10 +220,11 @@ def search(
     return found.page(cursor, limit, text, status, destination), found.counts(text, destination)
 
 
-def find(uow: UnitOfWork, tenant_id: str | None, order_id: str) -> tuple[Order, Buyer]:
-    """One order and its buyer; ``tenant_id`` None finds it in any tenant (the park operator)."""
+def find(uow: UnitOfWork, tenant_id: str | None, order_id: str) -> tuple[Order, core.Buyer]:
+    """One order and its buyer as given with it (identity, and this order's delivery address and
+    contact); ``tenant_id`` None finds it in any tenant (the park operator)."""
     order = OrderSearch(uow.session, tenant_id).get(order_id)
-    return order, BuyerRepository(uow.session, order.tenant_id).get(order.buyer_id)
+    return order, order.buyer_as_given(BuyerRepository(uow.session, order.tenant_id).get(order.buyer_id))
 
 
 def buyer(uow: UnitOfWork, tenant_id: str, buyer_id: str) -> Buyer:
@@ -280,6 +284,10 @@ def export_tables(
     return to_tables(records)
 
 
+def _address_json(order_in: OrderIn) -> str:
+    return json.dumps(order_in.buyer.address.model_dump(), ensure_ascii=False)
+
+
 def _buyer_for(uow: UnitOfWork, tenant_id: str, order_in: OrderIn, at: datetime) -> Buyer:
     """The returning buyer with this tax ID, or a new one (found by blind index, not plaintext)."""
     buyers = BuyerRepository(uow.session, tenant_id)
@@ -300,7 +308,7 @@ def _buyer_for(uow: UnitOfWork, tenant_id: str, order_in: OrderIn, at: datetime)
             tax_id_index=index,
             phone=data.phone,
             email=data.email,
-            address=json.dumps(data.address.model_dump(), ensure_ascii=False),
+            address=_address_json(order_in),
             region=order_in.destination_region,
             created_at=at,
         )
