@@ -160,7 +160,6 @@ def load_corpus(
                 for r in _rows(tables.orders)
             ),
         )
-        del delivery
         line_columns = [c.name for c in OrderLine.__table__.columns if c.name not in ("id", "description")]
         titles = {
             r["id"]: r["titles"].get("en", r["sku"])
