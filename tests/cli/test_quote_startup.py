@@ -83,6 +83,7 @@ def test_a_quote_from_a_file_loads_no_heavy_module(tmp_path: Path) -> None:
     assert _loaded(modules, HEAVY) == []
     assert _loaded(modules, NOT_FOR_A_QUOTE) == []
     assert "ponte.duties.engine" in modules and "ponte.reference.fx" in modules
+    assert "rich" not in modules  # a JSON answer is printed without the table library
 
 
 def test_a_quote_from_stdin_as_a_table_loads_no_heavy_module(tmp_path: Path) -> None:
