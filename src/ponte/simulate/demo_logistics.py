@@ -9,7 +9,7 @@ Everything goes through the journey's and logistics' services: the orders move w
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -48,7 +48,7 @@ STAGES = {
 
 
 def ship_together(
-    database: Database, ctx: journey.Context, tenant_id: str, at: datetime, count: int = 48, batch: int = 24
+    database: Database, ctx: journey.Context, tenant_id: str, at: datetime, count: int = 96, batch: int = 48
 ) -> list[str]:
     """The tenant's newest placed orders quoted and packed, and the air ones booked in batches of ``batch``
     (each batch one consolidation: masters per flight lot, houses per shipper, bags and ULDs). Returns the
@@ -109,9 +109,12 @@ def _rows(s: Any, parcels: Sequence[str], upto: int, now: datetime) -> list[dict
     return rows
 
 
-def track(database: Database, tenant_id: str, now: datetime) -> dict[str, int]:
-    """The tracking events of the tenant's booked shipments without events, each at the next stage in turn
-    (events after ``now`` are not reported). Returns how many shipments stand at each stage."""
+def track(
+    database: Database, tenant_id: str, now: datetime, only: Collection[str] | None = None
+) -> dict[str, int]:
+    """The tracking events of the tenant's booked shipments without events (of these shipment ids, or all),
+    each at the next stage in turn (events after ``now`` are not reported). Returns how many shipments stand at
+    each stage."""
     stages = list(STAGES.items())
     out: dict[str, int] = {}
     with database.unit_of_work() as uow:
@@ -123,7 +126,7 @@ def track(database: Database, tenant_id: str, now: datetime) -> dict[str, int]:
                 break
             cursor = page.next_cursor
         codes = logistics.states(uow, rows)
-        fresh = [s for s in rows if not codes[s.id]]
+        fresh = [s for s in rows if not codes[s.id] and (only is None or s.id in only)]
     for n, s in enumerate(sorted(fresh, key=lambda s: (s.departs, s.mawb))):
         stage, upto = stages[n % len(stages)]
         with database.unit_of_work() as uow:
