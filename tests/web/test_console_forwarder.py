@@ -221,8 +221,14 @@ def test_a_seller_never_sees_another_sellers_flights_ulds_or_documents(client, f
 
 
 def test_the_operator_sees_every_sellers_flights(client, forwarder_park) -> None:  # type: ignore[no-untyped-def]
-    _app, park, _data = forwarder_park
+    _app, park, data = forwarder_park
     sign_in(client, park.operator_key)
+    shared = {s["flight"] for s in data["mine"]} & {s["flight"] for s in data["theirs"]}
+    assert shared  # both sellers fly CAN-GRU on the same leg
+    leg = client.get(f"/flights/{sorted(shared)[0]}", params={"lang": "en"}).text
+    mawbs = [s["mawb"] for s in data["mine"] + data["theirs"] if s["flight"] in shared]
+    assert all(m in leg for m in mawbs)
+    assert "Shenzhen Glow Beauty, Yiwu Home Goods" in leg  # both forwarders' allotments, added up
     listed = client.get("/flights", params={"lang": "en"}).text
     assert "Shenzhen Glow Beauty" in listed and "Yiwu Home Goods" in listed
     only = client.get("/flights", params={"seller": park.other_id}).text

@@ -166,24 +166,28 @@ def leg_manifest_pdf(
 
 
 def _capacity(rows: Sequence[Any]) -> dict[str, Any]:
-    """A leg's allotment from its ledger rows: payload (kg) and positions per ULD type, offered and booked, and
-    the volume the offered positions hold (m³)."""
+    """A leg's allotment from its ledger rows (one forwarder's, or several added up for the park operator):
+    payload (kg) and positions per ULD type, offered and booked, and the volume the offered positions hold
+    (m³)."""
     types = uld_types()
-    out: dict[str, Any] = {
-        "payload_kg": Decimal(0),
-        "booked_kg": Decimal(0),
-        "positions": [],
-        "volume_m3": Decimal(0),
-    }
+    payload = booked = volume = Decimal(0)
+    positions: dict[str, dict[str, Any]] = {}
     for r in rows:
         if r.resource == PAYLOAD:
-            out["payload_kg"] = Decimal(r.offered) / 1000
-            out["booked_kg"] = Decimal(r.booked) / 1000
-        else:
-            out["positions"].append({"type": r.resource, "offered": int(r.offered), "booked": int(r.booked)})
-            if r.resource in types:
-                out["volume_m3"] += Decimal(types[r.resource].volume_cm3 * int(r.offered)) / 1_000_000
-    return out
+            payload += Decimal(r.offered) / 1000
+            booked += Decimal(r.booked) / 1000
+            continue
+        entry = positions.setdefault(r.resource, {"type": r.resource, "offered": 0, "booked": 0})
+        entry["offered"] += int(r.offered)
+        entry["booked"] += int(r.booked)
+        if r.resource in types:
+            volume += Decimal(types[r.resource].volume_cm3 * int(r.offered)) / 1_000_000
+    return {
+        "payload_kg": payload,
+        "booked_kg": booked,
+        "positions": [positions[k] for k in sorted(positions)],
+        "volume_m3": volume,
+    }
 
 
 def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -233,8 +237,9 @@ def flight(uow: UnitOfWork, tenants: Sequence[str] | None, key: str) -> dict[str
     leg, rows, masters = _on_leg(uow, tenants, key)
     if not rows:
         raise NotFoundError("flight leg", key)
-    tenant = rows[0].tenant_id
-    out = _leg_row(tenant, key, ledger_rows(uow.session, [tenant], [key]), masters)
+    riding = sorted({s.tenant_id for s in rows})  # one forwarder, or every one on the leg for the operator
+    out = _leg_row(riding[0], key, ledger_rows(uow.session, riding, [key]), masters)
+    out["tenant_ids"] = riding
     ids = {m.mawb: s.id for s, m in zip(rows, masters, strict=True)}
     out["departs"], out["arrives"] = leg.departs, leg.arrives
     out["uld_list"] = [

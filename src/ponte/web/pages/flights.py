@@ -90,7 +90,7 @@ def flight(request: Request, leg: str, viewer: Annotated[Viewer, Depends(require
         request,
         "flight.html",
         f=found,
-        seller_name=names.get(found["tenant_id"], ""),
+        seller_name=", ".join(sorted(names.get(t, "") for t in found["tenant_ids"])),
         **formats(request),
     )
 
