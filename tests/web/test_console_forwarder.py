@@ -251,3 +251,22 @@ def test_a_role_without_the_logistics_scope_is_refused(client, forwarder_park) -
     ):
         assert client.get(path).status_code == 403, path
     assert 'href="/flights"' not in client.get("/live").text
+
+
+def test_flights_page_by_page(client, forwarder_park, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from ponte.web.pages import flights
+
+    _app, park, _data = forwarder_park
+    monkeypatch.setattr(flights, "PAGE_SIZE", 1)
+    sign_in(client, park.operator_key)
+    first = client.get("/flights", params={"lang": "en"}).text
+    assert first.count('<tr>\n      <td data-label="Flight">') == 1
+    found = re.search(r'href="([^"]*page=2[^"]*)" rel="next"', first)
+    assert found
+    second = client.get(found.group(1).replace("&amp;", "&")).text
+    assert second.count('<tr>\n      <td data-label="Flight">') == 1 and 'rel="prev"' in second
+    rows = [re.search(r'<td data-label="Seller">([^<]*)</td>', t) for t in (first, second)]
+    legs = [re.search(r'href="/flights/([^"]+)"><code>', t) for t in (first, second)]
+    assert all(rows) and all(legs)
+    pairs = {(r.group(1), g.group(1)) for r, g in zip(rows, legs, strict=True) if r and g}
+    assert len(pairs) == 2  # two different (seller, leg) rows

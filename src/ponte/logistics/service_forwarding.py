@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +28,13 @@ from ponte.logistics.documents import (
 )
 from ponte.logistics.documents_pdf import Fonts, render_pdf
 from ponte.logistics.ledger import PAYLOAD
-from ponte.logistics.store.forwarding import houses_of, ledger_rows, parcels_of, shipments_on_leg
+from ponte.logistics.store.forwarding import (
+    houses_of,
+    ledger_rows,
+    parcels_of,
+    shipments_departing,
+    shipments_on_leg,
+)
 from ponte.logistics.store.repository import shipment_of
 from ponte.logistics.store.tables import Shipment
 from ponte.logistics.uld import uld_types
@@ -116,15 +122,30 @@ def _leg(key: str, on: Sequence[Shipment]) -> Leg:
         legs = plan.get("legs") or [s.flight]
         if legs and legs[-1] == key:
             arrives = s.arrives
-    leg = Leg(key, departs, arrives)
-    leg.parts  # noqa: B018 - a malformed key is a validation error naming the leg
-    return leg
+    return Leg(key, departs, arrives)
+
+
+#: How long before a leg's UTC date the first leg of a shipment riding it may depart (a connection's first leg
+#: leaves up to two days earlier; one more for the time zones).
+_CONNECTING = timedelta(days=3)
+
+
+def _window(first: date, last: date) -> tuple[datetime, datetime]:
+    """The first-leg departures of shipments that may ride legs dated ``first`` to ``last``."""
+    start = datetime.combine(first, time(0), UTC) - _CONNECTING
+    return start, datetime.combine(last, time(0), UTC) + timedelta(days=1)
+
+
+def _legs_of(s: Shipment) -> list[str]:
+    return list(s.plan.get("legs") or [s.flight])
 
 
 def _on_leg(
     uow: UnitOfWork, tenants: Sequence[str] | None, key: str
 ) -> tuple[Leg, list[Shipment], list[Master]]:
-    rows = shipments_on_leg(uow.session, tenants, key)
+    day = Leg(key).day  # a malformed key is a validation error naming the leg
+    rows = shipments_on_leg(uow.session, tenants, key, *_window(day, day))
+    rows = [s for s in rows if s.flight == key or key in _legs_of(s)]
     return _leg(key, rows), rows, _masters(uow, rows)
 
 
@@ -194,11 +215,14 @@ def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part / whole).quantize(Decimal("0.001")) if whole > 0 else None
 
 
-def _leg_row(tenant: str, key: str, ledger: Sequence[Any], masters: Sequence[Master]) -> dict[str, Any]:
+def _leg_row(tenant: str, key: str, ledger: Sequence[Any], on: Sequence[Shipment]) -> dict[str, Any]:
+    """A leg's figures from its ledger rows and the stored plans of the shipments on it (no parcel is read)."""
     leg = Leg(key)
     cap = _capacity(ledger)
-    ulds = [(u, m) for m in masters for u in m.ulds if key in u.legs]
-    used_m3 = sum((u.volume_m3 for u, _m in ulds), Decimal(0))
+    ulds = [
+        u for s in on for u in s.plan.get("ulds", []) if isinstance(u, dict) and key in (u.get("legs") or [])
+    ]
+    used_m3 = sum((Decimal(str(u["volume_m3"])) for u in ulds), Decimal(0))
     return {
         "tenant_id": tenant,
         "leg": key,
@@ -211,24 +235,32 @@ def _leg_row(tenant: str, key: str, ledger: Sequence[Any], masters: Sequence[Mas
         "used_m3": used_m3,
         "volume_factor": _ratio(used_m3, cap["volume_m3"]),
         "ulds": len(ulds),
-        "masters": len(masters),
-        "pieces": sum(len(m.pieces) for m in masters),
+        "masters": len(on),
+        "pieces": sum(s.parcels for s in on),
     }
 
 
-def flights(uow: UnitOfWork, tenants: Sequence[str] | None) -> list[dict[str, Any]]:
-    """Every leg with something booked, per forwarder, in date and flight order: its loads by weight (what the
-    ledger booked, tares included) and volume (the ULDs' contents) against the capacity held on it."""
+def flights(
+    uow: UnitOfWork, tenants: Sequence[str] | None, offset: int = 0, limit: int | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """The legs with something booked, per forwarder, in date and flight order (``limit`` of them from
+    ``offset``), and how many there are: each leg's load by weight (what the ledger booked, tares included)
+    and by volume (the ULDs' contents) against the capacity held on it."""
     grouped: dict[tuple[str, str], list[Any]] = {}
     for r in ledger_rows(uow.session, tenants):
         grouped.setdefault((r.tenant_id, r.leg), []).append(r)
+    booked = [k for k, rows in grouped.items() if any(r.booked for r in rows)]
+    keys = sorted(booked, key=lambda k: (Leg(k[1]).day, Leg(k[1]).number, k[1], k[0]))
+    page = keys[offset : None if limit is None else offset + limit]
+    if not page:
+        return [], len(keys)
+    days = [Leg(k).day for _t, k in page]
+    riding = shipments_departing(uow.session, sorted({t for t, _k in page}), *_window(min(days), max(days)))
     out = []
-    for (tenant, key), rows in grouped.items():
-        if not any(r.booked for r in rows):
-            continue
-        masters = _on_leg(uow, [tenant], key)[2]
-        out.append(_leg_row(tenant, key, rows, masters))
-    return sorted(out, key=lambda f: (f["day"], f["number"], f["leg"], f["tenant_id"]))
+    for tenant, key in page:
+        on = [s for s in riding if s.tenant_id == tenant and (s.flight == key or key in _legs_of(s))]
+        out.append(_leg_row(tenant, key, grouped[(tenant, key)], on))
+    return out, len(keys)
 
 
 def flight(uow: UnitOfWork, tenants: Sequence[str] | None, key: str) -> dict[str, Any]:
@@ -238,7 +270,7 @@ def flight(uow: UnitOfWork, tenants: Sequence[str] | None, key: str) -> dict[str
     if not rows:
         raise NotFoundError("flight leg", key)
     riding = sorted({s.tenant_id for s in rows})  # one forwarder, or every one on the leg for the operator
-    out = _leg_row(riding[0], key, ledger_rows(uow.session, riding, [key]), masters)
+    out = _leg_row(riding[0], key, ledger_rows(uow.session, riding, [key]), rows)
     out["tenant_ids"] = riding
     ids = {m.mawb: s.id for s, m in zip(rows, masters, strict=True)}
     out["departs"], out["arrives"] = leg.departs, leg.arrives

@@ -261,12 +261,21 @@ def get_leg_manifest(
     return _pdf(name, body)
 
 
-@router.get("/flights", summary="Flight legs with bookings: loads by weight and volume against capacity")
-def list_flights(caller: Reader, uow: UowDep) -> list[dict[str, Any]]:
-    return [
-        {k: (str(v) if isinstance(v, (Decimal, date)) else v) for k, v in f.items()}
-        for f in service_forwarding.flights(uow, [caller.tenant_id])
-    ]
+@router.get(
+    "/flights",
+    summary="Flight legs with bookings, in date order: loads by weight and volume against capacity",
+)
+def list_flights(
+    caller: Reader,
+    uow: UowDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    legs, total = service_forwarding.flights(uow, [caller.tenant_id], offset, limit)
+    return {
+        "total": total,
+        "items": [{k: (str(v) if isinstance(v, (Decimal, date)) else v) for k, v in f.items()} for f in legs],
+    }
 
 
 @router.post(

@@ -4,13 +4,14 @@ houses and parcels of shipments. They load rows, never stage or commit, and hold
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ponte.logistics.store.tables import HouseWaybill, LegLedger, ParcelRecord, Shipment, ShipmentParcel
 
-__all__ = ["houses_of", "ledger_rows", "parcels_of", "shipments_on_leg"]
+__all__ = ["houses_of", "ledger_rows", "parcels_of", "shipments_departing", "shipments_on_leg"]
 
 
 def ledger_rows(
@@ -31,17 +32,32 @@ def ledger_rows(
     return list(session.scalars(query.order_by(LegLedger.tenant_id, LegLedger.leg, LegLedger.resource)))
 
 
-def shipments_on_leg(session: Session, tenants: Collection[str] | None, leg: str) -> list[Shipment]:
+def shipments_departing(
+    session: Session, tenants: Collection[str] | None, start: datetime, end: datetime
+) -> list[Shipment]:
+    """Booked shipments whose first leg departs in [start, end), in departure order."""
+    query = select(Shipment).where(
+        Shipment.status == "booked", Shipment.departs >= start, Shipment.departs < end
+    )
+    if tenants is not None:
+        query = query.where(Shipment.tenant_id.in_(list(tenants)))
+    return list(session.scalars(query.order_by(Shipment.departs, Shipment.mawb, Shipment.id)))
+
+
+def shipments_on_leg(
+    session: Session, tenants: Collection[str] | None, leg: str, start: datetime, end: datetime
+) -> list[Shipment]:
     """Booked shipments whose route rides this leg: it is their first leg, or a connecting one their stored plan
-    names (the plan's ``legs``)."""
+    names (the plan's ``legs``); their first leg departs in [start, end)."""
     query = select(Shipment).where(
         Shipment.status == "booked",
+        Shipment.departs >= start,
+        Shipment.departs < end,
         or_(Shipment.flight == leg, Shipment.plan_json.contains(f'"{leg}"')),
     )
     if tenants is not None:
         query = query.where(Shipment.tenant_id.in_(list(tenants)))
-    rows = session.scalars(query.order_by(Shipment.mawb, Shipment.id))
-    return [s for s in rows if s.flight == leg or leg in (s.plan.get("legs") or [])]
+    return list(session.scalars(query.order_by(Shipment.mawb, Shipment.id)))
 
 
 def houses_of(session: Session, shipment_ids: Collection[str]) -> list[HouseWaybill]:

@@ -42,19 +42,20 @@ def flights(
 ) -> Response:
     require(viewer, "logistics:read")
     database = request.app.state.database
+    page = max(page, 1)
     with database.unit_of_work() as uow:
-        legs = forwarding.flights(uow, readable_tenants(viewer, seller))
+        legs, total = forwarding.flights(
+            uow, readable_tenants(viewer, seller), (page - 1) * PAGE_SIZE, PAGE_SIZE
+        )
         names = queries.tenant_names(uow, viewer)
         choices = queries.sellers_choice(uow, viewer)
-    page = max(page, 1)
-    shown = legs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return render(
         request,
         "flights.html",
-        legs=shown,
-        total=len(legs),
+        legs=legs,
+        total=total,
         page=page,
-        pages=max((len(legs) + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
         names=names,
         sellers=choices,
         seller=seller or "",
