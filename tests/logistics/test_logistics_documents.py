@@ -269,3 +269,23 @@ def test_the_cli_writes_a_shipments_documents(sqlite_database: Database, tmp_pat
         assert res.exit_code == 2 and "consolidation-list" in res.output
     finally:
         bootstrap.reset()
+
+
+def test_an_offloaded_shipment_has_no_documents_and_leaves_the_leg(
+    api, tenants, shipped, database: Database
+) -> None:  # type: ignore[no-untyped-def]
+    h = tenants.headers(tenants.key_a)
+    gone, *rest = shipped[tenants.a]
+    with database.unit_of_work() as uow:
+        service.offload(uow, tenants.a, gone["id"], AT)
+        uow.commit()
+    r = api.get(f"/shipments/{gone['id']}/documents/flight-manifest.pdf", headers=h)
+    assert r.status_code == 409 and "offloaded" in r.json()["detail"]
+    still = [s for s in rest if s["flight"] == gone["flight"]]
+    r = api.get(f"/flights/{gone['flight']}/manifest.pdf", headers=h)
+    if still:
+        assert r.status_code == 200 and gone["mawb"] not in _text(r.content)
+    else:
+        assert r.status_code == 404
+    legs = api.get("/flights", headers=h).json()["items"]
+    assert gone["flight"] not in [f["leg"] for f in legs] or still  # its capacity is released

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ponte.kernel.errors import NotFoundError
+from ponte.kernel.errors import ConflictError, NotFoundError
 from ponte.logistics.documents import (
     HouseLine,
     Leg,
@@ -27,6 +27,7 @@ from ponte.logistics.documents import (
     uld_contents,
 )
 from ponte.logistics.documents_pdf import Fonts, render_pdf
+from ponte.logistics.errors import LogisticsError
 from ponte.logistics.ledger import PAYLOAD
 from ponte.logistics.store.forwarding import (
     houses_of,
@@ -162,6 +163,12 @@ def shipment_document(
     manifest of every leg it flies (each leg with every master of the same forwarder riding it)."""
     check_kind(kind)
     s, m = master(uow, tenants, shipment_id)
+    if s.status != "booked":  # an offloaded master flies nothing: nothing of it goes to the airline
+        raise ConflictError(
+            f"shipment {shipment_id!r} is {s.status}: its parcels are off its flights, it has no documents",
+            field="shipment_id",
+            rule=LogisticsError.SHIPMENT_STATE,
+        )
     if kind == "consolidation-list":
         doc = consolidation_list(m, lang, at)
     elif kind == "uld-contents":
