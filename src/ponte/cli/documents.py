@@ -1,8 +1,10 @@
-"""`ponte documents ORDER_ID --tenant T --out DIR`: the destination documents of a stored order.
+"""`ponte documents ID --tenant T --out DIR`: the documents of a stored order or shipment.
 
-Writes the commercial invoice, the CN 23 and the packing list (PDF) and, for Portugal and Spain, the EU
+For an order: the commercial invoice, the CN 23 and the packing list (PDF) and, for Portugal and Spain, the EU
 H7 dataset (JSON), from the order, the parcel and waybill it was declared with and the tenant's customs
-profile. Bad input ends with exit code 2 naming the field and the rule (JSON with --json).
+profile. For a shipment (``shp_…``, one master waybill): what the forwarder hands to the airline, the
+consolidation list, the flight manifest of every leg it flies and the ULD contents list (PDF, ``--lang``).
+Bad input ends with exit code 2 naming the field and the rule (JSON with --json).
 """
 
 from __future__ import annotations
@@ -13,26 +15,40 @@ from typing import Any
 
 import typer
 
+from ponte.accounts import service as accounts
 from ponte.bootstrap import platform
 from ponte.cli.output import emit_json, emit_table, errors
 from ponte.customs import documents_service
+from ponte.kernel.clock import now
 from ponte.kernel.errors import PonteError, ValidationError, Violation
+from ponte.logistics import service_forwarding
+from ponte.logistics.documents import KINDS as SHIPMENT_KINDS
 
 _SUFFIX = {"invoice": "pdf", "cn23": "pdf", "packing-list": "pdf", "h7": "json"}
 
 
 def documents(
-    order_id: str = typer.Argument(..., help="the stored order"),
-    tenant: str = typer.Option(..., "--tenant", help="the tenant whose order it is"),
+    order_id: str = typer.Argument(..., help="the stored order, or a stored shipment (shp_…)"),
+    tenant: str = typer.Option(
+        ..., "--tenant", help="the tenant whose order it is (its id; a shipment's: its id or slug)"
+    ),
     out: Path = typer.Option(..., "--out", help="folder for the documents"),
     kind: list[str] = typer.Option(
-        [], "--kind", help="invoice, cn23, packing-list, h7 (repeatable; default all)"
+        [],
+        "--kind",
+        help="invoice, cn23, packing-list, h7 for an order; consolidation-list, flight-manifest, uld-contents "
+        "for a shipment (repeatable; default all)",
     ),
+    lang: str = typer.Option("en", "--lang", help="zh-CN, en, pt-BR or es (a shipment's documents)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
-    """Write the commercial invoice, CN 23, packing list and (PT, ES) the H7 dataset of an order."""
+    """Write an order's commercial invoice, CN 23, packing list and (PT, ES) H7 dataset, or a shipment's
+    consolidation list, flight manifest and ULD contents list."""
     try:
-        written = _write(order_id, tenant, out, kind)
+        if order_id.startswith("shp_") or any(k in SHIPMENT_KINDS for k in kind):
+            written = _write_shipment(order_id, tenant, out, kind, lang)
+        else:
+            written = _write(order_id, tenant, out, kind)
     except PonteError as exc:
         if as_json:
             emit_json(
@@ -73,5 +89,29 @@ def _write(order_id: str, tenant: str, out: Path, kinds: list[str]) -> dict[str,
                 target.write_bytes(doc)
             else:
                 target.write_text(json.dumps(doc, ensure_ascii=False, indent=2), "utf-8")
+            written[k] = str(target)
+    return written
+
+
+def _write_shipment(shipment_id: str, tenant: str, out: Path, kinds: list[str], lang: str) -> dict[str, str]:
+    unknown = [k for k in kinds if k not in SHIPMENT_KINDS]
+    if unknown:
+        raise ValidationError(
+            f"{', '.join(unknown)}: a shipment's documents are {', '.join(SHIPMENT_KINDS)}",
+            field="--kind",
+            rule="document-kind",
+        )
+    p = platform()
+    written: dict[str, str] = {}
+    with p.database.unit_of_work() as uow:
+        at = now()
+        tenant_id = tenant if tenant.startswith("tnt_") else accounts.tenant_id_of(uow, tenant)
+        for k in kinds or SHIPMENT_KINDS:
+            name, body = service_forwarding.shipment_document(
+                uow, [tenant_id], shipment_id, k, lang, p.document_fonts, at
+            )
+            out.mkdir(parents=True, exist_ok=True)
+            target = out / name
+            target.write_bytes(body)
             written[k] = str(target)
     return written

@@ -33,6 +33,7 @@ PAGES = [
     "ponte.web.pages.order_detail",
     "ponte.web.pages.quotes",
     "ponte.web.pages.shipments",
+    "ponte.web.pages.flights",
     "ponte.web.pages.customs",
     "ponte.web.pages.live",
     "ponte.web.pages.warehouses",

@@ -23,7 +23,7 @@ from ponte.bootstrap import Platform
 from ponte.journey import service as journey
 from ponte.kernel.clock import now
 from ponte.kernel.errors import ValidationError, Violation
-from ponte.logistics import service
+from ponte.logistics import service, service_forwarding
 from ponte.logistics.awb import StockRange
 from ponte.logistics.intake import parcel_records, table_from_rows
 from ponte.platform.db import UnitOfWork
@@ -214,6 +214,68 @@ def get_onerecord(shipment_id: str, request: Request, caller: Reader, uow: UowDe
     # ids come from the platform's configured base, never from the request's Host header
     doc = service.onerecord(uow, caller.tenant_id, shipment_id, _platform(request).onerecord_base)
     return JSONResponse(doc, media_type="application/ld+json")
+
+
+def _pdf(name: str, body: bytes) -> Response:
+    return Response(
+        body, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.get(
+    "/shipments/{shipment_id}/documents/{kind}.pdf",
+    summary="A shipment's consolidation list, flight manifest or ULD contents list as PDF",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def get_shipment_document(
+    shipment_id: str,
+    kind: Literal["consolidation-list", "flight-manifest", "uld-contents"],
+    request: Request,
+    caller: Reader,
+    uow: UowDep,
+    lang: Annotated[str, Query(description="zh-CN, en, pt-BR or es")] = "en",
+) -> Response:
+    name, body = service_forwarding.shipment_document(
+        uow, [caller.tenant_id], shipment_id, kind, lang, _platform(request).document_fonts, now()
+    )
+    return _pdf(name, body)
+
+
+@router.get(
+    "/flights/{leg:path}/manifest.pdf",
+    summary="The flight manifest of one leg (NUMBER/YYYY-MM-DD/ORIGIN-DESTINATION) as PDF",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def get_leg_manifest(
+    leg: str,
+    request: Request,
+    caller: Reader,
+    uow: UowDep,
+    lang: Annotated[str, Query(description="zh-CN, en, pt-BR or es")] = "en",
+) -> Response:
+    name, body = service_forwarding.leg_manifest_pdf(
+        uow, [caller.tenant_id], leg, lang, _platform(request).document_fonts, now()
+    )
+    return _pdf(name, body)
+
+
+@router.get(
+    "/flights",
+    summary="Flight legs with bookings, in date order: loads by weight and volume against capacity",
+)
+def list_flights(
+    caller: Reader,
+    uow: UowDep,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    legs, total = service_forwarding.flights(uow, [caller.tenant_id], offset, limit)
+    return {
+        "total": total,
+        "items": [{k: (str(v) if isinstance(v, (Decimal, date)) else v) for k, v in f.items()} for f in legs],
+    }
 
 
 @router.post(

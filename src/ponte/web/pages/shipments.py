@@ -90,10 +90,16 @@ SOURCE_LABELS = {
     "webhook": N_("carrier webhook"),
     "customs": N_("customs"),
 }
+#: The documents a forwarder hands to the airline, in words (message ids); their PDFs are ``flights``' routes.
+DOCUMENT_LABELS = {
+    "consolidation-list": N_("Consolidation list"),
+    "flight-manifest": N_("Flight manifest"),
+    "uld-contents": N_("ULD contents list"),
+}
 SUBJECT_LABELS = {"parcel": N_("parcel"), "bag": N_("bag"), "uld": N_("ULD"), "awb": N_("air waybill")}
 
 
-def _formats(request: Request) -> dict[str, Any]:
+def formats(request: Request) -> dict[str, Any]:
     """Percentages and kilograms written the viewer's way."""
     loc = locale_of(request)
 
@@ -116,7 +122,7 @@ def state_of(codes: list[str]) -> str:
     return next(label for rank, label in STATES if best >= rank)
 
 
-def _tenants(viewer: Viewer, seller: str | None) -> list[str] | None:
+def readable_tenants(viewer: Viewer, seller: str | None) -> list[str] | None:
     """Whose shipments the viewer reads: its own; the operator every seller's, or the one it picked."""
     if viewer.is_operator:
         return [seller] if seller else None
@@ -138,7 +144,7 @@ def shipments(
     require(viewer, "logistics:read")
     database: Database = request.app.state.database
     with database.unit_of_work() as uow:
-        page = logistics.console_shipments(uow, _tenants(viewer, seller), cursor, PAGE_SIZE)
+        page = logistics.console_shipments(uow, readable_tenants(viewer, seller), cursor, PAGE_SIZE)
         codes = logistics.states(uow, page.items)
         states = {s.id: state_of(codes[s.id]) for s in page.items}
         names = queries.tenant_names(uow, viewer)
@@ -153,7 +159,7 @@ def shipments(
         names=names,
         sellers=choices,
         seller=seller or "",
-        **_formats(request),
+        **formats(request),
     )
 
 
@@ -169,7 +175,7 @@ def shipment_detail(
     require(viewer, "logistics:read")
     database: Database = request.app.state.database
     with database.unit_of_work() as uow:
-        shipment, parcels = logistics.console_shipment(uow, shipment_id, _tenants(viewer, None))
+        shipment, parcels = logistics.console_shipment(uow, shipment_id, readable_tenants(viewer, None))
         houses = {h: [p for p in parcels if p["hawb"] == h] for h in shipment.house_waybills}
         state = state_of(logistics.states(uow, [shipment])[shipment.id])
         names = queries.tenant_names(uow, viewer)
@@ -186,7 +192,8 @@ def shipment_detail(
         ulds=ulds,
         consolidation=_bound_and_gap(plan),
         seller_name=names.get(shipment.tenant_id, ""),
-        **_formats(request),
+        document_labels=DOCUMENT_LABELS,
+        **formats(request),
     )
 
 
