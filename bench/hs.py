@@ -1,12 +1,14 @@
 """HS classification accuracy and speed on Ponte's evaluation set, beside the old matcher, in one run.
 
-    python bench/hs.py            # every title of tests/classify/data/eval.csv
-    python bench/hs.py --limit 200
+    python bench/hs.py                 # the test split of tests/classify/data/eval.csv (the reported figures)
+    python bench/hs.py --split dev     # the dev split: the only one any choice is tuned on
+    python bench/hs.py --split all --limit 200
+    python bench/hs.py --split dev --failures   # also list the dev titles that miss at the heading
 
 Prints top-1 and top-3 at six digits (subheading) and four digits (heading), overall, per language, per
 category and per kind of hard case, for the classifier and for the matcher it replaced (bench/
 hs_baseline.py, a frozen copy); the model load time; the time per title warm (p50, p90, mean) on one
-thread. Also splits the classifier's figures by whether the evaluation product's subheading has any
+thread; the chapters most often confused (truth -> first suggestion). Also splits the classifier's figures by whether the evaluation product's subheading has any
 example at all (unseen subheadings can only be reached through the HS texts and the words).
 """
 
@@ -17,7 +19,7 @@ import csv
 import statistics
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,10 +36,12 @@ EVAL = HERE.parent / "tests" / "classify" / "data" / "eval.csv"
 LANGS = ("zh-CN", "en", "pt-BR", "es")
 
 
-def rows(limit: int | None) -> list[dict[str, str]]:
+def rows(split: str, limit: int | None) -> list[dict[str, str]]:
     lines = [line for line in EVAL.open(encoding="utf-8") if not line.startswith("#")]
     out = []
     for r in csv.DictReader(lines):
+        if split != "all" and r["split"] != split:
+            continue
         for lang in LANGS:
             out.append({**r, "lang": lang, "title": r[lang]})
     return out[:limit] if limit else out
@@ -72,9 +76,13 @@ def table(title: str, groups: dict[str, dict[str, list[tuple[int, int, int, int]
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--split", choices=("test", "dev", "all"), default="test")
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--failures", action="store_true", help="list misses (refused on the test split)")
     args = parser.parse_args()
-    data = rows(args.limit)
+    if args.failures and args.split != "dev":
+        parser.error("--failures reads the dev split only: the test split is never looked into")
+    data = rows(args.split, args.limit)
 
     started = time.perf_counter()
     encoder = UseEncoder()
@@ -100,6 +108,8 @@ def main() -> None:
         name: {"new": defaultdict(list), "old": defaultdict(list)}
         for name in ("all", "lang", "category", "kind", "seen")
     }
+    confused: Counter[tuple[str, str]] = Counter()
+    misses: list[str] = []
     for r in data:
         new = run(
             lambda r: [s.code for s in classifier.classify(r["title"], None, 5).suggestions], new_times, r
@@ -116,9 +126,16 @@ def main() -> None:
         for name, key in keys.items():
             groups[name]["new"][key].append(score(new, truth))
             groups[name]["old"][key].append(score(old, truth))
+        got = new[0] if new else "none"
+        if got[:2] != truth[:2]:
+            confused[(truth[:2], got[:2])] += 1
+        if args.failures and truth[:4] not in [c[:4] for c in new[:3]]:
+            misses.append(
+                f"{r['lang']:<6}{truth} {r['category']:<12}{r['title'][:48]:<50}-> {' '.join(new[:3])}"
+            )
 
     products = len({r["product"] for r in data})
-    print(f"HS classification on {len(data)} titles ({products} products), {EVAL.name}")
+    print(f"HS classification on {len(data)} titles ({products} products), {EVAL.name}, split {args.split}")
     print(f"model + index load {load:.2f} s{' (index REBUILT: the shipped one is stale)' if stale else ''}")
     for name, times in (("classifier", new_times), ("old matcher", old_times)):
         ms = sorted(t * 1000 for t in times)
@@ -131,6 +148,11 @@ def main() -> None:
     table("per category", groups["category"])
     table("per kind (hard cases)", groups["kind"])
     table("subheading among the examples?", groups["seen"])
+    print("\nchapters most confused (truth -> first suggestion: titles)")
+    print("  " + ", ".join(f"{a}->{b}: {n}" for (a, b), n in confused.most_common(15)))
+    if misses:
+        print(f"\n{len(misses)} dev titles whose heading is not in the first three")
+        print("\n".join(misses))
 
 
 if __name__ == "__main__":

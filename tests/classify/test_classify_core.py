@@ -116,6 +116,10 @@ def test_evaluation_set_is_large_labelled_sourced_and_apart_from_the_examples() 
     ]
     assert {e.source.split(":")[0] for e in examples} <= set(sources)
     assert {r["kind"] for r in rows} >= {"set", "part", "material", "hard"}
+    # a dev split to tune on and a test split to report, each product on one side, every category on both
+    assert {r["split"] for r in rows} == {"dev", "test"}
+    for category in {r["category"] for r in rows}:
+        assert {r["split"] for r in rows if r["category"] == category} == {"dev", "test"}, category
 
 
 def test_shipped_index_is_built_from_the_current_texts_and_model(engine: Engine) -> None:
