@@ -7,8 +7,9 @@
 
 Prints top-1 and top-3 at six digits (subheading) and four digits (heading), overall, per language, per
 category and per kind of hard case, for the classifier and for the matcher it replaced (bench/
-hs_baseline.py, a frozen copy); the model load time; the time per title warm (p50, p90, mean) on one
-thread; the chapters most often confused (truth -> first suggestion). Also splits the classifier's figures by whether the evaluation product's subheading has any
+hs_baseline.py, a frozen copy); the model load time; the time per title warm (p50, p90, mean; wall and
+CPU, as the machine may be shared) on one thread; the chapters most often confused (truth -> first
+suggestion). Also splits the classifier's figures by whether the evaluation product's subheading has any
 example at all (unseen subheadings can only be reached through the HS texts and the words).
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import statistics
 import sys
 import time
@@ -84,12 +86,12 @@ def main() -> None:
         parser.error("--failures reads the dev split only: the test split is never looked into")
     data = rows(args.split, args.limit)
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     encoder = UseEncoder()
     knowledge = load_knowledge()
     index = Index.load()
     classifier = Classifier(knowledge, encoder, index)
-    load = time.perf_counter() - started
+    load, load_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     stale = index is None or classifier.index is not index
     seen = {e.hs6 for e in knowledge.examples}
 
@@ -97,11 +99,13 @@ def main() -> None:
     hs_baseline.suggest("warm up", 5)
     new_times: list[float] = []
     old_times: list[float] = []
+    cpu: dict[int, list[float]] = {id(new_times): [], id(old_times): []}
 
     def run(fn: Callable[[dict[str, str]], list[str]], times: list[float], r: dict[str, str]) -> list[str]:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         codes = fn(r)
         times.append(time.perf_counter() - t)
+        cpu[id(times)].append(time.thread_time() - c)
         return codes
 
     groups: dict[str, dict[str, dict[str, list[tuple[int, int, int, int]]]]] = {
@@ -136,12 +140,18 @@ def main() -> None:
 
     products = len({r["product"] for r in data})
     print(f"HS classification on {len(data)} titles ({products} products), {EVAL.name}, split {args.split}")
-    print(f"model + index load {load:.2f} s{' (index REBUILT: the shipped one is stale)' if stale else ''}")
+    print(
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times below count waiting for a core)"
+    )
+    print(
+        f"model + index load {load:.2f} s wall, {load_cpu:.2f} s CPU{' (index REBUILT: the shipped one is stale)' if stale else ''}"
+    )
     for name, times in (("classifier", new_times), ("old matcher", old_times)):
         ms = sorted(t * 1000 for t in times)
         print(
             f"{name:<12} per title warm: p50 {statistics.median(ms):.2f} ms, "
-            f"p90 {ms[int(len(ms) * 0.9)]:.2f} ms, mean {statistics.fmean(ms):.2f} ms"
+            f"p90 {ms[int(len(ms) * 0.9)]:.2f} ms, mean {statistics.fmean(ms):.2f} ms; "
+            f"CPU p50 {statistics.median(cpu[id(times)]) * 1000:.2f} ms, mean {statistics.fmean(cpu[id(times)]) * 1000:.2f} ms"
         )
     table("overall", groups["all"])
     table("per language", groups["lang"])
