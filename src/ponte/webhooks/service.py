@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -32,7 +32,7 @@ from ponte.webhooks.core import (
 )
 from ponte.webhooks.store import WebhookDelivery, WebhookRepository, WebhookSubscription, claim_due, delivery
 
-__all__ = ["delete", "deliver_due", "notify", "subscribe", "subscriptions"]
+__all__ = ["delete", "deliver_due", "notify", "notify_many", "subscribe", "subscriptions"]
 
 
 def subscribe(
@@ -104,6 +104,30 @@ def notify(
     for sub in repo.subscriptions():
         if wants(sub.kind_list, kind):
             repo.queue(sub.id, event_id, event_at or at, kind, body, at)
+            queued += 1
+    return queued
+
+
+def notify_many(
+    uow: UnitOfWork, tenant_id: str, events: Sequence[tuple[str, Mapping[str, Any], str]], at: datetime
+) -> int:
+    """``notify`` for many events at once (kind, payload, event id), the subscriptions read once; in the
+    caller's unit of work. Returns how many deliveries were queued."""
+    repo = WebhookRepository(uow.session, tenant_id)
+    subs = list(repo.subscriptions())
+    queued = 0
+    for kind, payload, event_id in events if subs else ():
+        wanting = [s for s in subs if wants(s.kind_list, kind)]
+        if not wanting:
+            continue
+        body = json.dumps(
+            {"id": event_id, "kind": kind, "created_at": at.isoformat(), "data": dict(payload)},
+            sort_keys=True,
+            separators=(",", ":"),
+            default=str,
+        )
+        for sub in wanting:
+            repo.queue(sub.id, event_id, at, kind, body, at)
             queued += 1
     return queued
 
