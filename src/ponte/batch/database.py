@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ from ponte.kernel.ids import new_id
 from ponte.logistics.bulk import Booking, store_parcels, waybill_of
 from ponte.logistics.shipping import OrderParcel
 from ponte.orders import bulk as orders_bulk
+from ponte.orders import service as orders_service
 from ponte.orders.bulk import Move
 from ponte.orders.core import Order
 from ponte.orders.states import STATES
@@ -144,6 +145,7 @@ class WriteBack:
         self._where = database.engine.url.render_as_string(hide_password=True)
         self._days: dict[date, pa.Table] = {}
         self._sellers: SellerRegistrations | None = None
+        self._records: dict[str, Order] = {}
 
     def progress(
         self, then: Callable[[str, str, int], None] | None = None
@@ -220,11 +222,26 @@ class WriteBack:
                 self._sellers = duties.registrations(uow, self.tenant_id)
         return self._sellers
 
-    def _quote(self, order: Order) -> FrozenQuote:
-        """The quote the journey freezes for the order as it stands (``duties.quote_order``)."""
+    def _quote(self, order: Order, mode: str | None = None) -> FrozenQuote:
+        """The quote the journey freezes for the order as the store reads it (``duties.quote_order``), under
+        ``mode`` when its fulfilment changed it."""
+        stored = self._records[order.id]
         return duties.quote_order(
-            order, rules=self.ctx.rules, fx=self.ctx.fx, seller=self._registrations(), quoted_at=self.at
+            replace(stored, trade_mode=mode) if mode else stored,
+            rules=self.ctx.rules,
+            fx=self.ctx.fx,
+            seller=self._registrations(),
+            quoted_at=self.at,
         )
+
+    def _load(self, order_ids: list[str]) -> None:
+        """The records of the orders to quote, as the journey reads them from the store."""
+        self._records = {}
+        with self.database.unit_of_work(readonly=True) as uow:
+            for lo in range(0, len(order_ids), 500):
+                found = orders_service.load_orders(uow, self.tenant_id, order_ids[lo : lo + 500])
+                self._records.update((o.id, o) for o in found)
+                uow.session.expunge_all()
 
     def _assignments(self, day: date) -> pa.Table:
         if day not in self._days:
@@ -250,6 +267,15 @@ class WriteBack:
         how = {r["order_id"]: r for r in fulfilment.to_pylist()}
         booked = {r["order_id"]: r for r in assigned.to_pylist()}
         plan = _Plan(external={o.id: o.external_ref for o in own})
+        self._load(
+            [
+                o.id
+                for o in own
+                if status[o.id] in ("placed", "held")
+                or chosen[o.id].trade_mode != o.trade_mode
+                or batch.get(o.id) != "allowed"
+            ]
+        )
         for order in own:
             self._order(plan, order, status[order.id], chosen[order.id], batch.get(order.id), how[order.id],
                         parcels.get(order.id), booked.get(order.id), part.day)  # fmt: skip
@@ -286,10 +312,10 @@ class WriteBack:
         requoted = None
         if mode is not None:  # journey.fulfil: the order takes the chosen mode, its quote follows it
             steps.append(("trade_mode", f"{mode}: {reason}"))
-            requoted = self._quote(chosen)
+            requoted = self._quote(order, mode)
         if parcel is None:
             if batch_status != "allowed":  # the batch holds it: the quote it freezes now says why
-                requoted = requoted or self._quote(chosen)
+                requoted = requoted or self._quote(order, chosen.trade_mode)
                 verdict = verdict_of(requoted.status, requoted.reasons)
                 if verdict.lets_through:
                     self.written.quote_differs += 1
