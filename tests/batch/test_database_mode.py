@@ -39,6 +39,7 @@ from ponte.platform.db import Database
 from ponte.platform.settings import Settings
 from ponte.simulate import simulate
 from ponte.simulate.load import load_corpus
+from ponte.webhooks import service as webhooks
 
 START = date(2026, 3, 2)
 SLUG = "dbm-001"
@@ -185,6 +186,7 @@ def _counts(database: Database) -> dict[str, Any]:
             for t in (
                 "order_events", "order_quotes", "logistics_parcels", "logistics_shipments",
                 "logistics_house_waybills", "logistics_shipment_parcels", "logistics_awb_issued",
+                "webhook_deliveries",
             )
         } | {"status": sorted(c.execute(text("SELECT id, status, trade_mode FROM orders")).all())}  # fmt: skip
 
@@ -213,6 +215,12 @@ def test_the_store_gets_the_journey_of_every_order(database: Database, tmp_path:
     assert {p["destination"] for p in payloads} >= {"BR", "MX", "CL", "ES", "PT"}
     assert len({p["trade_mode"] for p in payloads}) >= 3
 
+    with database.unit_of_work() as uow:  # the seller listens to its orders' bookings
+        tenant = accounts.tenant_id_of(uow, SLUG)
+        hook = "https://seller.example/hooks"
+        webhooks.subscribe(uow, tenant, hook, ["order.booked"], AT, {"order.booked"}, allow_private=True)
+        uow.commit()
+
     ran = _process(database, tmp_path / "out")
     assert ran.exit_code == 0, ran.output
     written = json.loads(ran.output)["database"]
@@ -222,6 +230,9 @@ def test_the_store_gets_the_journey_of_every_order(database: Database, tmp_path:
     moved = Counter(o["status"] for o in after.values())
     assert moved["booked"] >= 100 and moved["held"] >= 1, moved
     assert written["moved"].get("booked") == moved["booked"]
+    with database.engine.connect() as c:
+        told = c.execute(text("SELECT kind, COUNT(*) FROM webhook_deliveries GROUP BY kind")).all()
+    assert told == [("order.booked", moved["booked"])]
     results = _results(tmp_path / "out")
     for ref, got in after.items():
         want = expected[ref]

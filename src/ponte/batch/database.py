@@ -123,6 +123,8 @@ class _Plan:
     parcels: list[OrderParcel] = field(default_factory=list)
     bookings: dict[str, Booking] = field(default_factory=dict)
     external: dict[str, str] = field(default_factory=dict)  # order id -> its external ref (webhooks)
+    not_fulfilled: Counter[str] = field(default_factory=Counter)
+    quote_differs: int = 0
 
 
 def _short(ref: str | None) -> str | None:
@@ -146,6 +148,7 @@ class WriteBack:
         self._days: dict[date, pa.Table] = {}
         self._sellers: SellerRegistrations | None = None
         self._records: dict[str, Order] = {}
+        self._airlines: dict[str, str] = {}  # the airline of each AWB prefix looked up
 
     def progress(
         self, then: Callable[[str, str, int], None] | None = None
@@ -181,27 +184,32 @@ class WriteBack:
         with self.database.unit_of_work() as uow:
             moved = self.apply(uow, plan)
             uow.commit()
-        self.written.partitions += 1
-        self.written.unchanged += len(plan.moves) - len(moved)
+        w = self.written
+        w.partitions += 1
+        w.moved.update(m.end for m in plan.moves if m.order_id in moved)
+        w.unchanged += sum(1 for m in plan.moves if m.changes and m.order_id not in moved)
+        w.quotes += sum(1 for q in plan.quotes if q.order_id in moved)
+        w.parcels += sum(1 for p in plan.parcels if p.order_id in moved)
+        w.not_fulfilled.update(plan.not_fulfilled)
+        w.quote_differs += plan.quote_differs
         sinks.write_json(
             self._marker(part),
             {"context": self._digest, "database": self._where, "tenant": self.tenant_id, "moved": len(moved)},
         )
 
     def apply(self, uow: UnitOfWork, plan: _Plan) -> set[str]:
-        """Store the plan of a partition in ``uow`` (every slice through its bulk function)."""
+        """Store the plan of a partition in ``uow`` (every slice through its bulk function); the ids of the
+        orders moved."""
         moved = orders_bulk.advance(uow, self.tenant_id, plan.moves, self.at)
         quotes = [q for q in plan.quotes if q.order_id in moved]
         parcels = [p for p in plan.parcels if p.order_id in moved]
         bookings = {k: b for k, b in plan.bookings.items() if k in moved}
-        self.written.quotes += freeze_quotes(uow, self.tenant_id, quotes, self.at)
+        freeze_quotes(uow, self.tenant_id, quotes, self.at)
         store_parcels(uow, self.tenant_id, parcels, bookings, self.at)
-        self.written.parcels += len(parcels)
         events = []
         for m in plan.moves:
             if m.order_id not in moved:
                 continue
-            self.written.moved[m.end] += 1
             for kind, note in m.steps:
                 if kind in STATES:
                     payload = {
@@ -255,8 +263,11 @@ class WriteBack:
         quotes = pq.read_table(folder / "quotes.parquet")
         day_plan = self._assignments(part.day)
         assigned = day_plan.filter(pc.is_in(day_plan["order_id"], value_set=tables["orders"]["id"]))
-        own, _ = order_records(tables)
         chosen = {o.id: o for o in order_records(with_modes(tables, fulfilment))[0]}
+        mode = dict(
+            zip(tables["orders"]["id"].to_pylist(), tables["orders"]["trade_mode"].to_pylist(), strict=True)
+        )
+        own = [replace(o, trade_mode=mode[o.id]) for o in chosen.values()]  # as placed
         parcels = {
             p.order_id: p for p in pack_parcels(list(chosen.values()), quotes, fulfilment, self.ctx)[0]
         }
@@ -304,7 +315,7 @@ class WriteBack:
                 return
         chosen_by = str(how["chosen_by"] or "")
         if not chosen_by.startswith("fulfilment: "):  # journey.fulfil refuses an order without an option
-            self.written.not_fulfilled[chosen_by.split(": ", 1)[-1]] += 1
+            plan.not_fulfilled[chosen_by.split(": ", 1)[-1]] += 1
             plan.moves.append(Move(order.id, start, tuple(steps)))
             return
         reason = chosen_by.split(": ", 1)[1]
@@ -318,7 +329,7 @@ class WriteBack:
                 requoted = requoted or self._quote(order, chosen.trade_mode)
                 verdict = verdict_of(requoted.status, requoted.reasons)
                 if verdict.lets_through:
-                    self.written.quote_differs += 1
+                    plan.quote_differs += 1
                     return
                 plan.quotes.append(requoted)
                 steps.append(("held", "requoted: " + verdict.summary()))
@@ -345,7 +356,7 @@ class WriteBack:
                 uld=_short(booked["uld"]), uld_type=booked["uld_type"],
                 consolidation=f"job:{self._digest}:{day.isoformat()}",
             )  # fmt: skip
-            wb = waybill_of(b)
+            wb = waybill_of(b, self._airlines)
             note = f"{wb.carrier} {wb.flight or ''} house {wb.house}" + (
                 f" master {wb.master}" if wb.master else ""
             )

@@ -185,8 +185,8 @@ def store_parcels(
     session.execute(
         text(
             f'INSERT INTO logistics_parcels ({cols}) SELECT {cols} FROM "{staged.name}" AS s '
-            "WHERE NOT EXISTS (SELECT 1 FROM logistics_parcels p WHERE p.order_id = s.order_id "
-            "OR (p.tenant_id = s.tenant_id AND p.ref = s.ref))"
+            "WHERE NOT EXISTS (SELECT 1 FROM logistics_parcels p WHERE p.order_id = s.order_id) "
+            "AND NOT EXISTS (SELECT 1 FROM logistics_parcels p WHERE p.tenant_id = s.tenant_id AND p.ref = s.ref)"
         )
     )
     # the parcels stored now (an order's parcel stored before keeps its own links)
@@ -208,14 +208,19 @@ def store_parcels(
         ["id", "tenant_id", "shipment_id", "parcel_id", "hawb", "bag", "uld", "uld_type", "weight_kg"],
         links,
     )
-    return {p.order_id: waybill_of(b) for p, b in _members(lots)}
+    airlines: dict[str, str] = {}
+    return {p.order_id: waybill_of(b, airlines) for p, b in _members(lots)}
 
 
-def waybill_of(b: Booking) -> Waybill:
-    """The waybill of a booked parcel, as ``waybill`` reads it back from the store."""
+def waybill_of(b: Booking, airlines: dict[str, str] | None = None) -> Waybill:
+    """The waybill of a booked parcel, as ``waybill`` reads it back from the store; ``airlines`` keeps the
+    airline of each AWB prefix already looked up (the caller's, for many parcels)."""
+    airlines = {} if airlines is None else airlines
+    if b.carrier not in airlines:
+        airlines[b.carrier] = _airline(b.carrier)
     return Waybill(
         house=b.house,
-        carrier=_airline(b.carrier),
+        carrier=airlines[b.carrier],
         origin=b.origin,
         destination=b.destination,
         master=b.master,

@@ -187,6 +187,11 @@ class Move:
         states = [k for k, _ in self.steps if k in STATES]
         return states[-1] if states else self.start
 
+    @property
+    def changes(self) -> bool:
+        """Whether the order's row changes (a state, or its trade mode)."""
+        return self.end != self.start or self.trade_mode is not None
+
     def check(self) -> None:
         state = self.start
         for kind, _ in self.steps:
@@ -201,7 +206,7 @@ def advance(uow: UnitOfWork, tenant_id: str, moves: Sequence[Move], at: datetime
     meanwhile, or already moved by an earlier run) is left as it is. Returns the ids of the orders moved."""
     for m in moves:
         m.check()
-    moves = [m for m in moves if m.end != m.start or m.trade_mode]
+    moves = [m for m in moves if m.changes]
     if not moves:
         return set()
     session = uow.session
