@@ -47,7 +47,6 @@ from ponte.duties.registrations import SellerRegistrations
 from ponte.journey.bulk import freeze_quotes
 from ponte.journey.core import verdict_of
 from ponte.kernel.errors import ValidationError
-from ponte.kernel.ids import new_id
 from ponte.logistics.bulk import Booking, store_parcels, waybill_of
 from ponte.logistics.shipping import OrderParcel
 from ponte.orders import bulk as orders_bulk
@@ -218,7 +217,7 @@ class WriteBack:
                         "status": kind,
                         "note": note,
                     }
-                    events.append((f"order.{kind}", payload, new_id("evt")))
+                    events.append((f"order.{kind}", payload))
         webhooks.notify_many(uow, self.tenant_id, events, self.at)
         return moved
 

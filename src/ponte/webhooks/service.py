@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from ponte.kernel.errors import NotFoundError, ValidationError
+from ponte.kernel.ids import new_id
 from ponte.platform.db import Database, UnitOfWork
 from ponte.webhooks.adapters.transport import HttpTransport, Outcome, Transport, resolved_refusal
 from ponte.webhooks.core import (
@@ -109,17 +110,18 @@ def notify(
 
 
 def notify_many(
-    uow: UnitOfWork, tenant_id: str, events: Sequence[tuple[str, Mapping[str, Any], str]], at: datetime
+    uow: UnitOfWork, tenant_id: str, events: Sequence[tuple[str, Mapping[str, Any]]], at: datetime
 ) -> int:
-    """``notify`` for many events at once (kind, payload, event id), the subscriptions read once; in the
-    caller's unit of work. Returns how many deliveries were queued."""
+    """``notify`` for many events at once (kind, payload), the subscriptions read once and each event that a
+    subscription wants given its id; in the caller's unit of work. Returns how many deliveries were queued."""
     repo = WebhookRepository(uow.session, tenant_id)
     subs = list(repo.subscriptions())
     queued = 0
-    for kind, payload, event_id in events if subs else ():
+    for kind, payload in events if subs else ():
         wanting = [s for s in subs if wants(s.kind_list, kind)]
         if not wanting:
             continue
+        event_id = new_id("evt")
         body = json.dumps(
             {"id": event_id, "kind": kind, "created_at": at.isoformat(), "data": dict(payload)},
             sort_keys=True,
