@@ -315,3 +315,24 @@ def test_a_run_killed_during_a_write_back_leaves_whole_partitions(
     assert sum(o["status"] == "booked" for o in final.values()) > sum(
         o["status"] == "booked" for o in mid.values()
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--tenant", SLUG, "--status", "booked"], "--status"),
+        (["--status", "quoted"], "--tenant"),
+        (["--tenant", SLUG, "--day", "2026-03-02", "--since", "2026-03-01"], "--day"),
+        (["--tenant", SLUG, "--since", "March"], "--since"),
+        (["--tenant", "nobody"], "tenant"),
+    ],
+)
+def test_a_bad_selection_is_refused_naming_the_option(
+    sqlite_database: Database, tmp_path: Path, args: list[str], field: str
+) -> None:
+    ran = CliRunner().invoke(
+        cli, ["process", "--database", sqlite_database.url, "--out", str(tmp_path / "out"), *args, "--json"]
+    )
+    assert ran.exit_code == 2, ran.output
+    assert field in ran.output
+    assert not (tmp_path / "out").exists()
