@@ -33,6 +33,7 @@ from ponte.kernel.errors import PonteError
 from ponte.logistics import service as logistics
 from ponte.logistics.awb import StockRange
 from ponte.logistics.network import sample_flights
+from ponte.orders import bulk as orders_bulk
 from ponte.orders import service as orders
 from ponte.orders.intake import OrderIn
 from ponte.platform.db import Database
@@ -105,6 +106,10 @@ def _payloads(tables: Any, n: int) -> list[dict[str, Any]]:
         )
     for body in out[::20]:  # over every market's simplified limit: quoted as an ordinary import, held
         body["lines"][0]["unit_price"] = "9000"
+    again = out[-1]["buyer"] = json.loads(json.dumps(out[1]["buyer"]))  # a returning buyer ...
+    again["address"]["line1"] = "Outra Rua 99"  # ... who gives another address
+    out[-1]["destination"], out[-1]["currency"] = out[1]["destination"], out[1]["currency"]
+    out[-1]["destination_region"] = out[1]["destination_region"]
     return out
 
 
@@ -220,6 +225,18 @@ def test_the_store_gets_the_journey_of_every_order(database: Database, tmp_path:
         hook = "https://seller.example/hooks"
         webhooks.subscribe(uow, tenant, hook, ["order.booked"], AT, {"order.booked"}, allow_private=True)
         uow.commit()
+
+    with database.unit_of_work(readonly=True) as uow:  # read in bulk: what `ponte export` writes
+        tenant = accounts.tenant_id_of(uow, SLUG)
+        bulk, exported = (
+            orders_bulk.read_tables(uow, tenant, status="quoted"),
+            orders.export_tables(uow, tenant, status="quoted"),
+        )
+    for name, table in exported.items():
+        key = "order_id" if name == "lines" else "id"
+        by = [(key, "ascending")] + ([("line_no", "ascending")] if name == "lines" else [])
+        assert bulk[name].sort_by(by).equals(table.sort_by(by)), name
+    assert any("-" in b[4:] for b in bulk["buyers"]["id"].to_pylist())  # the other address is its own row
 
     ran = _process(database, tmp_path / "out")
     assert ran.exit_code == 0, ran.output

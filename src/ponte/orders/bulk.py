@@ -41,7 +41,8 @@ _LINE_COLUMNS = (
     "order_id", "tenant_id", "line_no", "product_id", "sku", "hs_code", "origin_country", "quantity",
     "unit_price",
 )  # fmt: skip
-_SECRET = ("name", "tax_id", "phone", "email", "address")
+_SECRET = ("name", "tax_id")  # the buyer's identity (encrypted)
+_SHIP = ("ship_address", "ship_phone", "ship_email")  # each order's delivery address and contact (encrypted)
 
 
 def _arrow_type(name: str, table: str) -> pa.DataType:
@@ -81,8 +82,13 @@ def read_tables(
         )
     session = uow.session
     where = _selected(tenant_id, since, until, status)
-    cols = [getattr(Order, n).label(n) for n in _ORDER_COLUMNS]
-    schema = pa.schema([(n, _arrow_type(n, "orders")) for n in _ORDER_COLUMNS])
+    cols = [
+        *(getattr(Order, n).label(n) for n in _ORDER_COLUMNS),
+        *(type_coerce(getattr(Order, n), Text()).label(n) for n in _SHIP),  # ciphertext, decrypted below
+    ]
+    schema = pa.schema(
+        [*((n, _arrow_type(n, "orders")) for n in _ORDER_COLUMNS), *((n, pa.string()) for n in _SHIP)]
+    )
     orders = select_arrow(session, select(*cols).where(*where).order_by(Order.id), schema)
     chosen = select(Order.id).where(*where)
     line_cols = [getattr(OrderLine, n).label(n) for n in _LINE_COLUMNS]
@@ -110,11 +116,13 @@ def read_tables(
     products = product_table(catalog.records_by_id(uow, tenant_id, wanted).values())
     sellers = seller_table([accounts.seller(uow, tenant_id)]) if orders.num_rows else seller_table([])
     lines = _lines(lines, products)
+    buyers, buyer_of = _buyers(buyers, orders)
+    orders = orders.set_column(orders.schema.get_field_index("buyer_id"), "buyer_id", buyer_of)
     return {
         "orders": _orders(orders, lines),
         "lines": conform("lines", lines),
         "products": products,
-        "buyers": _buyers(buyers),
+        "buyers": buyers,
         "sellers": sellers,
     }
 
@@ -148,28 +156,48 @@ def _orders(orders: pa.Table, lines: pa.Table) -> pa.Table:
     return conform("orders", out)
 
 
-def _buyers(raw: pa.Table) -> pa.Table:
-    """Personal data decrypted (in memory only, as the ORM reads it), the address split into its fields."""
+def _buyers(raw: pa.Table, orders: pa.Table) -> tuple[pa.Table, pa.Array]:
+    """The buyers as each order gave them (identity from the buyer, delivery address and contact from the
+    order), personal data decrypted in memory only, as ``to_tables`` writes them: a buyer who gave another
+    address with a later order is carried for that order as a row of its own (``<buyer>-<order>``), orders
+    taken in id order. Returns the buyers and each order's buyer row."""
     box = cipher()
-    plain = {n: [None if v is None else box.decrypt(v) for v in raw[n].to_pylist()] for n in _SECRET}
-    address = [json.loads(a) if a else {} for a in plain["address"]]
-    country = raw["country"].to_pylist()
-    out = {
-        "id": raw["id"],
-        "tenant_id": raw["tenant_id"],
-        "country": [a.get("country", c) for a, c in zip(address, country, strict=True)],
-        "kind": raw["kind"],
-        "name": plain["name"],
-        "tax_id_kind": raw["tax_id_kind"],
-        "tax_id": plain["tax_id"],
-        "phone": plain["phone"],
-        "email": plain["email"],
-        "street": [a.get("line1", "") for a in address],
-        "city": [a.get("city", "") for a in address],
-        "region": [a.get("region") for a in address],
-        "postal_code": [a.get("postal_code", "") for a in address],
+
+    def plain(v: str | None) -> str | None:
+        return None if v is None else box.decrypt(v)
+
+    who = {
+        r["id"]: (r["country"], r["kind"], plain(r["name"]), r["tax_id_kind"], plain(r["tax_id"]))
+        for r in raw.to_pylist()
     }
-    return conform("buyers", pa.table({k: pa.array(v) if isinstance(v, list) else v for k, v in out.items()}))
+    rows: dict[str, dict[str, Any]] = {}
+    of: list[str] = []
+    cols = [orders[n].to_pylist() for n in ("id", "tenant_id", "buyer_id", *_SHIP)]
+    for oid, tenant, bid, address_c, phone_c, email_c in zip(*cols, strict=True):
+        country, kind, name, tax_kind, tax_id = who[bid]
+        a = json.loads(plain(address_c) or "{}")
+        row = {
+            "id": bid,
+            "tenant_id": tenant,
+            "country": a.get("country", country),
+            "kind": kind,
+            "name": name,
+            "tax_id_kind": tax_kind,
+            "tax_id": tax_id,
+            "phone": plain(phone_c),
+            "email": plain(email_c),
+            "street": a.get("line1", ""),
+            "city": a.get("city", ""),
+            "region": a.get("region"),
+            "postal_code": a.get("postal_code", ""),
+        }
+        if rows.setdefault(bid, row) != row:  # another address than the buyer's first order's
+            row["id"] = f"{bid}-{oid}"
+            rows[row["id"]] = row
+        of.append(row["id"])
+    loose = pa.schema([pa.field(f.name, f.type) for f in SCHEMAS["buyers"]])
+    table = pa.Table.from_pylist(list(rows.values()), schema=loose)
+    return conform("buyers", table), pa.array(of, pa.string())
 
 
 @dataclass(frozen=True)
