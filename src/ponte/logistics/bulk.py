@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 from ponte.kernel.errors import ConflictError
 from ponte.kernel.ids import new_id
 from ponte.logistics.awb import AwbNumber
-from ponte.logistics.errors import LogisticsError
 from ponte.logistics.service import _airline
 from ponte.logistics.shipping import OrderParcel, Waybill
 from ponte.logistics.store.tables import HouseWaybill, IssuedAwb, ParcelRecord, Shipment, ShipmentParcel
@@ -87,31 +86,26 @@ def _parcel_row(
 def _shipments(
     uow: UnitOfWork, tenant_id: str, lots: Mapping[str, list[tuple[OrderParcel, Booking]]], at: datetime
 ) -> dict[str, str]:
-    """The shipment of every master (one already stored for the master is taken, when it is the same
-    flight's), the masters recorded as issued."""
+    """A new shipment for every master, the masters recorded as issued. A master already stored (another
+    run's, or the API's) is refused: its shipment is not another plan's to add to."""
     session = uow.session
-    found = {
-        m: (i, f)
-        for m, i, f in session.execute(
-            select(Shipment.mawb, Shipment.id, Shipment.flight).where(
-                Shipment.tenant_id == tenant_id, Shipment.mawb.in_(list(lots))
-            )
+    found = sorted(
+        m
+        for (m,) in session.execute(
+            select(Shipment.mawb).where(Shipment.tenant_id == tenant_id, Shipment.mawb.in_(list(lots)))
         )
-    }
+    )
+    if found:
+        raise ConflictError(
+            f"master waybill {found[0]} is stored already, on another consolidation; "
+            "give --awb-stock ranges not yet used",
+            field="awb_stock",
+            rule="awb-issued-elsewhere",
+        )
     ids: dict[str, str] = {}
     new_ships, new_houses, issued = [], [], []
     for master, members in sorted(lots.items()):
         first = members[0][1]
-        if master in found:
-            if found[master][1] != first.flight:
-                raise ConflictError(
-                    f"master waybill {master} is stored for flight {found[master][1]}, not {first.flight}; "
-                    "give --awb-stock ranges not yet used",
-                    field="awb_stock",
-                    rule=LogisticsError.OVERBOOKED,
-                )
-            ids[master] = found[master][0]
-            continue
         ids[master] = new_id("shp")
         houses: dict[str, list[OrderParcel]] = {}
         for p, b in members:
