@@ -19,7 +19,7 @@ from ponte.kernel.errors import PonteError
 from ponte.orders import dataset
 from ponte.reference.markets import market
 
-__all__ = ["Inputs", "Tables", "read_inputs", "rejects_table"]
+__all__ = ["Inputs", "Tables", "inputs_of", "read_inputs", "rejects_table"]
 
 Tables = dict[str, pa.Table]
 
@@ -77,7 +77,15 @@ def read_inputs(paths: Sequence[Path], days: set[date] | None = None) -> Inputs:
             rejects.append(_reject(None, exc.field or str(path), exc.rule or "readable", exc.message))
     if not found:
         return Inputs({}, rejects)
-    tables = _concat(found)
+    return inputs_of(_concat(found), days, rejects)
+
+
+def inputs_of(
+    tables: Tables, days: set[date] | None = None, rejects: list[dict[str, str | None]] | None = None
+) -> Inputs:
+    """The orders dataset's tables (read from files, or from the database) split by (day, destination);
+    an order without its day or destination, or to a market Ponte does not serve, is a reject."""
+    rejects = rejects if rejects is not None else []
     orders = tables["orders"]
     day = pc.cast(orders["placed_at"], pa.date32())
     dest = orders["destination"]

@@ -8,7 +8,7 @@ killed, the same command goes on where it was. See docs/pipeline.md."""
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from ponte.batch import database as database_mode
 from ponte.batch.context import build_context
 from ponte.batch.inputs import read_inputs
 from ponte.batch.job import Progress as JobProgress
@@ -36,6 +37,7 @@ from ponte.customs.china.profile import CustomsProfile
 from ponte.customs.china.signer import demo_credentials
 from ponte.fulfilment import service as fulfilment
 from ponte.kernel.errors import ValidationError
+from ponte.platform.db import Database
 
 ENGINES = ("local", "processes", "dask")
 
@@ -113,8 +115,32 @@ def _runner(engine: str, workers: int, scheduler: str | None) -> Any:
     return PoolRunner(workers or os.cpu_count() or 1)
 
 
+def _utc_day(value: str | None, name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value), time(0), UTC)
+    except ValueError:
+        raise ValidationError(f"{value!r} is not a date YYYY-MM-DD", field=name, rule="iso-date") from None
+
+
+def _selection(
+    tenant: str | None, day: str | None, since: str | None, until: str | None, status: str
+) -> database_mode.Selection:
+    if not tenant:
+        raise ValidationError("--database needs --tenant SLUG", field="--tenant", rule="required")
+    if day and (since or until):
+        raise ValidationError("give --day, or --since/--until, not both", field="--day", rule="one-of")
+    start, end = _utc_day(day or since, "--day" if day else "--since"), _utc_day(until, "--until")
+    if day and start is not None:
+        end = start + timedelta(days=1)
+    return database_mode.Selection(tenant, start, end, status)
+
+
 def process(
-    orders: list[Path] = typer.Argument(..., help="orders datasets (orders.parquet with its companions)"),
+    orders: list[Path] = typer.Argument(
+        None, help="orders datasets (orders.parquet with its companions); none with --database"
+    ),
     out: Path = typer.Option(
         ..., "--out", help="output folder (results/, messages/, plan/, rejects/, report/)"
     ),
@@ -136,13 +162,41 @@ def process(
     ),
     scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address, tcp://HOST:PORT"),
     as_json: bool = typer.Option(False, "--json", help="print the summary as JSON"),
+    database: str = typer.Option(
+        None, "--database", help="read the orders from this database and write their journey back"
+    ),
+    tenant: str = typer.Option(None, "--tenant", help="with --database: the tenant's slug"),
+    day: str = typer.Option(None, "--day", help="with --database: orders placed on this day (UTC)"),
+    since: str = typer.Option(None, "--since", help="with --database: placed on or after this day (UTC)"),
+    until: str = typer.Option(None, "--until", help="with --database: placed before this day (UTC)"),
+    status: str = typer.Option(
+        "quoted", "--status", help="with --database: orders in this state (placed, quoted or held)"
+    ),
 ) -> None:
     """Quote, fulfil, pack, consolidate, issue waybills, declare and report a day's orders; resumable."""
     wanted = _days(days)
     key_pem, cert_pem = _signing(key, cert, demo_key)
-    inputs = read_inputs(orders, wanted)
+    store: Database | None = None
+    if database:
+        if orders:
+            raise ValidationError("give orders files or --database, not both", field="ORDERS", rule="one-of")
+        store = Database(database)
+        tenant_id, inputs = database_mode.read_orders(store, _selection(tenant, day, since, until, status))
+        if wanted:
+            inputs.parts = {p: t for p, t in inputs.parts.items() if p.day in wanted}
+    else:
+        if not orders:
+            raise ValidationError("give orders files, or --database", field="ORDERS", rule="orders-required")
+        inputs = read_inputs(orders, wanted)
     span = inputs.days()
     if span is None:
+        if store is not None:  # nothing selected is left to do (a rerun finds its orders moved)
+            doc = {"orders": 0, "database": {"partitions": 0, "moved": {}}, "out": str(out)}
+            if as_json:
+                emit_json(doc)
+            else:
+                typer.echo(f"no {status} orders of {tenant} to process")
+            return
         raise ValidationError("no readable orders", field="ORDERS", rule="orders-required")
     ctx = build_context(
         span,
@@ -154,6 +208,11 @@ def process(
         sites=tuple(fulfilment.read_stock(stock)) if stock else (),
     )
     runner = _runner(engine, workers, scheduler)
+    back = (
+        database_mode.WriteBack(store, tenant_id, inputs, out, ctx, datetime.now(UTC))
+        if store is not None
+        else None
+    )
     total = inputs.orders
     with Progress(
         TextColumn("[bold]{task.description:<10}"),
@@ -174,7 +233,9 @@ def process(
             bar.update(tasks[kind], rate=f"{speed:,.0f}" if speed else "-")
 
         try:
-            summary = run(inputs, out, ctx, runner, JobProgress(tick))
+            summary = run(inputs, out, ctx, runner, JobProgress(back.progress(tick) if back else tick))
+            if back is not None:
+                back.pending()  # partitions finished by an earlier run
         except KeyboardInterrupt:
             bar.stop()
             typer.echo(f"stopped: finished work is kept in {out}; run the same command to go on", err=True)
@@ -192,6 +253,8 @@ def process(
         "report": summary.report,
         "out": str(out),
     }
+    if back is not None:
+        doc["database"] = back.written.as_dict()
     if as_json:
         emit_json(doc)
         return
@@ -210,3 +273,9 @@ def process(
             ]
         ],
     )
+    if back is not None:
+        w = back.written.as_dict()
+        moved = " ".join(f"{k}={v}" for k, v in w["moved"].items()) or "none"
+        typer.echo(
+            f"written back: {w['partitions']} partitions, orders moved: {moved}, unchanged {w['unchanged']}"
+        )

@@ -368,3 +368,15 @@ def to_tables(orders: Iterable[Order]) -> dict[str, pa.Table]:
 def _loose(name: str) -> pa.Schema:
     """The table's schema with every column nullable (``conform`` then checks the required ones)."""
     return pa.schema([pa.field(f.name, f.type) for f in SCHEMAS[name]])
+
+
+def product_table(products: Iterable[Product]) -> pa.Table:
+    """Catalogue products as the dataset's products table (the mapping ``to_tables`` uses)."""
+    rows = [_product_row(p) for p in products]
+    return conform("products", pa.Table.from_pylist(rows, schema=_loose("products")))
+
+
+def seller_table(sellers: Iterable[Seller]) -> pa.Table:
+    """Sellers as the dataset's sellers table (the mapping ``to_tables`` uses)."""
+    rows = [{"id": s.tenant_id, "name": s.name, "uscc": s.uscc or None} for s in sellers]
+    return conform("sellers", pa.Table.from_pylist(rows, schema=_loose("sellers")))

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
 from ponte.kernel.errors import NotFoundError, ValidationError
+from ponte.kernel.ids import new_id
 from ponte.platform.db import Database, UnitOfWork
 from ponte.webhooks.adapters.transport import HttpTransport, Outcome, Transport, resolved_refusal
 from ponte.webhooks.core import (
@@ -32,7 +33,7 @@ from ponte.webhooks.core import (
 )
 from ponte.webhooks.store import WebhookDelivery, WebhookRepository, WebhookSubscription, claim_due, delivery
 
-__all__ = ["delete", "deliver_due", "notify", "subscribe", "subscriptions"]
+__all__ = ["delete", "deliver_due", "notify", "notify_many", "subscribe", "subscriptions"]
 
 
 def subscribe(
@@ -104,6 +105,31 @@ def notify(
     for sub in repo.subscriptions():
         if wants(sub.kind_list, kind):
             repo.queue(sub.id, event_id, event_at or at, kind, body, at)
+            queued += 1
+    return queued
+
+
+def notify_many(
+    uow: UnitOfWork, tenant_id: str, events: Sequence[tuple[str, Mapping[str, Any]]], at: datetime
+) -> int:
+    """``notify`` for many events at once (kind, payload), the subscriptions read once and each event that a
+    subscription wants given its id; in the caller's unit of work. Returns how many deliveries were queued."""
+    repo = WebhookRepository(uow.session, tenant_id)
+    subs = list(repo.subscriptions())
+    queued = 0
+    for kind, payload in events if subs else ():
+        wanting = [s for s in subs if wants(s.kind_list, kind)]
+        if not wanting:
+            continue
+        event_id = new_id("evt")
+        body = json.dumps(
+            {"id": event_id, "kind": kind, "created_at": at.isoformat(), "data": dict(payload)},
+            sort_keys=True,
+            separators=(",", ":"),
+            default=str,
+        )
+        for sub in wanting:
+            repo.queue(sub.id, event_id, at, kind, body, at)
             queued += 1
     return queued
 
