@@ -13,6 +13,7 @@ official rate files); nothing here reads settings.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ from ponte.duties.orders_batch import BatchContext, OrderQuotes, quote_orders
 from ponte.duties.params import Rules
 from ponte.duties.registrations import SellerRegistrations, TaxRegistration, check_registration
 from ponte.duties.store import TaxRegistrationRepository
-from ponte.kernel.errors import NotFoundError, ValidationError
+from ponte.kernel.errors import NotFoundError, PonteError, ValidationError
 from ponte.orders import dataset
 from ponte.orders import service as orders
 from ponte.orders.core import Order
@@ -45,6 +46,7 @@ __all__ = [
     "quote_file",
     "quote_order",
     "quote_orders",
+    "quote_records",
     "quote_request",
     "quote_stored_order",
     "registrations",
@@ -113,6 +115,41 @@ def quote_stored_order(
     return quote_order(
         order, rules=rules, fx=fx, seller=registrations(uow, tenant_id), quoted_at=quoted_at, buyer=buyer
     )
+
+
+def quote_records(
+    records: Sequence[Order],
+    *,
+    rules: Rules,
+    fx: FxSource | None,
+    seller: SellerRegistrations,
+    quoted_at: datetime,
+) -> list[FrozenQuote | PonteError]:
+    """Order records of one seller quoted and frozen exactly as ``quote_order`` does each (a file's orders
+    placed in bulk). The engine answers once per distinct request, as ``quote_orders`` does: the orders of
+    one file mostly share their goods, destination and date, and the frozen quote differs only by the
+    order's id. An order the engine refuses gets its error in its place."""
+    answers: dict[str, FrozenQuote | PonteError] = {}
+    out: list[FrozenQuote | PonteError] = []
+    for order in records:
+        line_nos = sorted(ln.line_no for ln in order.lines)
+        try:
+            req = request_for(order, seller=seller)
+        except PonteError as exc:
+            out.append(exc)
+            continue
+        key = f"{line_nos}{req.model_dump_json()}"
+        if key not in answers:
+            try:
+                answers[key] = freeze("", line_nos, req, quote(req, rules, fx), rules, quoted_at)
+            except PonteError as exc:
+                answers[key] = exc
+        got = answers[key]
+        if isinstance(got, PonteError):
+            out.append(got)
+            continue
+        out.append(FrozenQuote(order.id, quoted_at, got.status, {**got.data, "order_id": order.id}))
+    return out
 
 
 def quote_request(data: Any, *, rules: Rules, fx: FxSource | None) -> dict[str, Any]:

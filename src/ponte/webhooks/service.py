@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import threading
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -32,7 +32,7 @@ from ponte.webhooks.core import (
 )
 from ponte.webhooks.store import WebhookDelivery, WebhookRepository, WebhookSubscription, claim_due, delivery
 
-__all__ = ["delete", "deliver_due", "notify", "subscribe", "subscriptions"]
+__all__ = ["delete", "deliver_due", "notify", "notify_many", "subscribe", "subscriptions"]
 
 
 def subscribe(
@@ -94,18 +94,41 @@ def notify(
     """Queue ``payload`` for every live subscription of the tenant that wants ``kind``, in the caller's unit of
     work. The body is ``{"id", "kind", "created_at", "data"}``. Returns how many deliveries were queued."""
     repo = WebhookRepository(uow.session, tenant_id)
-    body = json.dumps(
-        {"id": event_id, "kind": kind, "created_at": (event_at or at).isoformat(), "data": dict(payload)},
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
-    )
+    body = _body(kind, payload, at, event_id, event_at)
     queued = 0
     for sub in repo.subscriptions():
         if wants(sub.kind_list, kind):
             repo.queue(sub.id, event_id, event_at or at, kind, body, at)
             queued += 1
     return queued
+
+
+def notify_many(
+    uow: UnitOfWork, tenant_id: str, events: Sequence[tuple[str, Mapping[str, Any], str]], at: datetime
+) -> int:
+    """``notify`` for many events of one tenant at once, each ``(kind, payload, event_id)`` (a file's
+    orders placed in bulk): the subscriptions are read once. Returns how many deliveries were queued."""
+    repo = WebhookRepository(uow.session, tenant_id)
+    subscriptions = repo.subscriptions()
+    queued = 0
+    for kind, payload, event_id in events if subscriptions else ():
+        body = _body(kind, payload, at, event_id, None)
+        for sub in subscriptions:
+            if wants(sub.kind_list, kind):
+                repo.queue(sub.id, event_id, at, kind, body, at)
+                queued += 1
+    return queued
+
+
+def _body(
+    kind: str, payload: Mapping[str, Any], at: datetime, event_id: str, event_at: datetime | None
+) -> str:
+    return json.dumps(
+        {"id": event_id, "kind": kind, "created_at": (event_at or at).isoformat(), "data": dict(payload)},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
 
 
 def signed_headers(d: WebhookDelivery, secret: str, now: datetime) -> tuple[bytes, dict[str, str]]:
