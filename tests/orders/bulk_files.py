@@ -32,11 +32,11 @@ def buyers() -> tuple[dict[str, Any], ...]:
     return tuple(b for b in tables.buyers.to_pylist() if b["country"] != "CN")
 
 
-def rows(seed: int, orders: int, prefix: str = "BULK") -> list[dict[str, str]]:
+def rows(seed: int, orders: int, prefix: str = "BULK", markets: tuple[str, ...] = ()) -> list[dict[str, str]]:
     """``orders`` orders of 1 to 3 lines, buyers drawn with repeats (returning buyers), prices from the
-    catalogue or the file, freight or none."""
+    catalogue or the file, freight or none; buyers of ``markets`` only when given."""
     rnd = random.Random(seed)
-    people = buyers()
+    people = tuple(b for b in buyers() if not markets or b["country"] in markets)
     out = []
     for n in range(orders):
         b = rnd.choice(people[: max(3, len(people) // 3)]) if rnd.random() < 0.4 else rnd.choice(people)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import ForeignKey, Integer, String, Text, func, insert, or_, select, update
+from sqlalchemy import ForeignKey, Integer, String, Table, Text, func, insert, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ponte.kernel.errors import NotFoundError
@@ -130,7 +131,7 @@ class ImportRepository(TenantScoped):
     def add_errors(self, import_id: str, errors: Sequence[tuple[int, str, str, str]]) -> None:
         if errors:
             self.session.execute(
-                insert(ImportRowError.__table__),
+                insert(cast(Table, ImportRowError.__table__)),
                 [
                     {"import_id": import_id, "tenant_id": self.tenant_id, "row": r, "field": f[:64],
                      "rule": u[:80], "message": m}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, insert, select
+from sqlalchemy import ForeignKey, Integer, String, Table, Text, UniqueConstraint, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -74,12 +74,13 @@ class QuoteRepository(TenantScoped):
             ) from None
         return row
 
-    def add_first(self, quotes: Sequence[tuple[str, str, str, dict[str, Any]]], at: datetime) -> None:
+    def add_first(self, quotes: Sequence[tuple[str, str, str, str]], at: datetime) -> None:
         """The first quote (revision 0) of each of many new orders, each ``(order_id, verdict,
-        rules_version, frozen)``, staged in a few statements (a file's orders placed in bulk)."""
+        rules_version, frozen text)`` (``frozen_text``), staged in a few statements (a file's orders placed
+        in bulk)."""
         if quotes:
             self.session.execute(
-                insert(OrderQuote.__table__),
+                insert(cast(Table, OrderQuote.__table__)),
                 [
                     {
                         "id": new_id("qte"),
@@ -88,10 +89,10 @@ class QuoteRepository(TenantScoped):
                         "revision": 0,
                         "verdict": verdict,
                         "rules_version": version,
-                        "frozen_json": frozen_text(frozen),
+                        "frozen_json": text,
                         "created_at": at,
                     }
-                    for order_id, verdict, version, frozen in quotes
+                    for order_id, verdict, version, text in quotes
                 ],
             )
 

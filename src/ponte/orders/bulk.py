@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from ponte.accounts import service as accounts
@@ -22,10 +23,9 @@ from ponte.orders import core, placing
 from ponte.orders.bulk_store import BulkOrders
 from ponte.orders.csv_upload import ParsedOrder, RowError, errors_from
 from ponte.orders.intake import buyer_tax_id, check_order
-from ponte.orders.store import Buyer, Order, OrderLine
+from ponte.orders.store import Buyer, Order
 
 __all__ = ["Accepted", "Prepared", "prepare", "stage"]
-
 
 
 @dataclass
@@ -67,7 +67,7 @@ def prepare(uow: Any, tenant_id: str, items: Sequence[ParsedOrder], at: datetime
             continue
         tax_id = buyer_tax_id(item.order.buyer)
         checked.append((item, tax_id, Buyer.index_for(item.order.buyer.address.country, tax_id.number)))
-    buyers: dict[str, Buyer] = repo.buyers_by_index([index for _, _, index in checked])
+    buyers: dict[str, Any] = repo.buyers_by_index([index for _, _, index in checked])
     for item, tax_id, index in checked:
         lines = placing.line_values(item.order, products)
         goods = placing.goods_value(lines)
@@ -79,13 +79,23 @@ def prepare(uow: Any, tenant_id: str, items: Sequence[ParsedOrder], at: datetime
         buyer = buyers.get(index)
         if buyer is None:  # the first order of this buyer creates it; the chunk's next ones find it
             new_buyer = placing.buyer_values(item.order, new_id("byr"), tax_id, index, at)
-            buyer = buyers[index] = Buyer(**new_buyer)
+            buyer = buyers[index] = _StagedBuyer(**new_buyer)
         # the record is read from rows not yet written, with the values as given, as placing one order reads
         # it back within its unit of work (``load_order`` finds the staged objects), so both quote the same
         order = placing.order_values(item.order, new_id("ord"), buyer.id, goods, at)
-        transient = Order(**order, tenant_id=tenant_id, lines=[OrderLine(**ln) for ln in lines])
-        out.accepted.append(Accepted(item, order, lines, new_buyer, transient.record(buyer, seller, records)))
+        staged = SimpleNamespace(**order, tenant_id=tenant_id, live_session_id=None, paid_at=None,
+                                 payment_ref=None, lines=[SimpleNamespace(**ln) for ln in lines])  # fmt: skip
+        record = Order.record(staged, buyer, seller, records)  # type: ignore[arg-type]
+        out.accepted.append(Accepted(item, order, lines, new_buyer, record))
     return out
+
+
+class _StagedBuyer(SimpleNamespace):
+    """A new buyer's row before it is written, read by the ORM row's own mapping (``Buyer.record``; the ORM
+    objects themselves cost more to build than the rest of a row's placing)."""
+
+    def record(self) -> core.Buyer:
+        return Buyer.record(self)  # type: ignore[arg-type]
 
 
 def _exists(ref: str) -> Violation:
@@ -106,7 +116,10 @@ def stage(
     each one records it. Returns the orders written."""
     written = [a for a in accepted if a.id in outcomes]
     needed = {a.order["buyer_id"] for a in written}
-    buyers, orders, lines, events = [], [], [], []
+    buyers: list[dict[str, Any]] = []
+    orders: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
     for a in accepted:  # a buyer first met in an order that was not written is still needed by a later one
         if a.buyer is not None and a.buyer["id"] in needed:
             buyers.append(a.buyer)

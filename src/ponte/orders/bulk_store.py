@@ -8,9 +8,9 @@ rows); every query filters on the tenant.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from ponte.orders.store import Buyer, Order, OrderEvent, OrderLine
 from ponte.platform.db import TenantScoped
@@ -67,4 +67,6 @@ class BulkOrders(TenantScoped):
             (OrderEvent.__table__, events),
         ):
             if rows:
-                self.session.execute(insert(table), [{**r, "tenant_id": self.tenant_id} for r in rows])
+                self.session.execute(
+                    insert(cast(Table, table)), [{**r, "tenant_id": self.tenant_id} for r in rows]
+                )

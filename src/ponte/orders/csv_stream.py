@@ -35,9 +35,9 @@ def _reader(data: bytes) -> pacsv.CSVStreamingReader:
                 quoted_strings_can_be_null=False,
             ),
         )
+        header = reader.schema.names
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as exc:
         raise _file_error(exc) from None
-    header = reader.schema.names
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c not in COLUMNS]
     if missing or unknown:
@@ -81,6 +81,10 @@ def _batches(data: bytes) -> Iterator[pa.RecordBatch]:
 def scan(data: bytes, max_rows: int) -> int:
     """How many rows the file has, checking it whole first (UTF-8, header, columns per row, the row limit)
     so that a job started on it never stops on a broken file."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationError("the file is not UTF-8 text", field="file", rule="utf-8") from None
     rows = 0
     for batch in _batches(data):
         rows += batch.num_rows
