@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import cast
 
-from sqlalchemy import ForeignKey, Integer, String, Table, Text, func, insert, or_, select, update
+from sqlalchemy import ForeignKey, Integer, String, Text, func, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ponte.kernel.errors import NotFoundError
+from ponte.platform.bulk import insert_rows
 from ponte.platform.db import Base, TenantScoped
 from ponte.platform.types import Encrypted, UtcDateTime
 
@@ -129,15 +129,15 @@ class ImportRepository(TenantScoped):
         return done.rowcount == 1  # type: ignore[attr-defined]
 
     def add_errors(self, import_id: str, errors: Sequence[tuple[int, str, str, str]]) -> None:
-        if errors:
-            self.session.execute(
-                insert(cast(Table, ImportRowError.__table__)),
-                [
-                    {"import_id": import_id, "tenant_id": self.tenant_id, "row": r, "field": f[:64],
-                     "rule": u[:80], "message": m}
-                    for r, f, u, m in errors
-                ],
-            )  # fmt: skip
+        insert_rows(
+            self.session,
+            ImportRowError.__table__,
+            [
+                {"import_id": import_id, "tenant_id": self.tenant_id, "row": r, "field": f[:64], "rule": u[:80],
+                 "message": m}
+                for r, f, u, m in errors
+            ],
+        )  # fmt: skip
 
     def errors(self, import_id: str) -> list[ImportRowError]:
         return list(

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Table, Text, UniqueConstraint, insert, select
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ponte.kernel.errors import ConflictError, NotFoundError
 from ponte.kernel.ids import new_id
+from ponte.platform.bulk import insert_rows
 from ponte.platform.db import Base, TenantScoped
 from ponte.platform.types import UtcDateTime
 
@@ -78,23 +79,23 @@ class QuoteRepository(TenantScoped):
         """The first quote (revision 0) of each of many new orders, each ``(order_id, verdict,
         rules_version, frozen text)`` (``frozen_text``), staged in a few statements (a file's orders placed
         in bulk)."""
-        if quotes:
-            self.session.execute(
-                insert(cast(Table, OrderQuote.__table__)),
-                [
-                    {
-                        "id": new_id("qte"),
-                        "tenant_id": self.tenant_id,
-                        "order_id": order_id,
-                        "revision": 0,
-                        "verdict": verdict,
-                        "rules_version": version,
-                        "frozen_json": text,
-                        "created_at": at,
-                    }
-                    for order_id, verdict, version, text in quotes
-                ],
-            )
+        insert_rows(
+            self.session,
+            OrderQuote.__table__,
+            [
+                {
+                    "id": new_id("qte"),
+                    "tenant_id": self.tenant_id,
+                    "order_id": order_id,
+                    "revision": 0,
+                    "verdict": verdict,
+                    "rules_version": version,
+                    "frozen_json": text,
+                    "created_at": at,
+                }
+                for order_id, verdict, version, text in quotes
+            ],
+        )
 
     def latest(self, order_id: str) -> OrderQuote | None:
         return self.session.scalar(

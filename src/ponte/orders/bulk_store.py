@@ -1,18 +1,19 @@
 """The orders' tables written and looked up many rows at a time (a file's orders placed in bulk).
 
 The same tables and column types as ``store`` (``Encrypted`` columns encrypt on write, ``Amount`` keeps
-exact decimals), through SQLAlchemy Core's executemany (insertmanyvalues: a few statements per thousand
-rows); every query filters on the tenant.
+exact decimals), through ``platform.bulk.insert_rows`` (COPY on PostgreSQL, executemany elsewhere); every
+query filters on the tenant.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import select
 
 from ponte.orders.store import Buyer, Order, OrderEvent, OrderLine
+from ponte.platform.bulk import insert_rows
 from ponte.platform.db import TenantScoped
 
 __all__ = ["BulkOrders"]
@@ -66,7 +67,4 @@ class BulkOrders(TenantScoped):
             (OrderLine.__table__, lines),
             (OrderEvent.__table__, events),
         ):
-            if rows:
-                self.session.execute(
-                    insert(cast(Table, table)), [{**r, "tenant_id": self.tenant_id} for r in rows]
-                )
+            insert_rows(self.session, table, [{**r, "tenant_id": self.tenant_id} for r in rows])
