@@ -372,3 +372,18 @@ def test_the_file_and_the_report_are_encrypted_at_rest(api, database, tenants) -
     assert name not in raw and "Avenida" not in raw and len(raw) > len(data)
     with database.unit_of_work(readonly=True) as uow:
         assert imports.get(uow, tenants.a, job["id"]).content == data.decode()
+
+
+def test_an_import_refuses_a_file_whose_orders_rows_are_apart(api, database, tenants) -> None:  # type: ignore[no-untyped-def]
+    _setup(api, database, tenants)
+    records = [r for r in rows(13, 6, markets=SAFE) if r["sku"] != "PHONE-9"]
+    two = next(ref for ref in {r["external_ref"] for r in records} if len(_only(records, ref)) == 2)
+    apart = [r for r in records if r["external_ref"] != two] + _only(records, two)[:1]
+    apart = _only(records, two)[1:] + apart  # the order's second line first, its first line last
+    job = api.post("/orders/imports", content=to_csv(apart), headers=_csv_headers(tenants))
+    assert job.status_code == 422 and job.json()["errors"][0]["rule"] == "order-rows-together", job.text
+    assert two in job.json()["detail"]
+    placed = api.post("/orders/import", content=to_csv(apart), headers=_csv_headers(tenants))  # one request
+    assert placed.status_code == 201, placed.text  # reads the whole file: rows of one order may be apart
+    order = next(o for o in placed.json()["orders"] if o["external_ref"] == two)
+    assert len(api.get(f"/orders/{order['id']}", headers=tenants.headers(tenants.key_a)).json()["lines"]) == 2

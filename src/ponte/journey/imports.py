@@ -64,16 +64,17 @@ def place_file(uow: UnitOfWork, tenant_id: str, data: bytes, ctx: Context, at: d
     return done
 
 
-def rows_in(data: bytes) -> int:
-    """How many rows the file has (checked whole; a broken file is refused naming the rule)."""
-    return csv_stream.scan(data, JOB_MAX_ROWS)
+def rows_in(data: bytes, together: bool = False) -> int:
+    """How many rows a file to import has, checked whole: a broken file (or, with ``together``, one whose
+    orders' rows are apart) is refused naming the rule."""
+    return csv_stream.scan(data, JOB_MAX_ROWS, together)
 
 
 def submit(
     uow: UnitOfWork, tenant_id: str, data: bytes, at: datetime, chunk_rows: int = CHUNK_ROWS
 ) -> OrderImport:
     """Check the file whole and queue it (the caller commits)."""
-    total = rows_in(data)
+    total = rows_in(data, together=True)
     job = OrderImport(
         id=new_id("imp"),
         state="queued",

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ponte.kernel.errors import ValidationError
@@ -78,19 +79,46 @@ def _batches(data: bytes) -> Iterator[pa.RecordBatch]:
         yield batch
 
 
-def scan(data: bytes, max_rows: int) -> int:
+def scan(data: bytes, max_rows: int, together: bool = False) -> int:
     """How many rows the file has, checking it whole first (UTF-8, header, columns per row, the row limit)
-    so that a job started on it never stops on a broken file."""
+    so that a job started on it never stops on a broken file. With ``together``, the rows of each order
+    must follow each other (a file placed chunk by chunk never stores part of an order)."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
         raise ValidationError("the file is not UTF-8 text", field="file", rule="utf-8") from None
     rows = 0
+    runs: list[pa.Array] = []
     for batch in _batches(data):
         rows += batch.num_rows
         if rows > max_rows:
             raise ValidationError(f"at most {max_rows:,} rows per file", field="file", rule="max-rows")
+        if together and "external_ref" in batch.schema.names:
+            refs = pc.utf8_trim_whitespace(batch.column(batch.schema.names.index("external_ref")))
+            starts = pc.not_equal(refs[1:], refs[:-1]) if len(refs) > 1 else pa.array([], pa.bool_())
+            runs.append(pc.filter(refs, pa.concat_arrays([pa.array([True]), starts])) if len(refs) else refs)
+    if together and runs:
+        _check_together(pa.chunked_array(runs, pa.string()))
     return rows
+
+
+def _check_together(runs: pa.ChunkedArray) -> None:
+    """Each order's rows in one run: a reference that starts a second run is refused, naming it."""
+    flat = runs.combine_chunks()
+    if len(flat) < 2:
+        return
+    joined = pc.not_equal(flat[1:], flat[:-1])  # runs of two batches that continue each other
+    merged = pc.filter(flat, pa.concat_arrays([pa.array([True]), joined]))
+    counts = pc.value_counts(merged)
+    named = pc.not_equal(counts.field("values"), "")  # a row without a reference is that row's own error
+    again = pc.filter(counts, pc.and_(pc.greater(counts.field("counts"), 1), named))
+    if len(again):
+        ref = again.field("values")[0].as_py()
+        raise ValidationError(
+            f"the rows of order {ref!r} are apart in the file: keep each order's rows together",
+            field="external_ref",
+            rule="order-rows-together",
+        )
 
 
 def _rows(batch: pa.RecordBatch, first: int) -> Iterator[NumberedRow]:
