@@ -18,6 +18,7 @@ import pytest
 from bulk_files import PRODUCTS, product, rows, to_csv
 from sqlalchemy import select, text
 
+from ponte.background import Worker
 from ponte.bootstrap import Platform
 from ponte.journey import imports
 from ponte.journey import service as journey
@@ -361,7 +362,7 @@ def test_control_characters_in_a_large_file_are_row_errors(api, database, tenant
 
 
 def test_the_file_and_the_report_are_encrypted_at_rest(api, database, tenants) -> None:  # type: ignore[no-untyped-def]
-    _setup(api, database, tenants)
+    ctx = _setup(api, database, tenants)
     data = _bad_rows()
     name = rows(5, 12, "MIX", markets=SAFE)[0]["buyer_name"]
     job = api.post("/orders/imports", content=data, headers=_csv_headers(tenants)).json()
@@ -372,6 +373,17 @@ def test_the_file_and_the_report_are_encrypted_at_rest(api, database, tenants) -
     assert name not in raw and "Avenida" not in raw and len(raw) > len(data)
     with database.unit_of_work(readonly=True) as uow:
         assert imports.get(uow, tenants.a, job["id"]).content == data.decode()
+    Worker(database, imports=lambda at, who: imports.run_due(database, ctx, AT, who)).round()
+    with database.engine.connect() as conn:
+        buyers = conn.execute(text("SELECT name, tax_id, address FROM buyers")).all()
+        messages = conn.execute(text("SELECT message FROM order_import_errors")).scalars().all()
+        content = conn.execute(text("SELECT content FROM order_imports")).scalar_one()
+    assert buyers and messages and content is None  # the worker's round placed it, then dropped the file
+    clear = {r["buyer_name"] for r in rows(5, 12, "MIX", markets=SAFE)} | {"Avenida", "Rua", "Calle"}
+    assert not [v for row in buyers for v in row if any(c in v for c in clear)]
+    with database.unit_of_work(readonly=True) as uow:
+        readable = {e.message for e in imports.errors(uow, tenants.a, job["id"])}
+    assert readable and not readable & set(messages)  # the report's messages are stored encrypted
 
 
 def test_an_import_refuses_a_file_whose_orders_rows_are_apart(api, database, tenants) -> None:  # type: ignore[no-untyped-def]

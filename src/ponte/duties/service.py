@@ -13,6 +13,7 @@ official rate files); nothing here reads settings.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,7 +27,7 @@ from ponte.duties.context import FxSource
 from ponte.duties.engine import quote
 from ponte.duties.errors import DutiesError
 from ponte.duties.frozen import FrozenQuote, freeze
-from ponte.duties.mapping import BuyerFacts, request_for
+from ponte.duties.mapping import BuyerFacts, request_data, request_for
 from ponte.duties.model import parse_request
 from ponte.duties.orders_batch import BatchContext, OrderQuotes, quote_orders
 from ponte.duties.params import Rules
@@ -126,25 +127,31 @@ def quote_records(
     quoted_at: datetime,
 ) -> list[FrozenQuote | PonteError]:
     """Order records of one seller quoted and frozen exactly as ``quote_order`` does each (a file's orders
-    placed in bulk). The engine answers once per distinct request, as ``quote_orders`` does: the orders of
-    one file mostly share their goods, destination and date, and the frozen quote differs only by the
-    order's id. An order the engine refuses gets its error in its place."""
-    answers: dict[str, FrozenQuote | PonteError] = {}
+    placed in bulk). The request is validated and the engine answers once per distinct request data, as
+    ``quote_orders`` memoises: the orders of one file mostly share their goods, destination and date, and
+    their frozen quotes differ only by the order's id. An order refused gets its error in its place."""
+    answers: dict[str, FrozenQuote | PonteError | None] = {}  # None: the request itself is refused
     out: list[FrozenQuote | PonteError] = []
     for order in records:
         line_nos = sorted(ln.line_no for ln in order.lines)
-        try:
-            req = request_for(order, seller=seller)
-        except PonteError as exc:
-            out.append(exc)
-            continue
-        key = f"{line_nos}{req.model_dump_json()}"
+        key = f"{line_nos}{json.dumps(request_data(order, seller=seller), sort_keys=True, default=str)}"
         if key not in answers:
             try:
-                answers[key] = freeze("", line_nos, req, quote(req, rules, fx), rules, quoted_at)
-            except PonteError as exc:
-                answers[key] = exc
+                req = request_for(order, seller=seller)
+            except PonteError:
+                answers[key] = None
+            else:
+                try:
+                    answers[key] = freeze("", line_nos, req, quote(req, rules, fx), rules, quoted_at)
+                except PonteError as exc:
+                    answers[key] = exc
         got = answers[key]
+        if got is None:  # its own error, naming the order
+            try:
+                request_for(order, seller=seller)
+            except PonteError as exc:
+                out.append(exc)
+            continue
         if isinstance(got, PonteError):
             out.append(got)
             continue
