@@ -8,6 +8,7 @@ there, dropped at the end, so parallel runs never see each other's rows).
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,8 @@ POSTGRES_URL = os.environ.get("PONTE_TEST_POSTGRES_URL")
 os.environ.setdefault("PONTE_DATA_KEY", "ponte-test-data-key-of-the-test-suite-only")
 os.environ.setdefault("PONTE_SESSION_SECRET", "ponte-test-session-secret-of-the-test-suite-only")
 configure_crypto([os.environ["PONTE_DATA_KEY"]])
+# compiled rule files go to a folder of the run, never the runner's own cache
+os.environ.setdefault("PONTE_CACHE_DIR", tempfile.mkdtemp(prefix="ponte-test-cache-"))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -197,3 +197,20 @@ def test_cli_lists_and_revokes_keys(tmp_path: Path) -> None:
     assert again[0]["revoked_at"] is not None
     missing = _ponte(tmp_path, "keys", "revoke", "beleza", "key_nope", "--json")
     assert missing.returncode == 2 and "key_nope" in missing.stdout
+
+
+def test_a_repeated_key_request_names_the_key_but_never_keeps_its_secret(
+    api, database: Database, tenants
+) -> None:  # type: ignore[no-untyped-def]
+    h = {**_h(tenants.key_a), "Idempotency-Key": "issue-once"}
+    body = {"name": "shop sync", "scopes": ["catalog:read"]}
+    first = api.post("/api-keys", json=body, headers=h)
+    again = api.post("/api-keys", json=body, headers=h)
+    assert first.status_code == again.status_code == 201
+    secret = first.json()["key"]
+    assert secret and again.json()["id"] == first.json()["id"] and again.json()["key"] is None
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert api.get("/products", headers=_h(secret)).status_code == 200  # the secret first shown works
+    with database.engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT body FROM idempotency_records").scalars().all()
+    assert stored and not any(secret.encode() in bytes(b) for b in stored)

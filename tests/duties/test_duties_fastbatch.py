@@ -239,3 +239,84 @@ def test_odd_amounts_go_to_the_scalar_engine() -> None:
         }
     )
     assert not fast_quote(table, RULES).covered.any()
+
+
+def test_costa_rica_and_guatemala_at_each_edge_and_date_match_the_engine() -> None:
+    """The small-shipment markets one minor unit under, at and over USD 500, in both rate directions,
+    on each side of their dates (coverage from 2020-01-01, Costa Rica's purchases taxed from 2021-05-01)."""
+    amounts = {
+        "USD": [({}, v) for v in ("499.99", "500", "500.01")],
+        "": [({}, v) for v in ("250000", "4000")],  # a local price with no rate given: the engine's error
+        "CRC": [({"fx_USD_CRC": "500"}, v) for v in ("249999.99", "250000", "250000.01")]
+        + [({"fx_CRC_USD": "0.002"}, v) for v in ("249999.99", "250000", "250000.01")],
+        "GTQ": [({"fx_USD_GTQ": "8"}, v) for v in ("3999.99", "4000", "4000.01")]
+        + [({"fx_GTQ_USD": "0.125"}, v) for v in ("3999.99", "4000", "4000.01")],
+    }
+    rows: list[dict[str, str]] = []
+    for destination, local in (("CR", "CRC"), ("GT", "GTQ")):
+        for day in ("2019-12-31", "2020-01-01", "2021-04-30", "2021-05-01", "2024-11-23", "2026-06-01"):
+            for currency in ("USD", local, ""):
+                for fx, price in amounts[currency]:
+                    for buyer, duty in (("individual", ""), ("business", ""), ("individual", "0.14")):
+                        rows.append(
+                            {
+                                "destination": destination,
+                                "date": day,
+                                "currency": currency or local,
+                                "unit_price": price,
+                                "quantity": "1",
+                                "buyer_kind": buyer,
+                                "duty_rate": duty,
+                                **dict.fromkeys(("fx_USD_CRC", "fx_CRC_USD", "fx_USD_GTQ", "fx_GTQ_USD")),
+                                **fx,
+                            }
+                        )
+    table = pa.Table.from_pylist(rows)
+    assert {"fx_USD_CRC", "fx_GTQ_USD"} <= set(table.column_names)
+    got = fast_quote(table, RULES)
+    for i, r in enumerate(rows):
+        if r["duty_rate"]:
+            assert not got.covered[i], r  # an item rate is the engine's
+    assert int(got.covered.sum()) > len(rows) // 3  # the rest is vectorised, exemptions and taxes alike
+    _assert_same_as_engine(rows, None)
+    fast = quote_table(table, RULES)
+    assert fast.equals(quote_table(table, RULES, fast=False))
+    quoted = fast.to_pylist()
+    for r, q in zip(rows, quoted, strict=True):
+        given = any(v for k, v in r.items() if k.startswith("fx_"))
+        if (r["currency"] != "USD" and not given) or r["date"] == "2019-12-31":
+            assert q["error"] and q["total_tax"] is None, (r, q)  # no rate, or before coverage: refused
+        else:
+            assert q["error"] is None, (r, q)
+    exempt = {
+        (r["destination"], r["date"], r["currency"], r["unit_price"])
+        for r, q in zip(rows, quoted, strict=True)
+        if q["treatment"] == "small_shipment_exempt"
+    }
+    # only Costa Rica, only before 2021-05-01, only up to USD 500 (in either rate direction)
+    assert exempt == {
+        ("CR", day, cur, price)
+        for day in ("2020-01-01", "2021-04-30")
+        for cur, price in (
+            ("USD", "499.99"), ("USD", "500"), ("CRC", "249999.99"), ("CRC", "250000"),
+        )
+    }  # fmt: skip
+
+
+def test_a_local_price_without_its_rate_is_refused_on_both_paths_whoever_buys() -> None:
+    """The engine converts the value for the exemption limit before it asks who buys; the vectorised
+    path must not quote what the engine refuses for want of a rate."""
+    table = pa.table(
+        {
+            "destination": ["DO", "DO", "CR", "CR", "GT"],
+            "date": ["2025-06-01"] * 5,
+            "currency": ["DOP", "DOP", "CRC", "CRC", "GTQ"],
+            "unit_price": ["1000"] * 5,
+            "quantity": ["1"] * 5,
+            "buyer_kind": ["business", "individual", "business", "individual", "individual"],
+        }
+    )
+    fast = quote_table(table, RULES)
+    assert fast.equals(quote_table(table, RULES, fast=False))
+    assert all("rate-available" in (e or "") for e in fast["error"].to_pylist())
+    assert fast["total_tax"].null_count == table.num_rows

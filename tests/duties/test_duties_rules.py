@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ponte.duties.params import RuleFileError, RuleNotInForce, Rules, load_file, load_rules
+from ponte.duties.params import RuleFileError, RuleNotInForce, Rules, load_rules
+from ponte.duties.rulefile import load_file
 
 BROKEN = Path(__file__).parent / "invalid_rules" / "xx"
 

@@ -69,21 +69,33 @@ def _find(uow: UnitOfWork, tenant_id: str, key: str) -> IdempotencyRecord | None
 
 
 async def run_idempotent(
-    request: Request, principal: Principal, database: Database, handler: Handler
+    request: Request,
+    principal: Principal,
+    database: Database,
+    handler: Handler,
+    for_replay: Callable[[Any], Any] | None = None,
 ) -> Response:
     """Run ``handler`` in one unit of work, honouring the request's Idempotency-Key.
 
-    The database work runs in the thread pool, never on the event loop."""
+    ``for_replay`` gives what a repeat is answered with, where the first response holds a secret that
+    is shown once and never stored. The database work runs in the thread pool, never on the event loop."""
     key = request.headers.get("Idempotency-Key")
     if key is not None and not (1 <= len(key) <= 200):
         raise ValidationError(
             "Idempotency-Key must have 1 to 200 characters", field="Idempotency-Key", rule="length"
         )
     fingerprint = _fingerprint(request, await request.body())
-    return await run_in_threadpool(_run, principal.tenant_id, key, fingerprint, database, handler)
+    return await run_in_threadpool(_run, principal.tenant_id, key, fingerprint, database, handler, for_replay)
 
 
-def _run(tenant_id: str, key: str | None, fingerprint: str, database: Database, handler: Handler) -> Response:
+def _run(
+    tenant_id: str,
+    key: str | None,
+    fingerprint: str,
+    database: Database,
+    handler: Handler,
+    for_replay: Callable[[Any], Any] | None,
+) -> Response:
     with database.unit_of_work() as uow:
         if key is not None:
             _serialise(uow, tenant_id, key)
@@ -99,7 +111,7 @@ def _run(tenant_id: str, key: str | None, fingerprint: str, database: Database, 
                     key=key,
                     request_fingerprint=fingerprint,
                     status_code=status,
-                    body=body,
+                    body=body if for_replay is None else orjson.dumps(jsonable_encoder(for_replay(payload))),
                     headers={},
                     created_at=now(),
                 )

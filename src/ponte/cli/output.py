@@ -1,4 +1,8 @@
-"""Printing results: a Rich table for people, JSON with --json for programs."""
+"""Printing results: a Rich table for people, JSON with --json for programs.
+
+``console`` (standard output) and ``errors`` (standard error) are Rich consoles made on first use, so a
+command that answers in JSON does not load Rich.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,29 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from ponte.kernel.errors import PonteError
 
-console = Console()
-errors = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@functools.cache
+def _consoles() -> tuple[Console, Console]:
+    from rich.console import Console  # lazy: a JSON answer is printed without Rich
+
+    return Console(), Console(stderr=True)
+
+
+def __getattr__(name: str) -> Console:
+    if name == "console":
+        return _consoles()[0]
+    if name == "errors":
+        return _consoles()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _default(value: Any) -> Any:
@@ -34,12 +51,14 @@ def emit_json(data: Any) -> None:
 
 
 def emit_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    from rich.table import Table  # lazy: as the consoles
+
     table = Table(title=title)
     for column in columns:
         table.add_column(column)
     for row in rows:
         table.add_row(*[str(cell) for cell in row])
-    console.print(table)
+    _consoles()[0].print(table)
 
 
 def fail_json(exc: PonteError) -> None:
@@ -73,6 +92,8 @@ def fail(exc: PonteError) -> None:
     """One line per broken rule: where, what, which rule."""
     if exc.violations:
         for v in exc.violations:
-            errors.print(f"[red]error[/red] {v.field}: {v.message} [dim]({v.rule})[/dim]", highlight=False)
+            _consoles()[1].print(
+                f"[red]error[/red] {v.field}: {v.message} [dim]({v.rule})[/dim]", highlight=False
+            )
     else:
-        errors.print(f"[red]error[/red] {exc.message}", highlight=False)
+        _consoles()[1].print(f"[red]error[/red] {exc.message}", highlight=False)

@@ -18,8 +18,8 @@ import typer
 
 from ponte.bootstrap import platform
 from ponte.cli.output import emit_json, emit_table, fail
-from ponte.duties import service
 from ponte.duties.errors import DutiesError
+from ponte.duties.quote_service import quote_request
 from ponte.kernel.errors import PonteError, ValidationError
 
 
@@ -64,6 +64,8 @@ def quote(
 def _run(file: Path | None, batch: Path | None, out: Path | None, as_json: bool) -> None:
     p = platform()
     if batch is not None:
+        from ponte.duties import service  # lazy: pyarrow and the orders dataset only for --batch
+
         started = time.perf_counter()
         result = service.quote_file(batch, rules=p.rules, fx=p.fx)
         elapsed = time.perf_counter() - started
@@ -84,7 +86,7 @@ def _run(file: Path | None, batch: Path | None, out: Path | None, as_json: bool)
         else:
             emit_table("Batch quote", list(summary), [[str(v) for v in summary.values()]])
         return
-    result_json = service.quote_request(_read_request(file), rules=p.rules, fx=p.fx)
+    result_json = quote_request(_read_request(file), rules=p.rules, fx=p.fx)
     if as_json:
         emit_json(result_json)
         return

@@ -9,13 +9,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from ponte.duties.engine import FxSource, Quote, quote
-from ponte.duties.mapping import BuyerFacts, request_for
 from ponte.duties.model import QuoteRequest, parse_request
 from ponte.duties.params import Rules, default_rules, load_rules
-from ponte.duties.registrations import SellerRegistrations, TaxRegistration
+
+if TYPE_CHECKING:
+    from ponte.duties.mapping import BuyerFacts, request_for
+    from ponte.duties.registrations import SellerRegistrations, TaxRegistration
+
+# names loaded on first use: the order mapping and the tax registrations (orders, catalogue and tax-ID
+# checks) are not needed to quote a request, so `ponte quote` does not import them
+_ON_FIRST_USE = {
+    "BuyerFacts": "ponte.duties.mapping",
+    "request_for": "ponte.duties.mapping",
+    "SellerRegistrations": "ponte.duties.registrations",
+    "TaxRegistration": "ponte.duties.registrations",
+}
 
 __all__ = [
     "BuyerFacts",
@@ -37,3 +49,11 @@ __all__ = [
 def quote_json(data: Any, rules: Rules | None = None, fx_source: FxSource | None = None) -> dict[str, Any]:
     """Validate a JSON request, quote it, return the JSON response (contract version 1)."""
     return quote(parse_request(data), rules or default_rules(), fx_source).as_dict()
+
+
+def __getattr__(name: str) -> Any:
+    module = _ON_FIRST_USE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = globals()[name] = getattr(import_module(module), name)
+    return value

@@ -108,10 +108,11 @@ def plan_ec(ctx: Ctx) -> XPlan:
 
 def plan_do(ctx: Ctx) -> XPlan:
     """t1 the exemption limit (FOB; -1: not personal use), r1 ITBIS."""
-    limit = ctx.p("courier.exempt_fob_up_to").value
+    # the engine converts the value for the limit whoever buys (a missing rate is its error): so does the plan
+    t1 = threshold(ctx, ctx.p("courier.exempt_fob_up_to").value, "USD")
     return XPlan(
         DO,
-        t1=threshold(ctx, limit, "USD") if _personal(ctx) else -1,
+        t1=t1 if _personal(ctx) else -1,
         r1=millionths(ctx.p("courier.itbis_rate").value),
     )
 
@@ -121,9 +122,10 @@ def plan_small(ctx: Ctx) -> XPlan:
     limit = ctx.p("courier.exempt_cif_up_to" if ctx.req.destination == "CR" else "courier.exempt_up_to")
     purchases = ctx.p("courier.purchases_exempt").value
     eligible = purchases and ctx.req.flags.occasional_non_commercial and _personal(ctx)
+    t1 = threshold(ctx, limit.value, "USD")  # converted whoever buys, as the engine does (no rate: its error)
     return XPlan(
         SMALL,
-        t1=threshold(ctx, limit.value, "USD") if eligible else -1,
+        t1=t1 if eligible else -1,
         b1=ctx.req.destination == "GT",
         r1=millionths(ctx.p("courier.iva_rate").value),
     )

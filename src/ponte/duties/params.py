@@ -21,368 +21,76 @@ uses one says so. The loader is strict:
 unknown or duplicate keys, malformed dates, unknown units, missing or unknown
 references and float-looking values that cannot be decimals are errors naming
 the file and the key. Dates and numbers are read as strings (never floats).
+
+The rule set loads from a compiled copy when one is given a cache folder (``ponte.duties.rulecache``),
+so a process that only quotes does not import or run the YAML parser; the copy is rebuilt whenever a
+rule file changes.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
-import yaml
+from ponte.duties import rulecache
+from ponte.duties.ruleset import Parameter, Reference, Resolved, RuleFileError, RuleNotInForce, Rules
 
-from ponte.kernel.errors import PonteError
-
-__all__ = ["Parameter", "Reference", "Resolved", "RuleFileError", "RuleNotInForce", "Rules", "load_rules"]
+__all__ = [
+    "Parameter",
+    "Reference",
+    "Resolved",
+    "RuleFileError",
+    "RuleNotInForce",
+    "Rules",
+    "default_rules",
+    "load_rules",
+]
 
 RULES_DIR = Path(__file__).parent / "rules"
-UNITS = ("/1", "currency", "bool", "codes", "table", "text", "int")
-_FILE_KEYS = {"jurisdiction", "description", "references", "parameters"}
-_REF_KEYS = {"title", "href", "date", "note"}
-_PARAM_KEYS = {"description", "unit", "currency", "values", "open", "confirmed", "note"}
-_VALUE_KEYS = {"value", "ref", "note"}
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class RuleFileError(PonteError):
-    """A rule file that breaks the format; the message names file and key."""
-
-    def __init__(self, path: Path | str, key: str, problem: str) -> None:
-        name = Path(path).name if isinstance(path, Path) else path
-        super().__init__(f"{name}: {key}: {problem}", field=key, rule="rule-file", status=500)
-        self.path, self.key, self.problem = str(path), key, problem
-
-    def __str__(self) -> str:
-        return self.message
+def _digest(contents: list[tuple[Path, bytes]]) -> str:
+    """SHA-256 of the files' folder/name and bytes, in file order: the version of the rule set."""
+    digest = hashlib.sha256()
+    for path, data in contents:
+        digest.update(f"{path.parent.name}/{path.name}\n".encode())
+        digest.update(data)
+    return digest.hexdigest()
 
 
-class RuleNotInForce(PonteError):
-    def __init__(self, name: str, on: date) -> None:
-        super().__init__(f"no rule {name} in force on {on.isoformat()}", field="/date", rule="rule-in-force")
-        self.name = name
+def load_rules(
+    root: Path | None = None, files: Mapping[str, Path] | None = None, cache_dir: Path | None = None
+) -> Rules:
+    """Load every ``<root>/<jurisdiction>/*.yaml``; raise RuleFileError on the first bad file.
 
-
-_BASE_LOADER = getattr(
-    yaml, "CSafeLoader", yaml.SafeLoader
-)  # libyaml's parser when installed: faster start-up
-
-
-class _StrictLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
-    """SafeLoader that keeps dates and floats as strings and refuses duplicate keys."""
-
-
-_StrictLoader.yaml_implicit_resolvers = {
-    ch: [
-        (tag, rx)
-        for tag, rx in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float")
-    ]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        seen[key] = loader.construct_object(value_node, deep=deep)
-    return seen
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-@dataclass(frozen=True, slots=True)
-class Reference:
-    key: str
-    title: str
-    href: str
-    date: date
-    note: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        out = {"title": self.title, "href": self.href, "date": self.date.isoformat()}
-        if self.note:
-            out["note"] = self.note
-        return out
-
-
-_AS_DICT: dict[tuple[Any, ...], dict[str, Any]] = {}
-
-
-@dataclass(frozen=True, slots=True)
-class Resolved:
-    """One parameter value in force on a date, with where it comes from."""
-
-    name: str
-    value: Any
-    start: date
-    end: date | None
-    reference: Reference
-    open: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        key = (self.name, self.start, self.end, self.reference, self.open)
-        hit = _AS_DICT.get(key)
-        if hit is None:
-            if len(_AS_DICT) > 10_000:
-                _AS_DICT.clear()
-            hit = _AS_DICT[key] = self._as_dict()
-        return {**hit, "reference": dict(hit["reference"])}
-
-    def _as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "rule": self.name,
-            "in_force_from": self.start.isoformat(),
-            "reference": self.reference.as_dict(),
-        }
-        if self.end is not None:
-            out["in_force_until"] = self.end.isoformat()
-        if self.open:
-            out["open_point"] = True
-        return out
-
-
-@dataclass(frozen=True)
-class Parameter:
-    name: str
-    description: str
-    unit: str
-    values: tuple[tuple[date, Any, Reference], ...]  # ascending by date
-    currency: str = ""
-    open: bool = False
-    note: str = ""
-
-    def at(self, on: date) -> Resolved:
-        for i in range(len(self.values) - 1, -1, -1):
-            start, value, ref = self.values[i]
-            if start <= on:
-                if value is None:
-                    break
-                end = self.values[i + 1][0] if i + 1 < len(self.values) else None
-                return Resolved(self.name, value, start, end, ref, self.open)
-        raise RuleNotInForce(self.name, on)
-
-
-@dataclass
-class Rules:
-    """All parameters, by dotted name ``<jurisdiction>.<topic>.<parameter>``."""
-
-    parameters: dict[str, Parameter] = field(default_factory=dict)
-    files: list[str] = field(default_factory=list)
-    digest: str = ""  # SHA-256 of the rule files' bytes, in file order: the version of the rule set
-    _cache: dict[tuple[str, date], Resolved] = field(default_factory=dict, repr=False)
-    _in_force: dict[tuple[str, date], dict[str, Resolved]] = field(default_factory=dict, repr=False)
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.parameters
-
-    def param(self, name: str) -> Parameter:
-        try:
-            return self.parameters[name]
-        except KeyError:
-            raise PonteError(
-                f"rule {name} is not defined", field="rules", rule="rule-defined", status=500
-            ) from None
-
-    def in_force(self, jurisdiction: str, on: date) -> dict[str, Resolved]:
-        """A memo of the parameters of one jurisdiction in force on a date, filled as they are
-        asked for (by the short names the regimes use); shared by every quote of that day."""
-        key = (jurisdiction, on)
-        memo = self._in_force.get(key)
-        if memo is None:
-            if len(self._in_force) > 20_000:
-                self._in_force.clear()
-            memo = self._in_force[key] = {}
-        return memo
-
-    def at(self, name: str, on: date) -> Resolved:
-        key = (name, on)
-        hit = self._cache.get(key)
-        if hit is None:
-            hit = self._cache[key] = self.param(name).at(on)
-        return hit
-
-    def jurisdictions(self) -> list[str]:
-        return sorted({n.split(".", 1)[0].upper() for n in self.parameters})
-
-
-def _parse_date(path: Path, key: str, raw: object) -> date:
-    text = str(raw)
-    if not _DATE_RE.match(text):
-        raise RuleFileError(path, key, f"{text!r} is not a date (YYYY-MM-DD)")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise RuleFileError(path, key, f"{text!r} is not a valid date") from None
-
-
-def _check_keys(
-    path: Path, where: str, data: object, allowed: set[str], required: Iterable[str]
-) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise RuleFileError(path, where or "<root>", "must be a mapping")
-    for key in data:
-        if key not in allowed:
-            raise RuleFileError(path, f"{where}.{key}" if where else str(key), "unknown key")
-    for key in required:
-        if key not in data or data[key] in (None, ""):
-            raise RuleFileError(path, f"{where}.{key}" if where else key, "missing")
-    return data
-
-
-def _decimal(path: Path, key: str, raw: object) -> Decimal:
-    if isinstance(raw, bool):
-        raise RuleFileError(path, key, f"{raw!r} is not a decimal")
-    try:
-        value = Decimal(str(raw).strip())
-    except InvalidOperation:
-        raise RuleFileError(path, key, f"{raw!r} is not a decimal") from None
-    if not value.is_finite():
-        raise RuleFileError(path, key, f"{raw!r} is not a finite decimal")
-    return value
-
-
-def _value(path: Path, key: str, unit: str, raw: object) -> Any:
-    if raw is None:
-        return None
-    if unit == "/1":
-        value = _decimal(path, key, raw)
-        if not (0 <= value <= 10):
-            raise RuleFileError(path, key, f"rate {value} out of range 0..10")
-        return value
-    if unit == "currency":
-        value = _decimal(path, key, raw)
-        if value < 0:
-            raise RuleFileError(path, key, f"amount {value} is negative")
-        return value
-    if unit == "int":
-        if not isinstance(raw, int) or isinstance(raw, bool):
-            raise RuleFileError(path, key, f"{raw!r} is not an integer")
-        return raw
-    if unit == "bool":
-        if not isinstance(raw, bool):
-            raise RuleFileError(path, key, f"{raw!r} is not true/false")
-        return raw
-    if unit == "codes":
-        if not isinstance(raw, list) or not all(isinstance(x, str | int) for x in raw):
-            raise RuleFileError(path, key, "must be a list of codes")
-        return frozenset(str(x) for x in raw)
-    if unit == "table":
-        if not isinstance(raw, dict) or not raw:
-            raise RuleFileError(path, key, "must be a non-empty mapping of code to rate")
-        return {str(k): _value(path, f"{key}.{k}", "/1", v) for k, v in raw.items()}
-    if not isinstance(raw, str):
-        raise RuleFileError(path, key, f"{raw!r} is not text")
-    return raw
-
-
-def load_file(path: Path, rules: Rules) -> None:
-    try:
-        with path.open(encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=_StrictLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "<yaml>"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise RuleFileError(path, where, str(problem)) from None
-    data = _check_keys(
-        path, "", data, _FILE_KEYS, ("jurisdiction", "description", "references", "parameters")
-    )
-    jurisdiction = str(data["jurisdiction"])
-    folder = path.parent.name
-    if jurisdiction.lower() != folder.lower():
-        raise RuleFileError(path, "jurisdiction", f"{jurisdiction!r} does not match folder {folder!r}")
-    refs: dict[str, Reference] = {}
-    raw_refs = data["references"]
-    if not isinstance(raw_refs, dict):
-        raise RuleFileError(path, "references", "must be a mapping")
-    for rkey, rdata in raw_refs.items():
-        where = f"references.{rkey}"
-        rdata = _check_keys(path, where, rdata, _REF_KEYS, ("title", "href", "date"))
-        href = str(rdata["href"])
-        if not href.startswith(("http://", "https://")):
-            raise RuleFileError(path, f"{where}.href", f"{href!r} is not a link")
-        refs[str(rkey)] = Reference(
-            str(rkey),
-            str(rdata["title"]),
-            href,
-            _parse_date(path, f"{where}.date", rdata["date"]),
-            str(rdata.get("note", "")),
-        )
-    params = data["parameters"]
-    if not isinstance(params, dict) or not params:
-        raise RuleFileError(path, "parameters", "must be a non-empty mapping")
-    prefix = f"{folder.lower()}.{path.stem}"
-    for pname, pdata in params.items():
-        where = f"parameters.{pname}"
-        if not isinstance(pname, str) or not _NAME_RE.match(pname):
-            raise RuleFileError(path, where, "parameter names are lower_snake_case")
-        pdata = _check_keys(path, where, pdata, _PARAM_KEYS, ("description", "unit", "values"))
-        unit = pdata["unit"]
-        if unit not in UNITS:
-            raise RuleFileError(path, f"{where}.unit", f"{unit!r} is not one of {', '.join(UNITS)}")
-        if unit == "currency" and not pdata.get("currency"):
-            raise RuleFileError(path, f"{where}.currency", "missing (unit is currency)")
-        values = pdata["values"]
-        if not isinstance(values, dict) or not values:
-            raise RuleFileError(path, f"{where}.values", "must be a non-empty mapping keyed by date")
-        dated: list[tuple[date, Any, Reference]] = []
-        for vkey, vdata in values.items():
-            vwhere = f"{where}.values.{vkey}"
-            start = _parse_date(path, vwhere, vkey)
-            vdata = _check_keys(path, vwhere, vdata, _VALUE_KEYS, ("ref",))
-            if "value" not in vdata:
-                raise RuleFileError(path, f"{vwhere}.value", "missing")
-            ref_key = str(vdata["ref"])
-            if ref_key not in refs:
-                raise RuleFileError(path, f"{vwhere}.ref", f"unknown reference {ref_key!r}")
-            dated.append((start, _value(path, f"{vwhere}.value", unit, vdata["value"]), refs[ref_key]))
-        dated.sort(key=lambda item: item[0])
-        full = f"{prefix}.{pname}"
-        if full in rules.parameters:
-            raise RuleFileError(path, where, "defined twice")
-        rules.parameters[full] = Parameter(
-            full,
-            str(pdata["description"]),
-            unit,
-            tuple(dated),
-            str(pdata.get("currency", "")),
-            # a value whose primary source could not be read (`confirmed: false`) is an open point too
-            bool(pdata.get("open", False)) or pdata.get("confirmed", True) is False,
-            str(pdata.get("note", "")),
-        )
-    rules.files.append(str(path))
-
-
-def load_rules(root: Path | None = None, files: Mapping[str, Path] | None = None) -> Rules:
-    """Load every ``<root>/<jurisdiction>/*.yaml``; raise RuleFileError on the first bad file."""
-    rules = Rules()
+    With ``cache_dir``, the compiled copy of exactly these files is read from there when it exists
+    (and written there when it does not and the folder can be written)."""
     base = root or RULES_DIR
     paths = sorted(base.glob("*/*.yaml")) if files is None else list(files.values())
-    digest = hashlib.sha256()
+    digest = _digest([(path, path.read_bytes()) for path in paths])
+    if cache_dir is not None:
+        cached = rulecache.read(cache_dir, digest)
+        if cached is not None:
+            cached.files = [str(path) for path in paths]
+            return cached
+    from ponte.duties.rulefile import load_file  # lazy: the YAML parser only when no compiled copy is current
+
+    rules = Rules()
     for path in paths:
         load_file(path, rules)
-        digest.update(f"{path.parent.name}/{path.name}\n".encode())
-        digest.update(path.read_bytes())
-    rules.digest = digest.hexdigest()
+    rules.digest = digest
+    if cache_dir is not None:
+        rulecache.write(cache_dir, rules)
     return rules
 
 
 _DEFAULT: Rules | None = None
 
 
-def default_rules() -> Rules:
-    """The rules shipped with Ponte, loaded once."""
+def default_rules(cache_dir: Path | None = None) -> Rules:
+    """The rules shipped with Ponte, loaded once (from the compiled copy in ``cache_dir`` when current)."""
     global _DEFAULT
     if _DEFAULT is None:
-        _DEFAULT = load_rules()
+        _DEFAULT = load_rules(cache_dir=cache_dir)
     return _DEFAULT

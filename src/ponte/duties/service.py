@@ -28,9 +28,9 @@ from ponte.duties.engine import quote
 from ponte.duties.errors import DutiesError
 from ponte.duties.frozen import FrozenQuote, freeze
 from ponte.duties.mapping import BuyerFacts, request_data, request_for
-from ponte.duties.model import parse_request
 from ponte.duties.orders_batch import BatchContext, OrderQuotes, quote_orders
 from ponte.duties.params import Rules
+from ponte.duties.quote_service import quote_request
 from ponte.duties.registrations import SellerRegistrations, TaxRegistration, check_registration
 from ponte.duties.store import TaxRegistrationRepository
 from ponte.kernel.errors import NotFoundError, PonteError, ValidationError
@@ -157,11 +157,6 @@ def quote_records(
             continue
         out.append(FrozenQuote(order.id, quoted_at, got.status, {**got.data, "order_id": order.id}))
     return out
-
-
-def quote_request(data: Any, *, rules: Rules, fx: FxSource | None) -> dict[str, Any]:
-    """One JSON request validated and quoted: the JSON response (contract version 1)."""
-    return quote(parse_request(data), rules, fx).as_dict()
 
 
 @dataclass(frozen=True)

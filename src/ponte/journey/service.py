@@ -262,6 +262,20 @@ def ship(
     return Shipped(booked, waiting, consolidation)
 
 
+def offload(uow: UnitOfWork, tenant_id: str, shipment_id: str, at: datetime) -> dict[str, Any]:
+    """Take a booked shipment off its flights (capacity released on every leg) and its orders back to
+    ``packed``, for ``ship`` to book again; refused, naming them, once an order is declared with it."""
+    _, parcels = logistics.shipment(uow, tenant_id, shipment_id)
+    order_ids = [p["order"] for p in parcels if p["order"]]
+    if declared := [i for i in order_ids if orders.get(uow, tenant_id, i).status != "booked"]:
+        why = f"orders {', '.join(declared)} are declared to customs with this flight; withdraw them first"
+        raise ConflictError(why, field="shipment_id", rule="offload-before-declared")
+    done = logistics.offload(uow, tenant_id, shipment_id, at)
+    for order_id in order_ids:
+        _move(uow, tenant_id, order_id, "packed", at, f"offloaded from shipment {shipment_id}")
+    return {**done, "orders": order_ids}
+
+
 # --- customs ---------------------------------------------------------------------------------------
 
 

@@ -83,19 +83,26 @@ def prepare(uow: Any, tenant_id: str, items: Sequence[ParsedOrder], at: datetime
         # the record is read from rows not yet written, with the values as given, as placing one order reads
         # it back within its unit of work (``load_order`` finds the staged objects), so both quote the same
         order = placing.order_values(item.order, new_id("ord"), buyer.id, goods, at)
-        staged = SimpleNamespace(**order, tenant_id=tenant_id, live_session_id=None, paid_at=None,
-                                 payment_ref=None, lines=[SimpleNamespace(**ln) for ln in lines])  # fmt: skip
-        record = Order.record(staged, buyer, seller, records)  # type: ignore[arg-type]
+        staged = _StagedOrder(**order, tenant_id=tenant_id, live_session_id=None, paid_at=None, payment_ref=None,
+                              lines=[SimpleNamespace(**ln) for ln in lines])  # fmt: skip
+        record = staged.record(buyer, seller, records)  # type: ignore[misc,arg-type]  # the same attributes
         out.accepted.append(Accepted(item, order, lines, new_buyer, record))
     return out
 
 
 class _StagedBuyer(SimpleNamespace):
-    """A new buyer's row before it is written, read by the ORM row's own mapping (``Buyer.record``; the ORM
-    objects themselves cost more to build than the rest of a row's placing)."""
+    """A new buyer's row before it is written, read by the ORM row's own mapping (the ORM objects themselves
+    cost more to build than the rest of a row's placing)."""
 
-    def record(self) -> core.Buyer:
-        return Buyer.record(self)  # type: ignore[arg-type]
+    record = Buyer.record
+    as_given = Buyer.as_given
+
+
+class _StagedOrder(SimpleNamespace):
+    """An order's row before it is written, read by the ORM row's own mapping."""
+
+    record = Order.record
+    buyer_as_given = Order.buyer_as_given
 
 
 def _exists(ref: str) -> Violation:

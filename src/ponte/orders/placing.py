@@ -16,7 +16,7 @@ from ponte.kernel.errors import Violation
 from ponte.orders.intake import OrderIn
 from ponte.reference.taxid import TaxId
 
-__all__ = ["buyer_values", "goods_value", "line_values", "order_values", "total_violation"]
+__all__ = ["address_json", "buyer_values", "goods_value", "line_values", "order_values", "total_violation"]
 
 
 def line_values(order_in: OrderIn, products: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -75,7 +75,16 @@ def order_values(
         "status": "placed",
         "placed_at": order_in.placed_at or at,
         "created_at": at,
+        # where this order goes and whom to call, as given with it (a returning buyer may move)
+        "ship_address": address_json(order_in),
+        "ship_phone": order_in.buyer.phone,
+        "ship_email": order_in.buyer.email,
     }
+
+
+def address_json(order_in: OrderIn) -> str:
+    """The delivery address as stored (a JSON document, encrypted whole by its column)."""
+    return json.dumps(order_in.buyer.address.model_dump(), ensure_ascii=False)
 
 
 def buyer_values(
@@ -93,7 +102,7 @@ def buyer_values(
         "tax_id_index": index,
         "phone": data.phone,
         "email": data.email,
-        "address": json.dumps(data.address.model_dump(), ensure_ascii=False),
+        "address": address_json(order_in),
         "region": order_in.destination_region,
         "created_at": at,
     }

@@ -278,6 +278,25 @@ def _product_row(p: Product) -> dict[str, Any]:
     }
 
 
+def _buyer_row(o: Order) -> dict[str, Any]:
+    b = o.buyer
+    return {
+        "id": b.id,
+        "tenant_id": o.tenant_id,
+        "country": b.address.country,
+        "kind": b.kind,
+        "name": b.name,
+        "tax_id_kind": b.tax_id_kind,
+        "tax_id": b.tax_id,
+        "phone": b.phone,
+        "email": b.email,
+        "street": b.address.line1,
+        "city": b.address.city,
+        "region": b.address.region,
+        "postal_code": b.address.postal_code,
+    }
+
+
 def to_tables(orders: Iterable[Order]) -> dict[str, pa.Table]:
     """Order records as the dataset's tables (what ``ponte export`` writes; ``records`` reads it back)."""
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
@@ -286,6 +305,11 @@ def to_tables(orders: Iterable[Order]) -> dict[str, pa.Table]:
     sellers: dict[str, dict[str, Any]] = {}
     for o in orders:
         weight = sum((ln.net_weight.kg for ln in o.lines), Decimal(0))
+        buyer = _buyer_row(o)
+        if buyers.setdefault(buyer["id"], buyer) != buyer:
+            # the buyer gave another address with this order: the dataset carries it as its own row
+            buyer["id"] = f"{buyer['id']}-{o.id}"
+            buyers[buyer["id"]] = buyer
         rows["orders"].append(
             {
                 "id": o.id,
@@ -294,7 +318,7 @@ def to_tables(orders: Iterable[Order]) -> dict[str, pa.Table]:
                 "channel": o.channel,
                 "direction": o.direction,
                 "trade_mode": o.trade_mode,
-                "buyer_id": o.buyer.id,
+                "buyer_id": buyer["id"],
                 "destination": o.destination,
                 "destination_region": o.destination_region,
                 "currency": o.currency,
@@ -331,25 +355,6 @@ def to_tables(orders: Iterable[Order]) -> dict[str, pa.Table]:
                 }
             )
             products.setdefault(ln.product.id, _product_row(ln.product))
-        b = o.buyer
-        buyers.setdefault(
-            b.id,
-            {
-                "id": b.id,
-                "tenant_id": o.tenant_id,
-                "country": b.address.country,
-                "kind": b.kind,
-                "name": b.name,
-                "tax_id_kind": b.tax_id_kind,
-                "tax_id": b.tax_id,
-                "phone": b.phone,
-                "email": b.email,
-                "street": b.address.line1,
-                "city": b.address.city,
-                "region": b.address.region,
-                "postal_code": b.address.postal_code,
-            },
-        )
         s = o.seller
         sellers.setdefault(s.tenant_id, {"id": s.tenant_id, "name": s.name, "uscc": s.uscc or None})
     rows["products"], rows["buyers"], rows["sellers"] = (

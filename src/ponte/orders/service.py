@@ -182,10 +182,11 @@ def search(
     return found.page(cursor, limit, text, status, destination), found.counts(text, destination)
 
 
-def find(uow: UnitOfWork, tenant_id: str | None, order_id: str) -> tuple[Order, Buyer]:
-    """One order and its buyer; ``tenant_id`` None finds it in any tenant (the park operator)."""
+def find(uow: UnitOfWork, tenant_id: str | None, order_id: str) -> tuple[Order, core.Buyer]:
+    """One order and its buyer as given with it (identity, and this order's delivery address and
+    contact); ``tenant_id`` None finds it in any tenant (the park operator)."""
     order = OrderSearch(uow.session, tenant_id).get(order_id)
-    return order, BuyerRepository(uow.session, order.tenant_id).get(order.buyer_id)
+    return order, order.buyer_as_given(BuyerRepository(uow.session, order.tenant_id).get(order.buyer_id))
 
 
 def buyer(uow: UnitOfWork, tenant_id: str, buyer_id: str) -> Buyer:

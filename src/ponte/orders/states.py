@@ -13,7 +13,8 @@
   allows it.
 * ``packed``: the fulfilment is chosen and the parcel made (weight, box, handling class).
 * ``booked``: the parcel is consolidated with a carrier: a flight with house and master air waybills,
-  or the last-mile carrier's waybill when it leaves a warehouse.
+  or the last-mile carrier's waybill when it leaves a warehouse; ``packed`` again when its flight is
+  offloaded before the order is declared, to be booked anew.
 * ``declared``: the customs messages, built from the stored order, parcel and waybill, are in the outbox;
   receipts move the order to ``cleared`` or ``rejected`` (declared again after a fix).
 * ``in_transit``, ``delivered``: from tracking events. ``returned``: the buyer sent it back.
@@ -45,7 +46,7 @@ MOVES: dict[str, tuple[str, ...]] = {
     "quoted": ("quoted", "held", "packed", "cancelled"),
     "held": ("quoted", "held", "cancelled"),
     "packed": ("booked", "cancelled"),
-    "booked": ("declared", "cancelled"),
+    "booked": ("declared", "packed", "cancelled"),
     "declared": ("cleared", "rejected", "cancelled"),
     "rejected": ("declared", "cancelled"),
     "cleared": ("in_transit", "cancelled"),

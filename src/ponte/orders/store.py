@@ -54,7 +54,11 @@ class Buyer(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     def record(self) -> core.Buyer:
-        address = json.loads(self.address)
+        return self.as_given(self.address, self.phone, self.email)
+
+    def as_given(self, address_json: str, phone: str | None, email: str | None) -> core.Buyer:
+        """The buyer with the delivery address and contact given with one order."""
+        address = json.loads(address_json)
         return core.Buyer(
             id=self.id,
             kind=self.kind,
@@ -69,8 +73,8 @@ class Buyer(Base):
                 postal_code=address.get("postal_code", ""),
                 country=address.get("country", self.country),
             ),
-            phone=self.phone,
-            email=self.email,
+            phone=phone,
+            email=email,
         )
 
     @staticmethod
@@ -109,10 +113,18 @@ class Order(Base):
     payment_ref: Mapped[str | None] = mapped_column(String(60), nullable=True)
     paid_amount: Mapped[Decimal | None] = mapped_column(Amount(), nullable=True)
     payment_company: Mapped[str | None] = mapped_column(String(18), nullable=True)
+    # where this order goes and whom the carrier calls: a returning buyer may give another address
+    ship_address: Mapped[str] = mapped_column(Encrypted())  # JSON document, encrypted whole
+    ship_phone: Mapped[str | None] = mapped_column(Encrypted(), nullable=True)
+    ship_email: Mapped[str | None] = mapped_column(Encrypted(), nullable=True)
 
     lines: Mapped[list[OrderLine]] = relationship(
         back_populates="order", order_by="OrderLine.line_no", cascade="all, delete-orphan"
     )
+
+    def buyer_as_given(self, buyer: Buyer) -> core.Buyer:
+        """The order's buyer: identity from the buyer, delivery address and contact from this order."""
+        return buyer.as_given(self.ship_address, self.ship_phone, self.ship_email)
 
     def record(self, buyer: Buyer, seller: core.Seller, products: dict[str, Product]) -> core.Order:
         """The order as every capability reads it; ``products`` by id, as the catalogue has them."""
@@ -156,7 +168,7 @@ class Order(Base):
             discount=self.discount,
             placed_at=self.placed_at,
             status=self.status,
-            buyer=buyer.record(),
+            buyer=self.buyer_as_given(buyer),
             seller=seller,
             lines=tuple(lines),
             payment=payment,

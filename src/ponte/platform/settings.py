@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,17 @@ DEV_SESSION_SECRET = "ponte-development-session-secret-not-for-production-use"
 DEVELOPMENT = "development"
 #: The shortest secret accepted outside development (characters of a random, URL-safe string).
 MIN_SECRET_LENGTH = 32
+
+
+def user_cache_dir() -> Path | None:
+    """``$XDG_CACHE_HOME/ponte``, else ``~/.cache/ponte`` (None when there is no home to find)."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if base:
+        return Path(base) / "ponte"
+    try:
+        return Path.home() / ".cache" / "ponte"
+    except (RuntimeError, KeyError):
+        return None
 
 
 class Settings(BaseSettings):
@@ -84,6 +96,11 @@ class Settings(BaseSettings):
         default=1.0,
         ge=0,
         description="How often the figures ask whether the data changed (0: on every request)",
+    )
+    cache_dir: Path | None = Field(
+        default_factory=user_cache_dir,
+        description="Where Ponte keeps what it can rebuild, such as the compiled rule files (default: "
+        "$XDG_CACHE_HOME/ponte or ~/.cache/ponte); a folder that cannot be written only costs start-up time",
     )
     log_level: str = "INFO"
     log_json: bool = False

@@ -73,18 +73,25 @@ def _by_alpha2() -> dict[str, Country]:
     return table
 
 
+@cache
+def _codes() -> dict[str, str]:
+    """Every alpha-2 and alpha-3 code -> its alpha-2 (pycountry alone: no names, no locale data)."""
+    table: dict[str, str] = {}
+    for c in pycountry.countries:
+        table[c.alpha_2] = table[c.alpha_3] = c.alpha_2
+    return table
+
+
+def _alpha2(code: str, field: str) -> str:
+    found = _codes().get(code.strip().upper()) if isinstance(code, str) else None
+    if found is None:
+        raise ValidationError(f"{code!r} is not an ISO 3166-1 country code", field=field, rule="iso3166-1")
+    return found
+
+
 def country(code: str, field: str = "country") -> Country:
     """The country for an ISO 3166-1 alpha-2 (or alpha-3) code; bad codes raise naming ``field``."""
-    if isinstance(code, str):
-        key = code.strip().upper()
-        table = _by_alpha2()
-        if len(key) == 2 and key in table:
-            return table[key]
-        if len(key) == 3:
-            found = pycountry.countries.get(alpha_3=key)
-            if found is not None:
-                return table[found.alpha_2]
-    raise ValidationError(f"{code!r} is not an ISO 3166-1 country code", field=field, rule="iso3166-1")
+    return _by_alpha2()[_alpha2(code, field)]
 
 
 def country_name(code: str, lang: str = "en") -> str:
@@ -104,8 +111,7 @@ def _subdivisions(alpha2: str) -> tuple[Subdivision, ...]:
 
 def subdivisions(country_code: str, type: str | None = None) -> list[Subdivision]:
     """ISO 3166-2 subdivisions of a country, optionally only one ``type`` (e.g. ``"State"``)."""
-    alpha2 = country(country_code).alpha2
-    items = _subdivisions(alpha2)
+    items = _subdivisions(_alpha2(country_code, "country"))  # the code checked without the names
     if type is not None:
         items = tuple(s for s in items if s.type.lower() == type.lower())
     return list(items)
@@ -116,7 +122,7 @@ def subdivision(code: str, field: str = "subdivision") -> Subdivision:
     if isinstance(code, str) and "-" in code:
         alpha2 = code.split("-", 1)[0].upper()
         try:
-            items = _subdivisions(country(alpha2).alpha2)
+            items = _subdivisions(_alpha2(alpha2, field))
         except ValidationError:
             items = ()
         for s in items:

@@ -25,6 +25,8 @@ from ponte.platform.db import Database
 from ponte.simulate.core import Tables
 
 BATCH = 5_000
+#: The orders' columns the loader fills itself (the rest come from the corpus' orders table).
+ORDER_COLUMNS_OF_LOADER = ("created_at", "ship_address", "ship_phone", "ship_email")
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,11 @@ def load_corpus(
                 for r in _rows(tables.products)
             ),
         )
-        counts["buyers"] = _insert(
-            session,
-            Buyer,
-            (
-                {
+        delivery: dict[str, dict[str, Any]] = {}  # a simulated buyer gives one address with every order
+
+        def buyer_rows() -> Iterator[dict[str, Any]]:
+            for r in _rows(tables.buyers):
+                row = {
                     "id": r["id"],
                     "tenant_id": r["tenant_id"],
                     "country": r["country"],
@@ -141,14 +143,22 @@ def load_corpus(
                     "region": r["region"],
                     "created_at": now,
                 }
-                for r in _rows(tables.buyers)
-            ),
-        )
-        order_columns = [c.name for c in Order.__table__.columns if c.name != "created_at"]
+                delivery[r["id"]] = {
+                    "ship_address": row["address"],
+                    "ship_phone": r["phone"],
+                    "ship_email": None,
+                }
+                yield row
+
+        counts["buyers"] = _insert(session, Buyer, buyer_rows())
+        order_columns = [c.name for c in Order.__table__.columns if c.name not in ORDER_COLUMNS_OF_LOADER]
         counts["orders"] = _insert(
             session,
             Order,
-            ({**{k: r[k] for k in order_columns}, "created_at": now} for r in _rows(tables.orders)),
+            (
+                {**{k: r[k] for k in order_columns}, **delivery[r["buyer_id"]], "created_at": now}
+                for r in _rows(tables.orders)
+            ),
         )
         line_columns = [c.name for c in OrderLine.__table__.columns if c.name not in ("id", "description")]
         titles = {

@@ -65,6 +65,7 @@ class ConsolidationIn(BaseModel):
 class ShipmentOut(BaseModel):
     id: str
     consolidation_id: str
+    status: str = Field(description="booked, or offloaded (its capacity released, its parcels packed again)")
     mawb: str
     hawbs: list[str]
     flight: str
@@ -102,6 +103,7 @@ def _out(s: Any) -> ShipmentOut:  # a stored shipment as the service reads it
     return ShipmentOut(
         id=s.id,
         consolidation_id=s.consolidation_id,
+        status=s.status,
         mawb=s.mawb,
         hawbs=s.house_waybills,
         flight=s.flight,
@@ -175,13 +177,14 @@ async def create_consolidation(
 
 @router.post(
     "/shipments/{shipment_id}/offload",
-    summary="Take a booked shipment off its flights: capacity released on every leg, parcels packed again",
+    summary="Take a booked shipment off its flights: capacity released on every leg, parcels and their "
+    "orders packed again to be booked anew (refused once an order is declared)",
 )
 async def offload_shipment(
     shipment_id: str, request: Request, caller: Writer, database: DatabaseDep
 ) -> Response:
     def handler(uow: UnitOfWork) -> tuple[int, Any]:
-        return 200, service.offload(uow, caller.tenant_id, shipment_id, now())
+        return 200, journey.offload(uow, caller.tenant_id, shipment_id, now())
 
     return await run_idempotent(request, caller, database, handler)
 

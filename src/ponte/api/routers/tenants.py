@@ -39,7 +39,10 @@ class KeyInfo(BaseModel):
 
 
 class KeyOut(KeyInfo):
-    key: str = Field(description="the secret; shown only in this response")
+    key: str | None = Field(
+        description="the secret, shown only in the first response; null when an Idempotency-Key repeat "
+        "replays it (the secret is not kept)"
+    )
 
 
 class KeyList(BaseModel):
@@ -78,7 +81,8 @@ async def issue_key(body: KeyIn, request: Request, caller: Manager, database: Da
         view, secret = accounts.issue_key(uow, caller.tenant_id, body.name, body.scopes, by=caller)
         return 201, {**view.as_dict(), "key": secret}
 
-    return await run_idempotent(request, caller, database, handler)
+    # a repeat of the request names the key it issued, never its secret (which is not kept)
+    return await run_idempotent(request, caller, database, handler, for_replay=lambda p: {**p, "key": None})
 
 
 @router.post(

@@ -3,7 +3,6 @@ frozen quote with its explanation, the timeline, the journey's actions and its p
 
 from __future__ import annotations
 
-import json
 import logging
 from decimal import Decimal
 from typing import Annotated, Any
@@ -19,6 +18,7 @@ from ponte.journey.core import actions_for
 from ponte.kernel.clock import now
 from ponte.kernel.errors import NotFoundError, PonteError
 from ponte.orders import service as orders_service
+from ponte.orders.core import Buyer
 from ponte.orders.intake import PaymentIn
 from ponte.platform.crypto import mask
 from ponte.platform.db import Database
@@ -61,19 +61,20 @@ def _line_title(products: dict[str, Any], line: Any, lang: str) -> str:
     return str(product.titles.get(lang) or product.titles.get("en") or line.description)
 
 
-def _buyer(buyer: Any, own: bool) -> dict[str, Any]:
-    address = json.loads(buyer.address)
+def _buyer(buyer: Buyer, own: bool) -> dict[str, Any]:
+    """The buyer as given with this order (its own delivery address), whole or masked."""
+    address = buyer.address
     if own:  # the seller ships to this address: shown whole to the seller's own people
         return {
             "masked": False,
             "name": buyer.name,
             "tax_id": mask(buyer.tax_id, 2),
             "tax_id_kind": buyer.tax_id_kind,
-            "lines": [address.get("line1", ""), address.get("line2") or ""],
-            "city": address.get("city", ""),
-            "region": address.get("region") or "",
-            "postal_code": address.get("postal_code", ""),
-            "country": buyer.country,
+            "lines": [address.line1, address.line2 or ""],
+            "city": address.city,
+            "region": address.region or "",
+            "postal_code": address.postal_code,
+            "country": address.country,
             "phone": buyer.phone or "",
         }
     return {
@@ -82,10 +83,10 @@ def _buyer(buyer: Any, own: bool) -> dict[str, Any]:
         "tax_id": mask(buyer.tax_id, 2),
         "tax_id_kind": buyer.tax_id_kind,
         "lines": [],
-        "city": address.get("city", ""),
+        "city": address.city,
         "region": "",
         "postal_code": "",
-        "country": buyer.country,
+        "country": address.country,
         "phone": "",
     }
 
