@@ -99,6 +99,8 @@ def _wants_async(request: Request) -> bool:
     summary="Place orders from CSV (one row per line): up to 50,000 rows all or nothing, every bad row reported; "
     "a larger file (or `Prefer: respond-async`) is imported in the background (202, see /orders/imports)",
     responses={
+        201: {"description": "every order stored: their ids, states and verdicts"},
+        200: {"description": "dry run: every row valid, nothing stored"},
         422: {"description": "row errors; nothing stored"},
         202: {"description": "queued as a background import", "model": ImportOut},
     },
@@ -124,6 +126,7 @@ async def import_orders(
     response_model=ImportOut,
     summary="Import orders from a CSV file in the background: the file is checked whole, then placed chunk by "
     "chunk (good rows go through, bad rows are reported with row, column and rule)",
+    responses={422: {"description": "the file refused whole (encoding, header, columns, rows apart)"}},
     openapi_extra=_CSV_BODY,
 )
 async def submit_import(request: Request, caller: Write, database: DatabaseDep) -> Response:
