@@ -29,7 +29,8 @@ class OrderImport(Base):
     rows_failed: Mapped[int] = mapped_column(Integer, default=0)
     orders_stored: Mapped[int] = mapped_column(Integer, default=0)
     chunk_rows: Mapped[int] = mapped_column(Integer)
-    content: Mapped[str | None] = mapped_column(Encrypted(), nullable=True)  # the file, until read whole
+    # the file, until read whole (deferred: reading the progress does not decrypt it)
+    content: Mapped[str | None] = mapped_column(Encrypted(), nullable=True, deferred=True)
     message: Mapped[str] = mapped_column(Text, default="")
     claimed_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
@@ -124,6 +125,21 @@ class ImportRepository(TenantScoped):
                 orders_stored=OrderImport.orders_stored + stored,
                 lease_until=until,
             )
+            .execution_options(synchronize_session=False)
+        )
+        return done.rowcount == 1  # type: ignore[attr-defined]
+
+    def finish(self, import_id: str, claimant: str, state: str, message: str, at: datetime) -> bool:
+        """End the job this worker holds, dropping the file."""
+        done = self.session.execute(
+            update(OrderImport)
+            .where(
+                OrderImport.id == import_id,
+                OrderImport.tenant_id == self.tenant_id,
+                OrderImport.state == "running",
+                OrderImport.claimed_by == claimant,
+            )
+            .values(state=state, message=message, finished_at=at, content=None, lease_until=None)
             .execution_options(synchronize_session=False)
         )
         return done.rowcount == 1  # type: ignore[attr-defined]

@@ -195,11 +195,7 @@ def _chunk(
 
 
 def _finish(database: Database, tenant_id: str, job_id: str, claimant: str, state: str, message: str) -> None:
+    """The job ends; the buyers' details in its file are not kept once it is read."""
     with database.unit_of_work() as uow:
-        job = ImportRepository(uow.session, tenant_id).get(job_id)
-        if job.claimed_by != claimant or job.state != "running":
-            return
-        job.state, job.message, job.finished_at = state, message, now()
-        job.content = None  # the buyers' details are not kept once the file is read
-        job.lease_until = None
-        uow.commit()
+        if ImportRepository(uow.session, tenant_id).finish(job_id, claimant, state, message, now()):
+            uow.commit()
