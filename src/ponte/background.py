@@ -1,4 +1,5 @@
-"""The background worker: webhook deliveries and the reservation sweeper, run beside the server.
+"""The background worker: webhook deliveries, the reservation sweeper and CSV order imports, run beside the
+server.
 
 Its queue is the database itself: the webhook outbox (``webhooks.store``) is claimed with ``FOR UPDATE SKIP
 LOCKED`` and a lease on PostgreSQL, and under SQLite's single write lock, so any number of workers (every
@@ -8,16 +9,19 @@ lease runs; reservations are released by conditional updates, so two sweepers gi
 ``Worker`` is one thread with an explicit lifetime (``start``/``stop``); the server starts one per process
 (``PONTE_BACKGROUND_WORKER``, on by default, so ``make run`` delivers webhooks and sweeps reservations), the
 tests start and stop their own. Each round's failure is logged and the next round runs: one tenant's poisoned
-subscription fails its own delivery only (``webhooks.service.deliver_due``).
+subscription fails its own delivery only (``webhooks.service.deliver_due``). Order imports
+(``journey.imports``) are claimed with a compare-and-set and a lease, and stored a chunk per unit of work.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from ponte.kernel.ids import new_id
 from ponte.live import service as live
 from ponte.platform.db import Database
 from ponte.webhooks import service as webhooks
@@ -38,6 +42,7 @@ class Rounds:
     failed: int = 0
     retrying: int = 0
     released: int = 0
+    import_chunks: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -49,12 +54,15 @@ class Worker:
         policy: RetryPolicy | None = None,
         allow_private: bool = False,
         transport: Transport | None = None,
+        imports: Callable[[datetime, str], int] | None = None,
     ) -> None:
         self.database = database
         self.every = every
         self.policy = policy or RetryPolicy()
         self.allow_private = allow_private
         self.transport = transport
+        self.imports = imports  # (time, this worker's name) -> chunks stored
+        self.name = new_id("wrk")
         self.done = Rounds()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -73,7 +81,7 @@ class Worker:
             self._thread = None
 
     def round(self, at: datetime | None = None) -> None:
-        """One round: send the due deliveries, release the overdue reservations."""
+        """One round: send the due deliveries, release the overdue reservations, go on with order imports."""
         at = at or datetime.now(UTC)
         try:
             report = webhooks.deliver_due(
@@ -90,6 +98,12 @@ class Worker:
         except Exception as exc:
             log.exception("reservation sweep failed")
             self.done.errors.append(f"reservations: {type(exc).__name__}: {exc}"[:300])
+        if self.imports is not None:
+            try:
+                self.done.import_chunks += self.imports(at, self.name)
+            except Exception as exc:
+                log.exception("order import round failed")
+                self.done.errors.append(f"imports: {type(exc).__name__}: {exc}"[:300])
         del self.done.errors[:-50]
         self.done.rounds += 1
 

@@ -13,6 +13,7 @@ from ponte.customs import profile_store as customs_profiles
 from ponte.customs import store as customs_store
 from ponte.duties import store as duties_store
 from ponte.fulfilment import store as fulfilment_store
+from ponte.journey import import_store as journey_imports
 from ponte.journey import store as journey_store
 from ponte.live.store import tables as live_tables
 from ponte.logistics.store import tables as logistics_store
@@ -31,6 +32,7 @@ MODULES = (
     classify_store,
     orders_store,
     journey_store,
+    journey_imports,
     fulfilment_store,
     customs_store,
     duties_store,

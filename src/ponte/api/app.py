@@ -20,6 +20,7 @@ from ponte.api.guard import Guard, GuardPolicy
 from ponte.api.routers.live_buy import FastPurchases
 from ponte.background import Worker
 from ponte.bootstrap import Platform
+from ponte.journey import imports
 from ponte.platform import logging as ponte_logging
 from ponte.platform.db import Database
 from ponte.platform.settings import Settings, get_settings
@@ -33,6 +34,7 @@ ROUTERS = [
     "ponte.api.routers.live_buy",
     "ponte.api.routers.live",
     "ponte.api.routers.catalog_io",
+    "ponte.api.routers.order_imports",  # before the routes of one order: /orders/imports/...
     "ponte.api.routers.journey",
     "ponte.api.routers.fulfilment",
     "ponte.api.routers.classify",
@@ -141,6 +143,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             platform.database,
             every=platform.settings.background_every,
             allow_private=platform.webhooks_allow_private,
+            imports=lambda at, name: imports.run_due(platform.database, platform.journey, at, name),
         )
         if platform.settings.background_worker
         else None

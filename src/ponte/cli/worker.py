@@ -1,4 +1,4 @@
-"""`ponte worker`: the background worker on its own (webhook deliveries, reservation sweeps)."""
+"""`ponte worker`: the background worker on its own (webhook deliveries, reservation sweeps, order imports)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import typer
 from ponte.background import Worker
 from ponte.bootstrap import platform
 from ponte.cli.output import console
+from ponte.journey import imports
 
 
 def worker(
@@ -18,10 +19,15 @@ def worker(
         int, typer.Option(min=0, help="stop after this many rounds (0: run until stopped)")
     ] = 0,
 ) -> None:
-    """Send due webhook deliveries and release overdue reservations, round after round (several workers on
-    one database share the work)."""
+    """Send due webhook deliveries, release overdue reservations and place queued CSV order imports, round
+    after round (several workers on one database share the work)."""
     p = platform()
-    w = Worker(p.database, every=every, allow_private=p.webhooks_allow_private)
+    w = Worker(
+        p.database,
+        every=every,
+        allow_private=p.webhooks_allow_private,
+        imports=lambda at, name: imports.run_due(p.database, p.journey, at, name),
+    )
     try:
         done = 0
         while not rounds or done < rounds:
@@ -35,4 +41,4 @@ def worker(
         p.close()
     d = w.done
     console.print(f"{d.rounds} rounds: {d.delivered} delivered, {d.retrying} retrying, {d.failed} failed, "
-                  f"{d.released} reservations released")  # fmt: skip
+                  f"{d.released} reservations released, {d.import_chunks} import chunks stored")  # fmt: skip

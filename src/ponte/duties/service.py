@@ -13,6 +13,8 @@ official rate files); nothing here reads settings.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -25,13 +27,13 @@ from ponte.duties.context import FxSource
 from ponte.duties.engine import quote
 from ponte.duties.errors import DutiesError
 from ponte.duties.frozen import FrozenQuote, freeze
-from ponte.duties.mapping import BuyerFacts, request_for
+from ponte.duties.mapping import BuyerFacts, request_data, request_for
 from ponte.duties.orders_batch import BatchContext, OrderQuotes, quote_orders
 from ponte.duties.params import Rules
 from ponte.duties.quote_service import quote_request
 from ponte.duties.registrations import SellerRegistrations, TaxRegistration, check_registration
 from ponte.duties.store import TaxRegistrationRepository
-from ponte.kernel.errors import NotFoundError, ValidationError
+from ponte.kernel.errors import NotFoundError, PonteError, ValidationError
 from ponte.orders import dataset
 from ponte.orders import service as orders
 from ponte.orders.core import Order
@@ -45,6 +47,7 @@ __all__ = [
     "quote_file",
     "quote_order",
     "quote_orders",
+    "quote_records",
     "quote_request",
     "quote_stored_order",
     "registrations",
@@ -113,6 +116,47 @@ def quote_stored_order(
     return quote_order(
         order, rules=rules, fx=fx, seller=registrations(uow, tenant_id), quoted_at=quoted_at, buyer=buyer
     )
+
+
+def quote_records(
+    records: Sequence[Order],
+    *,
+    rules: Rules,
+    fx: FxSource | None,
+    seller: SellerRegistrations,
+    quoted_at: datetime,
+) -> list[FrozenQuote | PonteError]:
+    """Order records of one seller quoted and frozen exactly as ``quote_order`` does each (a file's orders
+    placed in bulk). The request is validated and the engine answers once per distinct request data, as
+    ``quote_orders`` memoises: the orders of one file mostly share their goods, destination and date, and
+    their frozen quotes differ only by the order's id. An order refused gets its error in its place."""
+    answers: dict[str, FrozenQuote | PonteError | None] = {}  # None: the request itself is refused
+    out: list[FrozenQuote | PonteError] = []
+    for order in records:
+        line_nos = sorted(ln.line_no for ln in order.lines)
+        key = f"{line_nos}{json.dumps(request_data(order, seller=seller), sort_keys=True, default=str)}"
+        if key not in answers:
+            try:
+                req = request_for(order, seller=seller)
+            except PonteError:
+                answers[key] = None
+            else:
+                try:
+                    answers[key] = freeze("", line_nos, req, quote(req, rules, fx), rules, quoted_at)
+                except PonteError as exc:
+                    answers[key] = exc
+        got = answers[key]
+        if got is None:  # its own error, naming the order
+            try:
+                request_for(order, seller=seller)
+            except PonteError as exc:
+                out.append(exc)
+            continue
+        if isinstance(got, PonteError):
+            out.append(got)
+            continue
+        out.append(FrozenQuote(order.id, quoted_at, got.status, {**got.data, "order_id": order.id}))
+    return out
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ponte.kernel.errors import ConflictError, NotFoundError
 from ponte.kernel.ids import new_id
+from ponte.platform.bulk import insert_rows
 from ponte.platform.db import Base, TenantScoped
 from ponte.platform.types import UtcDateTime
 
@@ -39,6 +41,11 @@ class OrderQuote(Base):
         return json.loads(self.frozen_json)  # type: ignore[no-any-return]
 
 
+def frozen_text(frozen: dict[str, Any]) -> str:
+    """A frozen quote as it is stored."""
+    return json.dumps(frozen, ensure_ascii=False, sort_keys=True)
+
+
 class QuoteRepository(TenantScoped):
     def add(
         self,
@@ -56,7 +63,7 @@ class QuoteRepository(TenantScoped):
             revision=0 if last is None else last.revision + 1,
             verdict=verdict,
             rules_version=rules_version,
-            frozen_json=json.dumps(frozen, ensure_ascii=False, sort_keys=True),
+            frozen_json=frozen_text(frozen),
             created_at=at,
         )
         self.session.add(row)
@@ -67,6 +74,28 @@ class QuoteRepository(TenantScoped):
                 "the order was quoted meanwhile; read it again", field="revision", rule="concurrent-change"
             ) from None
         return row
+
+    def add_first(self, quotes: Sequence[tuple[str, str, str, str]], at: datetime) -> None:
+        """The first quote (revision 0) of each of many new orders, each ``(order_id, verdict,
+        rules_version, frozen text)`` (``frozen_text``), staged in a few statements (a file's orders placed
+        in bulk)."""
+        insert_rows(
+            self.session,
+            OrderQuote.__table__,
+            [
+                {
+                    "id": new_id("qte"),
+                    "tenant_id": self.tenant_id,
+                    "order_id": order_id,
+                    "revision": 0,
+                    "verdict": verdict,
+                    "rules_version": version,
+                    "frozen_json": text,
+                    "created_at": at,
+                }
+                for order_id, verdict, version, text in quotes
+            ],
+        )
 
     def latest(self, order_id: str) -> OrderQuote | None:
         return self.session.scalar(

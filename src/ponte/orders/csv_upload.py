@@ -1,19 +1,18 @@
 """Orders from a CSV file: one row per line, rows with the same external_ref form one order.
 
-Pure: rows become `OrderIn` objects or row errors naming the line and the column.
+Pure: rows (read by ``csv_stream``) become `OrderIn` objects or row errors naming the line and the column.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError as PydanticError
 
-from ponte.kernel.errors import ValidationError, Violation, rule_name
+from ponte.kernel.errors import Violation, rule_name
 from ponte.orders.intake import OrderIn
 
 COLUMNS = (
@@ -24,6 +23,8 @@ COLUMNS = (
 REQUIRED = ("external_ref", "destination", "currency", "buyer_name", "buyer_tax_id", "address_line1",
             "address_city", "sku", "quantity")  # fmt: skip
 ORDER_FIELDS = ("destination", "destination_region", "currency", "trade_mode", "freight")
+#: A file row: its record number (the header is 1) and its values by column, stripped.
+NumberedRow = tuple[int, dict[str, str]]
 # where a field of OrderIn comes from in the file
 _COLUMN_OF = {
     "buyer.name": "buyer_name", "buyer.tax_id": "buyer_tax_id", "buyer.tax_id_kind": "buyer_tax_id_kind",
@@ -97,23 +98,11 @@ def _order_dict(ref: str, first: dict[str, str], lines: list[dict[str, str]]) ->
     return data
 
 
-def read_orders(text: str, max_rows: int = 50_000) -> tuple[list[ParsedOrder], list[RowError]]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header = reader.fieldnames or []
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in COLUMNS]
-    if missing or unknown:
-        raise ValidationError(
-            f"missing columns: {', '.join(missing) or '-'}; unknown columns: {', '.join(unknown) or '-'}",
-            field="header",
-            rule="csv-columns",
-        )
+def group(numbered: Iterable[NumberedRow]) -> tuple[list[ParsedOrder], list[RowError]]:
+    """The orders of these file rows (rows with one external_ref form one order), and the row errors."""
     groups: OrderedDict[str, list[tuple[int, dict[str, str]]]] = OrderedDict()
     errors: list[RowError] = []
-    for number, raw in enumerate(reader, start=2):
-        if number - 1 > max_rows:
-            raise ValidationError(f"at most {max_rows} rows per file", field="file", rule="max-rows")
-        row = {c: (raw.get(c) or "").strip() for c in COLUMNS}
+    for number, row in numbered:
         blank = [c for c in REQUIRED if not row[c]]
         if blank:
             errors.extend(RowError(number, c, "required", f"{c} is required") for c in blank)

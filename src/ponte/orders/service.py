@@ -4,10 +4,8 @@ as the order record. Every function stages its work in the caller's unit of work
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 
 import pyarrow as pa
 from sqlalchemy import func, select
@@ -16,7 +14,7 @@ from ponte.accounts import service as accounts
 from ponte.catalog import service as catalog
 from ponte.kernel.errors import ConflictError, NotFoundError, ValidationError
 from ponte.kernel.ids import new_id
-from ponte.orders import core
+from ponte.orders import core, placing
 from ponte.orders.intake import OrderIn, PaymentIn, buyer_tax_id, check_order
 from ponte.orders.rows import to_tables
 from ponte.orders.states import STATES, check_move
@@ -66,50 +64,14 @@ def place_order(uow: UnitOfWork, tenant_id: str, order_in: OrderIn, at: datetime
         raise ValidationError.of(problems)
 
     buyer = _buyer_for(uow, tenant_id, order_in, at)
-    lines = []
-    for number, line in enumerate(order_in.lines, start=1):
-        product = products[line.sku]
-        lines.append(
-            OrderLine(
-                line_no=number,
-                product_id=product.id,
-                sku=product.sku,
-                description=line.description or product.titles.get("en") or product.sku,
-                hs_code=product.hs_code,
-                origin_country=product.origin_country,
-                quantity=line.quantity,
-                unit_price=line.unit_price if line.unit_price is not None else product.price,
-                weight_kg=product.weight_kg,
-            )
-        )
-    goods_value = sum((ln.unit_price * ln.quantity for ln in lines), Decimal(0))
-    if order_in.discount > goods_value + order_in.freight + order_in.insurance:
-        raise ValidationError(
-            "the discount is larger than goods, freight and insurance together",
-            field="discount",
-            rule="total-not-negative",
-        )
+    values = placing.line_values(order_in, products)
+    goods = placing.goods_value(values)
+    too_much = placing.total_violation(order_in, goods)
+    if too_much is not None:
+        raise ValidationError(too_much.message, field=too_much.field, rule=too_much.rule)
     order = Order(
-        id=new_id("ord"),
-        external_ref=order_in.external_ref,
-        channel=order_in.channel,
-        direction="import" if order_in.destination.upper() == "CN" else "export",
-        trade_mode=order_in.trade_mode,
-        buyer_id=buyer.id,
-        destination=order_in.destination.upper(),
-        destination_region=order_in.destination_region,
-        currency=order_in.currency.upper(),
-        goods_value=goods_value,
-        freight=order_in.freight,
-        insurance=order_in.insurance,
-        discount=order_in.discount,
-        status="placed",
-        placed_at=order_in.placed_at or at,
-        created_at=at,
-        lines=lines,
-        ship_address=_address_json(order_in),
-        ship_phone=order_in.buyer.phone,
-        ship_email=order_in.buyer.email,
+        **placing.order_values(order_in, new_id("ord"), buyer.id, goods, at),
+        lines=[OrderLine(**v) for v in values],
     )
     orders.add(order)
     orders.add_event(order.id, "placed", at, order_in.channel)
@@ -284,10 +246,6 @@ def export_tables(
     return to_tables(records)
 
 
-def _address_json(order_in: OrderIn) -> str:
-    return json.dumps(order_in.buyer.address.model_dump(), ensure_ascii=False)
-
-
 def _buyer_for(uow: UnitOfWork, tenant_id: str, order_in: OrderIn, at: datetime) -> Buyer:
     """The returning buyer with this tax ID, or a new one (found by blind index, not plaintext)."""
     buyers = BuyerRepository(uow.session, tenant_id)
@@ -297,19 +255,4 @@ def _buyer_for(uow: UnitOfWork, tenant_id: str, order_in: OrderIn, at: datetime)
     existing = buyers.by_tax_id_index(index)
     if existing is not None:
         return existing
-    return buyers.add(
-        Buyer(
-            id=new_id("byr"),
-            country=data.address.country.upper(),
-            kind=data.kind,
-            name=data.name,
-            tax_id_kind=checked.scheme,
-            tax_id=checked.number,
-            tax_id_index=index,
-            phone=data.phone,
-            email=data.email,
-            address=_address_json(order_in),
-            region=order_in.destination_region,
-            created_at=at,
-        )
-    )
+    return buyers.add(Buyer(**placing.buyer_values(order_in, new_id("byr"), checked, index, at)))

@@ -6,7 +6,9 @@
 * ``stage``: rows put into a temporary staging table of the transaction (PostgreSQL: ``COPY … FROM STDIN``;
   SQLite: one executemany), so that the caller moves them into the real tables with one
   ``INSERT … SELECT`` or ``UPDATE … FROM`` each, never row by row.
-* ``copy_rows``: rows appended to a table at once (COPY on PostgreSQL, executemany elsewhere).
+* ``copy_rows`` / ``insert_rows``: rows appended to a table at once (COPY on PostgreSQL, executemany
+  elsewhere). Each value goes through its column type's bind processing first (``Encrypted`` encrypts,
+  ``Amount`` keeps exact decimals, ``UtcDateTime`` stores UTC), so what is stored is what the ORM stores.
 
 Everything runs in the caller's session, inside its transaction: nothing is committed here.
 """
@@ -14,7 +16,7 @@ Everything runs in the caller's session, inside its transaction: nothing is comm
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 import pyarrow as pa
@@ -25,7 +27,7 @@ from sqlalchemy.schema import CreateTable
 from sqlalchemy.sql import FromClause, TableClause
 from sqlalchemy.types import TypeEngine
 
-__all__ = ["copy_rows", "is_postgres", "select_arrow", "stage"]
+__all__ = ["copy_rows", "insert_rows", "is_postgres", "select_arrow", "stage"]
 
 _BLOCK = 4 << 20  # bytes of CSV Arrow parses at a time
 
@@ -135,18 +137,29 @@ def _create_sql(session: Session, table: Table) -> str:
 
 def copy_rows(session: Session, into: FromClause, names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Append ``rows`` (tuples in ``names``' order) to ``table``: COPY on PostgreSQL, executemany
-    elsewhere; values as the columns' Python types (Decimal, aware datetime, str)."""
+    elsewhere; values as the columns' Python types (Decimal, aware datetime, str), bound as the ORM binds
+    them. Columns left out take their server default (an autoincrement id) or NULL."""
     table = cast(TableClause, into)  # a Table, or a model's __table__
     rows = list(rows)
     if not rows:
         return 0
     if is_postgres(session):
         session.flush()
+        dialect = session.get_bind().dialect
+        binds = [table.c[n].type.bind_processor(dialect) for n in names]
         cols = ", ".join(f'"{n}"' for n in names)
         cursor = _driver(session).cursor()
         with cursor.copy(f'COPY "{table.name}" ({cols}) FROM STDIN') as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row([v if b is None else b(v) for v, b in zip(row, binds, strict=True)])
         return len(rows)
     session.execute(insert(table), [dict(zip(names, r, strict=True)) for r in rows])
     return len(rows)
+
+
+def insert_rows(session: Session, into: FromClause, rows: Sequence[Mapping[str, Any]]) -> int:
+    """``copy_rows`` of rows given as mappings, every one with the same columns."""
+    if not rows:
+        return 0
+    names = list(rows[0])
+    return copy_rows(session, into, names, ([r[n] for n in names] for r in rows))

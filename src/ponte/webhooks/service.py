@@ -95,12 +95,7 @@ def notify(
     """Queue ``payload`` for every live subscription of the tenant that wants ``kind``, in the caller's unit of
     work. The body is ``{"id", "kind", "created_at", "data"}``. Returns how many deliveries were queued."""
     repo = WebhookRepository(uow.session, tenant_id)
-    body = json.dumps(
-        {"id": event_id, "kind": kind, "created_at": (event_at or at).isoformat(), "data": dict(payload)},
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
-    )
+    body = _body(kind, payload, at, event_id, event_at)
     queued = 0
     for sub in repo.subscriptions():
         if wants(sub.kind_list, kind):
@@ -112,8 +107,9 @@ def notify(
 def notify_many(
     uow: UnitOfWork, tenant_id: str, events: Sequence[tuple[str, Mapping[str, Any]]], at: datetime
 ) -> int:
-    """``notify`` for many events at once (kind, payload), the subscriptions read once and each event that a
-    subscription wants given its id; in the caller's unit of work. Returns how many deliveries were queued."""
+    """``notify`` for many events of one tenant at once (kind, payload): the subscriptions are read once and
+    each event a subscription wants is given its id; in the caller's unit of work. Returns how many
+    deliveries were queued."""
     repo = WebhookRepository(uow.session, tenant_id)
     subs = list(repo.subscriptions())
     queued = 0
@@ -122,16 +118,22 @@ def notify_many(
         if not wanting:
             continue
         event_id = new_id("evt")
-        body = json.dumps(
-            {"id": event_id, "kind": kind, "created_at": at.isoformat(), "data": dict(payload)},
-            sort_keys=True,
-            separators=(",", ":"),
-            default=str,
-        )
+        body = _body(kind, payload, at, event_id, None)
         for sub in wanting:
             repo.queue(sub.id, event_id, at, kind, body, at)
             queued += 1
     return queued
+
+
+def _body(
+    kind: str, payload: Mapping[str, Any], at: datetime, event_id: str, event_at: datetime | None
+) -> str:
+    return json.dumps(
+        {"id": event_id, "kind": kind, "created_at": (event_at or at).isoformat(), "data": dict(payload)},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
 
 
 def signed_headers(d: WebhookDelivery, secret: str, now: datetime) -> tuple[bytes, dict[str, str]]:

@@ -1,4 +1,4 @@
-"""Orders of the calling seller: place them (one by one or from CSV), read them with their journey's
+"""Orders of the calling seller: place them one by one (from CSV: ``order_imports``), read them with their journey's
 links and the actions they offer, their history and their frozen quote."""
 
 from __future__ import annotations
@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict
 
 from ponte.accounts.core import Principal
@@ -18,8 +17,6 @@ from ponte.api.schemas import BuyerOut, OrderOut, PageOut, masked_buyer
 from ponte.journey import service as journey
 from ponte.journey.core import actions_for
 from ponte.kernel.clock import now
-from ponte.kernel.errors import PonteError, ValidationError
-from ponte.orders import csv_upload
 from ponte.orders import service as orders
 from ponte.orders.intake import OrderIn
 
@@ -115,45 +112,3 @@ def order_quote(order_id: str, caller: Read, uow: UowDep, revision: int | None =
     orders.get(uow, caller.tenant_id, order_id)
     stored = journey.frozen_quote(uow, caller.tenant_id, order_id, revision)
     return {"revision": stored.revision, **stored.frozen}
-
-
-@router.post(
-    "/orders/import",
-    summary="Place orders from CSV (one row per line); all or nothing, every bad row reported",
-    responses={422: {"description": "row errors; nothing stored"}},
-)
-def import_orders(
-    request: Request,
-    caller: Write,
-    database: DatabaseDep,
-    body: Annotated[str, Body(media_type="text/csv", description="columns: see docs/live.md")],
-    dry_run: bool = False,
-) -> JSONResponse:
-    if len(body.encode()) > 20_000_000:
-        raise ValidationError("the file is larger than 20 MB", field="file", rule="max-size")
-    ctx = request.app.state.platform.journey
-    parsed, errors = csv_upload.read_orders(body)
-    created: list[dict[str, Any]] = []
-    with database.unit_of_work() as uow:
-        at = now()
-        for item in parsed:
-            try:  # placing checks everything before it stages anything
-                placed = journey.place(uow, caller.tenant_id, item.order, ctx, at)
-                created.append(
-                    {"external_ref": item.external_ref, "id": placed.order.id, **journey.summary(placed)}
-                )
-            except PonteError as exc:
-                errors.extend(csv_upload.errors_from(exc.violations, item.rows))
-        errors.sort(key=lambda e: (e.row, e.field))
-        stored = not errors and not dry_run
-        if stored:
-            uow.commit()
-    return JSONResponse(
-        {
-            "stored": stored,
-            "orders": created if stored else [],
-            "valid_orders": len(created),
-            "errors": [e.as_dict() for e in errors],
-        },
-        status_code=422 if errors else (201 if stored else 200),
-    )
