@@ -49,6 +49,8 @@ class Declaration(Base):
     buyer_index: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     placed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     value_cny: Mapped[Decimal | None] = mapped_column(Amount(), nullable=True)
+    # the master air waybill the inventory names (billNo, digits only), which a broker searches by
+    bill_no: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -109,6 +111,7 @@ class CustomsRepository:
         buyer_index: str | None = None,
         placed_on: date | None = None,
         value_cny: Decimal | None = None,
+        bill_no: str | None = None,
     ) -> Declaration:
         """A new declaration (next revision of the order) with its messages queued in the outbox.
         ``messages`` holds (kind, guid, key, xml)."""
@@ -125,6 +128,7 @@ class CustomsRepository:
             buyer_index=buyer_index,
             placed_on=placed_on,
             value_cny=value_cny,
+            bill_no=bill_no,
             created_at=at,
             updated_at=at,
         )

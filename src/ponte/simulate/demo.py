@@ -19,6 +19,7 @@ from ponte.logistics import service as logistics
 from ponte.logistics.awb import StockRange
 from ponte.orders import service as orders
 from ponte.platform.db import Database
+from ponte.simulate.demo_customs import declare_demo
 
 log = logging.getLogger("ponte.demo")
 
@@ -141,6 +142,7 @@ def walk_orders(
         with database.unit_of_work() as uow:
             journey.cancel(uow, tenant_id, order_id, "the buyer changed their mind", ctx, at)
             uow.commit()
+    declare_demo(database, ctx, tenant_id, at)  # booked orders declared, customs answering in every state
     with database.unit_of_work() as uow:
         _, counts = orders.search(uow, tenant_id, None, 1)
     return counts
