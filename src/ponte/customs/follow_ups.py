@@ -75,7 +75,22 @@ def _by_declaration(repo: CustomsRepository, declaration_id: str) -> tuple[Decla
             field="declaration_id",
             rule=CustomsCode.NOT_DECLARED,
         )
+    pending = [
+        m.kind
+        for m in repo.messages(decl.id)
+        if m.kind in _APPLICATIONS and m.state not in ("rejected", "error")
+    ]
+    if pending:
+        raise ConflictError(
+            f"declaration {decl.id} already has an application customs have not refused (CEB{pending[0]})",
+            field="declaration_id",
+            rule=CustomsCode.APPLICATION_PENDING,
+        )
     return _held(repo, decl)
+
+
+#: The cancel and return applications of import and export inventories.
+_APPLICATIONS = ("605", "623", "213", "625")
 
 
 def _follow_up(

@@ -97,18 +97,25 @@ def _run(database: Database, ctx: journey.Context, tenant_id: str, ids: list[str
     return len(declared)
 
 
-def declare_demo(database: Database, ctx: journey.Context, tenant_id: str, at: datetime) -> dict[str, int]:
-    """Declare the tenant's booked orders and have customs answer them (counts by intended state)."""
+def declare_demo(
+    database: Database,
+    ctx: journey.Context,
+    tenant_id: str,
+    at: datetime,
+    plan: tuple[tuple[str, int], ...] = PLAN,
+) -> dict[str, int]:
+    """Declare the tenant's booked orders and have customs answer them: ``plan`` says how many end in
+    each state (released, accepted, rejected, error); returns how many were declared for each."""
     key, cert = demo_credentials()
     with database.unit_of_work() as uow:
         customs.put_profile(uow, tenant_id, demo_profile(cert.decode()), at, signing_key=key.decode())
-        page, _ = orders.search(uow, tenant_id, None, sum(n for _, n in PLAN), status="booked")
+        page, _ = orders.search(uow, tenant_id, None, sum(n for _, n in plan), status="booked")
         uow.commit()
     booked = [o.id for o in page.items]
     counts: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="ponte-demo-customs-") as tmp:
         start = 0
-        for state, n in PLAN:
+        for state, n in plan:
             chosen = booked[start : start + n]
             start += n
             counts[state] = _run(database, ctx, tenant_id, chosen, state, Path(tmp) / state, at)

@@ -37,6 +37,7 @@ REFUSALS = {
         "Customs do not hold this declaration: it was refused, ended or replaced by a newer revision."
     ),
     "inventory-number-unknown": N_("Customs have not numbered the inventory list yet; wait for its receipt."),
+    "application-pending": N_("A cancel or return application of this declaration is already with customs."),
     "declared-once": N_("The order already has a declaration customs hold."),
     "order-transition": N_("The order is not waiting to be declared again."),
     "resend-state": N_("Only a rejected declaration or an e-port error can be declared again."),
