@@ -19,6 +19,7 @@ from console_data import LANGS, Park, seed
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from ponte.accounts import notifications
 from ponte.accounts import service_members as members
 from ponte.accounts.store import ApiKeyRepository
 from ponte.api.app import create_app
@@ -26,6 +27,7 @@ from ponte.customs import service as customs
 from ponte.customs.china.kinds import SIGNED_KINDS
 from ponte.customs.contents import label
 from ponte.kernel.clock import now
+from ponte.kernel.errors import ValidationError
 from ponte.platform.db import Base, Database
 from ponte.platform.settings import Settings
 from ponte.web.i18n import Locale
@@ -372,3 +374,23 @@ def test_a_refused_declaration_notifies_the_tenants_customs_people(web: Any, ben
     sign_in(web, "other")  # the other seller's broker sees only its own seller's refusal
     theirs = re.findall(r'data-kind="declaration.rejected"', web.get("/notifications").text)
     assert len(theirs) == 1
+
+
+def test_notifications_are_told_once_per_occurrence_and_kinds_are_known(bench: dict[str, Any]) -> None:
+    park, database = bench["park"], bench["database"]
+    reader = notifications.Reader(park.other_id, frozenset({"customs:read"}), "user:someone")
+    with database.unit_of_work() as uow:
+        before = notifications.unread(uow, reader)
+        params = {"order_no": "X-1", "revision": 0, "state": "rejected", "info": ""}
+        assert notifications.notify(
+            uow, park.other_id, "declaration.rejected", "dcl_x", "dcl_x:rejected", params, now()
+        )
+        assert not notifications.notify(
+            uow, park.other_id, "declaration.rejected", "dcl_x", "dcl_x:rejected", params, now()
+        )
+        assert notifications.unread(uow, reader) == before + 1
+        blind = notifications.Reader(park.other_id, frozenset({"live:read"}), "user:someone")
+        assert notifications.latest(uow, blind) == []  # the kind's scope decides who sees it
+        with pytest.raises(ValidationError) as refused:
+            notifications.notify(uow, park.other_id, "offer.sold_out", "off_1", "off_1", {}, now())
+        assert refused.value.rule == "known-kind"  # nothing is committed: the unit of work rolls back

@@ -1,11 +1,11 @@
-"""Customs tables and their repository: the declarations of the tenants' orders,
-a snapshot of every message declared (which is also the outbox: a message is stored before it is sent),
-and the receipts matched back to them.
+"""Customs tables and their repository: the declarations of the tenants' orders, a snapshot of every
+message declared (the outbox too: a message is stored before it is sent), the receipts matched to them.
 
 Every row carries ``tenant_id`` and every query filters on it. Messages and the declared order hold
-personal data (buyer names, ID numbers, phones, addresses): they are encrypted at rest (the profiles
-and their signing secrets are in ``profile_store``). The repository keeps rows; the state a receipt leads to is decided by the pure fold in
-``customs.china.receipts``.
+personal data (buyer names, ID numbers, phones, addresses): they are encrypted at rest (the profiles and
+their signing secrets are in ``profile_store``). The repository keeps rows; the state a receipt leads to
+is decided by the pure fold in ``customs.china.receipts``. A declaration keeps its master air waybill
+(billNo, digits only) in clear, to be found by it.
 """
 
 from __future__ import annotations
@@ -49,8 +49,7 @@ class Declaration(Base):
     buyer_index: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     placed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     value_cny: Mapped[Decimal | None] = mapped_column(Amount(), nullable=True)
-    # the master air waybill the inventory names (billNo, digits only), which a broker searches by
-    bill_no: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)
+    bill_no: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)  # master AWB
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
