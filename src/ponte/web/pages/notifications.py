@@ -23,7 +23,7 @@ LIMIT = 100
 TEXTS = {
     "declaration.rejected": N_("The declaration of order %(order_no)s was refused: %(state)s."),
 }
-LINKS = {"declaration.rejected": "/customs/{subject_id}"}
+LINKS = {"declaration.rejected": ("/customs/{subject_id}", N_("Open the declaration"))}
 
 
 def reader(viewer: Viewer) -> notifications.Reader:
@@ -49,7 +49,11 @@ def notification_list(request: Request, viewer: Annotated[Viewer, Depends(requir
         "notifications.html",
         items=items,
         texts=TEXTS,
-        links={n.id: LINKS.get(n.kind, "").format(subject_id=n.subject_id) for n in items},
+        links={
+            n.id: (LINKS[n.kind][0].format(subject_id=n.subject_id), LINKS[n.kind][1])
+            for n in items
+            if n.kind in LINKS
+        },
         state_labels=STATE_LABELS,
     )
 
@@ -63,6 +67,6 @@ async def mark_read(request: Request, viewer: Annotated[Viewer, Depends(require_
         notifications.mark_read(uow, reader(viewer), now(), ids or None)
         uow.commit()
     target = str(form.get("next") or "")
-    if target.startswith("/customs/") and "//" not in target:  # open what it was about
-        return RedirectResponse(target, status_code=303)
+    if any(target.startswith(path.split("{", 1)[0]) for path, _ in LINKS.values()) and "//" not in target:
+        return RedirectResponse(target, status_code=303)  # open what it was about
     return RedirectResponse("/notifications", status_code=303)
