@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
+from babel.dates import parse_date
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -24,7 +25,7 @@ from ponte.kernel.languages import LANGUAGES
 from ponte.platform.db import Database
 from ponte.web import queries
 from ponte.web.auth import Viewer, require_viewer
-from ponte.web.i18n import N_
+from ponte.web.i18n import N_, Locale
 from ponte.web.nav import NavEntry, register
 from ponte.web.pages.catalogue import require
 from ponte.web.render import locale_of, render
@@ -110,13 +111,18 @@ def resendable(viewer: Viewer, decl: service.DeclaredOrder) -> bool:
     )
 
 
-def _day(value: str, field: str, errors: dict[str, list[str]]) -> date | None:
+def _day(value: str, field: str, loc: Locale, errors: dict[str, list[str]]) -> date | None:
+    """A day typed as the date field sends it (ISO), or as the viewer's locale writes it (31/12/2026)."""
     text = value.strip()
     if not text:
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
+        pass
+    try:
+        return parse_date(text, locale=loc.cldr)
+    except (ValueError, IndexError):
         errors.setdefault(field, []).append(N_("Enter a date as shown, for example 2026-09-01."))
         return None
 
@@ -126,14 +132,15 @@ def _filters(
 ) -> tuple[service.DeclarationFilter, dict[str, list[str]]]:
     """The list's filters from the query, the period's days in the viewer's time zone; the problems of
     each field, all at once."""
-    zone = ZoneInfo(locale_of(request).tz)
+    loc = locale_of(request)
+    zone = ZoneInfo(loc.tz)
     errors: dict[str, list[str]] = {}
     if state and state not in STATE_LABELS:
         errors.setdefault("state", []).append(N_("Choose a state from the list."))
     for name, value in (("order", order), ("waybill", waybill)):
         if len(value) > MAX_SEARCH:
             errors.setdefault(name, []).append(N_("Too long to be an order or waybill number."))
-    first, last = _day(since, "since", errors), _day(until, "until", errors)
+    first, last = _day(since, "since", loc, errors), _day(until, "until", loc, errors)
     if first and last and last < first:
         errors.setdefault("until", []).append(N_("The last day is before the first."))
     where = service.DeclarationFilter(
