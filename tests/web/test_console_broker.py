@@ -17,6 +17,7 @@ import pytest
 from broker_data import Declared, declare_park
 from console_data import LANGS, Park, seed
 from fastapi.testclient import TestClient
+from lxml import etree
 from sqlalchemy import text
 
 from ponte.accounts import notifications
@@ -325,7 +326,7 @@ def test_batch_resend_declares_each_again_and_shows_every_result(web: Any, bench
 
 @pytest.mark.parametrize("which", ["cancel", "return"])
 def test_cancel_and_return_applications_are_signed_stored_and_sent(
-    web: Any, bench: dict[str, Any], which: str, tmp_path: Path
+    web: Any, bench: dict[str, Any], which: str, shared_dir: Path
 ) -> None:
     park, declared, database = bench["park"], bench["declared"], bench["database"]
     sign_in(web, "broker")
@@ -346,6 +347,8 @@ def test_cancel_and_return_applications_are_signed_stored_and_sent(
     assert b"the buyer changed their mind" in detail.xml[msg.guid]
     report = customs.check_messages([(f"CEB{kind}.xml", detail.xml[msg.guid])])
     assert all(r.ok for r in report), [r.as_dict() for r in report]
+    schema = etree.XMLSchema(etree.parse(str(shared_dir / "ceb" / "xsd" / "ceb-export-202205.xsd")))
+    assert schema.validate(etree.fromstring(detail.xml[msg.guid])), schema.error_log
     twice = web.post(f"/customs/{target}/{which}?lang=en", data={field: "again"})
     assert twice.status_code == 409
     assert "A cancel or return application of this declaration is already with customs." in twice.text
