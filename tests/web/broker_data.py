@@ -68,7 +68,7 @@ def _booked(
     database: Database, ctx: journey.Context, tenant_id: str, sku: str, prefix: str, n: int, base: int
 ) -> None:
     for i in range(n):
-        placed = T0 + timedelta(days=1, hours=3 * i)
+        placed = T0 - timedelta(days=60) + timedelta(hours=3 * i)  # before the park's own orders and periods
         data = {
             "external_ref": f"{prefix}-{i:03d}",
             "destination": "BR",
