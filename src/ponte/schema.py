@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
+from ponte.accounts import notification_store as accounts_notifications
 from ponte.accounts import sessions as accounts_sessions
 from ponte.accounts import store as accounts_store
 from ponte.accounts import users as accounts_users
@@ -28,6 +29,7 @@ MODULES = (
     accounts_store,
     accounts_users,
     accounts_sessions,
+    accounts_notifications,
     catalog_store,
     classify_store,
     orders_store,

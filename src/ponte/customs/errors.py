@@ -44,5 +44,6 @@ class CustomsCode(StrEnum):
     NOT_DECLARED = "not-declared"
     NOT_CLEARED = "not-cleared"
     NO_INVENTORY_NUMBER = "inventory-number-unknown"
+    APPLICATION_PENDING = "application-pending"
     DEVICE = "signing-device"
     TRANSPORT = "transport"

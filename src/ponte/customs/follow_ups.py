@@ -25,7 +25,13 @@ from ponte.kernel.errors import ConflictError, NotFoundError
 from ponte.orders.core import Order
 from ponte.platform.db import UnitOfWork
 
-__all__ = ["answer_payment_request", "return_application", "withdraw"]
+__all__ = [
+    "answer_payment_request",
+    "return_application",
+    "return_declaration",
+    "withdraw",
+    "withdraw_declaration",
+]
 
 
 # --- after declaring: withdraw, return ----------------------------------------------------------
@@ -45,6 +51,10 @@ def _declared(repo: CustomsRepository, order: Order) -> tuple[Declaration, Custo
             field="order_id",
             rule=CustomsCode.NOT_DECLARED,
         )
+    return _held(repo, decl)
+
+
+def _held(repo: CustomsRepository, decl: Declaration) -> tuple[Declaration, CustomsOrder, str]:
     invt_no = repo.invt_no(decl.id)
     if not invt_no:
         raise ConflictError(
@@ -55,11 +65,47 @@ def _declared(repo: CustomsRepository, order: Order) -> tuple[Declaration, Custo
     return decl, CustomsOrder.model_validate_json(decl.order_json), invt_no
 
 
+def _by_declaration(repo: CustomsRepository, declaration_id: str) -> tuple[Declaration, CustomsOrder, str]:
+    """The declaration customs hold, by its id: the latest revision of its order, not refused or ended."""
+    decl = repo.get(declaration_id)
+    latest = repo.revisions(decl.order_no)[-1]
+    if latest.id != decl.id or decl.state in ("rejected", "error", "cancelled", "returned"):
+        raise ConflictError(
+            f"declaration {decl.id} ({decl.state}, revision {decl.revision}) is not one customs hold",
+            field="declaration_id",
+            rule=CustomsCode.NOT_DECLARED,
+        )
+    pending = [
+        m.kind
+        for m in repo.messages(decl.id)
+        if m.kind in _APPLICATIONS and m.state not in ("rejected", "error")
+    ]
+    if pending:
+        raise ConflictError(
+            f"declaration {decl.id} already has an application customs have not refused (CEB{pending[0]})",
+            field="declaration_id",
+            rule=CustomsCode.APPLICATION_PENDING,
+        )
+    return _held(repo, decl)
+
+
+#: The cancel and return applications of import and export inventories.
+_APPLICATIONS = ("605", "623", "213", "625")
+
+
 def _follow_up(
-    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, signer: Signer, build_one: Callable[..., Any]
+    uow: UnitOfWork,
+    tenant_id: str,
+    order: Order | str,
+    at: datetime,
+    signer: Signer,
+    build_one: Callable[..., Any],
 ) -> DeclaredOrder:
+    """``order`` is the stored order, or the id of the declaration itself."""
     repo = CustomsRepository(uow.session, tenant_id)
-    decl, declared, invt_no = _declared(repo, order)
+    decl, declared, invt_no = (
+        _by_declaration(repo, order) if isinstance(order, str) else _declared(repo, order)
+    )
     profile = profile_for(uow, tenant_id)
     kind, data = build_one(declared, invt_no, _transmitter(profile), decl.revision)
     ensure_valid({kind: data})
@@ -93,6 +139,33 @@ def return_application(
         return "213", export_return(declared, invt_no, reason, t, now=at, revision=revision)
 
     return _follow_up(uow, tenant_id, order, at, signer, one)
+
+
+def withdraw_declaration(
+    uow: UnitOfWork, tenant_id: str, declaration_id: str, at: datetime, *, signer: Signer, reason: str
+) -> DeclaredOrder:
+    """The cancel application of one declaration (CEB623 import, CEB605 export), by the declaration's
+    id: what a broker files from the declaration itself; the order's own state is the seller's."""
+
+    def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
+        if declared.direction == "import":
+            return "623", import_cancel(declared, invt_no, reason, t, now=at, revision=revision)
+        return "605", export_cancel(declared, invt_no, reason, t, now=at, revision=revision)
+
+    return _follow_up(uow, tenant_id, declaration_id, at, signer, one)
+
+
+def return_declaration(
+    uow: UnitOfWork, tenant_id: str, declaration_id: str, at: datetime, *, signer: Signer, reason: str
+) -> DeclaredOrder:
+    """The return application of one declaration (CEB625 import, CEB213 export), by its id."""
+
+    def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
+        if declared.direction == "import":
+            return "625", import_return(declared, invt_no, reason, t, now=at, revision=revision)
+        return "213", export_return(declared, invt_no, reason, t, now=at, revision=revision)
+
+    return _follow_up(uow, tenant_id, declaration_id, at, signer, one)
 
 
 # --- customs' real-time request for payment data (Announcement 2018 No. 179) ---------------------

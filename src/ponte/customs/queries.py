@@ -13,12 +13,13 @@ from ponte.customs.adapters.plan_file import PlanEntry
 from ponte.customs.china.kinds import SIGNED_KINDS
 from ponte.customs.china.personal import mask_personal
 from ponte.customs.china.validate import CheckReport, check_files
-from ponte.customs.reads import DeclarationQueries
+from ponte.customs.reads import DeclarationFilter, DeclarationQueries
 from ponte.customs.store import CustomsRepository, Declaration
 from ponte.platform.db import UnitOfWork
 
 __all__ = [
     "DeclarationDetail",
+    "DeclarationFilter",
     "DeclaredOrder",
     "MessageView",
     "ReceiptView",
@@ -28,6 +29,7 @@ __all__ = [
     "declarations_of",
     "list_declarations",
     "read_plan",
+    "search_declarations",
     "view",
 ]
 
@@ -131,7 +133,20 @@ def list_declarations(
     limit: int = 25,
 ) -> tuple[list[tuple[str, DeclaredOrder]], str | None]:
     """A page of declarations, oldest first ((tenant, declaration) pairs; ``tenant_id`` None = all)."""
-    page = DeclarationQueries(uow.session, tenant_id).page(state, cursor, limit)
+    return search_declarations(uow, tenant_id, DeclarationFilter(state=state), cursor=cursor, limit=limit)
+
+
+def search_declarations(
+    uow: UnitOfWork,
+    tenant_id: str | None,
+    where: DeclarationFilter,
+    *,
+    cursor: str | None = None,
+    limit: int = 25,
+) -> tuple[list[tuple[str, DeclaredOrder]], str | None]:
+    """A page of declarations matching ``where`` (state, order, waybill, period), oldest first, with
+    each one's messages and their states: the order, payment, waybill and inventory documents."""
+    page = DeclarationQueries(uow.session, tenant_id).search(where, cursor, limit)
     out = []
     for decl in page.items:
         repo = CustomsRepository(uow.session, decl.tenant_id)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ponte.accounts import notifications
 from ponte.customs.adapters.transport import ReceiptSource, Transport
 from ponte.customs.china.checks import dutiable_value, import_checks
 from ponte.customs.china.declare import build_order
@@ -26,8 +27,17 @@ from ponte.customs.china.receipts import CLEARED, REJECTED, parse_receipt
 from ponte.customs.china.rules import records
 from ponte.customs.china.signer import Signer
 from ponte.customs.china.validate import ensure_valid, validate_message, validate_set
+from ponte.customs.contents import Contents
+from ponte.customs.contents import contents as _contents
+from ponte.customs.contents import pretty_xml as _pretty
 from ponte.customs.errors import CustomsCode
-from ponte.customs.follow_ups import answer_payment_request, return_application, withdraw
+from ponte.customs.follow_ups import (
+    answer_payment_request,
+    return_application,
+    return_declaration,
+    withdraw,
+    withdraw_declaration,
+)
 from ponte.customs.outbox import signed_rows
 from ponte.customs.profiles import (
     ProfileView,
@@ -40,6 +50,7 @@ from ponte.customs.profiles import (
 )
 from ponte.customs.queries import (
     DeclarationDetail,
+    DeclarationFilter,
     DeclaredOrder,
     MessageView,
     ReceiptView,
@@ -49,6 +60,7 @@ from ponte.customs.queries import (
     declarations_of,
     list_declarations,
     read_plan,
+    search_declarations,
     view,
 )
 from ponte.customs.store import CustomsRepository
@@ -61,8 +73,10 @@ from ponte.platform.db import Database, UnitOfWork
 
 __all__ = [
     "AppliedReceipt",
+    "Contents",
     "DeclarationChange",
     "DeclarationDetail",
+    "DeclarationFilter",
     "DeclaredOrder",
     "MessageView",
     "ProfileView",
@@ -79,17 +93,22 @@ __all__ = [
     "declare_summary",
     "get_profile",
     "list_declarations",
+    "message_contents",
     "messages_for",
+    "pretty_message",
     "profile_for",
     "profile_from",
     "put_profile",
     "read_plan",
     "return_application",
+    "return_declaration",
+    "search_declarations",
     "send_outbox",
     "signing_material",
     "take_receipts",
     "validate_raw",
     "withdraw",
+    "withdraw_declaration",
 ]
 
 
@@ -178,6 +197,7 @@ def _declare(
         buyer_index=buyer_index,
         placed_on=day,
         value_cny=value,
+        bill_no=(order.conveyance.bill_no or "").replace("-", "") or None,
     )
     return view(repo, decl)
 
@@ -263,6 +283,19 @@ def declare_summary(
     return view(repo, decl)
 
 
+def pretty_message(raw: bytes) -> str:
+    """A declared message's XML indented for reading (what was signed is the stored message)."""
+    try:
+        return _pretty(raw)
+    except PonteError:
+        return raw.decode("utf-8", errors="replace")
+
+
+def message_contents(raw: bytes, kind: str, lang: str) -> Contents:
+    """A declared message's records as labelled fields in ``lang``."""
+    return _contents(raw, kind, lang)
+
+
 # --- the outbox and the receipts ----------------------------------------------------------------
 
 
@@ -299,6 +332,7 @@ def apply_receipt(uow: UnitOfWork, tenant_id: str, raw: bytes, at: datetime) -> 
     before: dict[str, str] = {}
     touched: list[str] = []
     applied = matched = 0
+    why: dict[str, str] = {}  # declaration -> the text of the receipt that refused it
     for ev in parse_receipt(raw):
         msg = repo.answered(ev)
         if msg is not None and msg.declaration_id not in before:
@@ -311,12 +345,32 @@ def apply_receipt(uow: UnitOfWork, tenant_id: str, raw: bytes, at: datetime) -> 
             before.setdefault(decl_id, before.get(decl_id, ""))
             if decl_id not in touched:
                 touched.append(decl_id)
+            if ev.state in REJECTED:
+                why[decl_id] = ev.info
     changes = []
     for decl_id in touched:
         decl = repo.get(decl_id)
         if decl.state != before.get(decl_id):
             changes.append(DeclarationChange(decl.id, decl.order_id, before.get(decl_id, ""), decl.state))
+            if decl.state in REJECTED:
+                _tell_refused(uow, decl.tenant_id, decl.id, decl.order_no, decl.revision, decl.state,
+                              why.get(decl_id, ""), at)  # fmt: skip
     return AppliedReceipt(applied, matched, changes)
+
+
+def _tell_refused(
+    uow: UnitOfWork,
+    tenant_id: str,
+    decl_id: str,
+    order_no: str,
+    revision: int,
+    state: str,
+    info: str,
+    at: datetime,
+) -> None:
+    """The tenant's people with customs scope learn that customs (or the e-port) refused a declaration."""
+    params = {"order_no": order_no, "revision": revision, "state": state, "info": info[:500]}
+    notifications.notify(uow, tenant_id, "declaration.rejected", decl_id, f"{decl_id}:{state}", params, at)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
-"""Customs tables and their repository: the declarations of the tenants' orders,
-a snapshot of every message declared (which is also the outbox: a message is stored before it is sent),
-and the receipts matched back to them.
+"""Customs tables and their repository: the declarations of the tenants' orders, a snapshot of every
+message declared (the outbox too: a message is stored before it is sent), the receipts matched to them.
 
 Every row carries ``tenant_id`` and every query filters on it. Messages and the declared order hold
-personal data (buyer names, ID numbers, phones, addresses): they are encrypted at rest (the profiles
-and their signing secrets are in ``profile_store``). The repository keeps rows; the state a receipt leads to is decided by the pure fold in
-``customs.china.receipts``.
+personal data (buyer names, ID numbers, phones, addresses): they are encrypted at rest (the profiles and
+their signing secrets are in ``profile_store``). The repository keeps rows; the state a receipt leads to
+is decided by the pure fold in ``customs.china.receipts``. A declaration keeps its master air waybill
+(billNo, digits only) in clear, to be found by it.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class Declaration(Base):
     buyer_index: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     placed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     value_cny: Mapped[Decimal | None] = mapped_column(Amount(), nullable=True)
+    bill_no: Mapped[str | None] = mapped_column(String(40), nullable=True, index=True)  # master AWB
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -109,6 +110,7 @@ class CustomsRepository:
         buyer_index: str | None = None,
         placed_on: date | None = None,
         value_cny: Decimal | None = None,
+        bill_no: str | None = None,
     ) -> Declaration:
         """A new declaration (next revision of the order) with its messages queued in the outbox.
         ``messages`` holds (kind, guid, key, xml)."""
@@ -125,6 +127,7 @@ class CustomsRepository:
             buyer_index=buyer_index,
             placed_on=placed_on,
             value_cny=value_cny,
+            bill_no=bill_no,
             created_at=at,
             updated_at=at,
         )

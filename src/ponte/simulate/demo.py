@@ -20,6 +20,7 @@ from ponte.logistics.awb import StockRange
 from ponte.orders import service as orders
 from ponte.platform.db import Database
 from ponte.simulate.demo_logistics import fly
+from ponte.simulate.demo_customs import declare_demo
 
 log = logging.getLogger("ponte.demo")
 
@@ -143,6 +144,7 @@ def walk_orders(
             journey.cancel(uow, tenant_id, order_id, "the buyer changed their mind", ctx, at)
             uow.commit()
     fly(database, ctx, tenant_id, at)  # more orders booked together on flights, every shipment tracked
+    declare_demo(database, ctx, tenant_id, at)  # booked orders declared, customs answering in every state
     with database.unit_of_work() as uow:
         _, counts = orders.search(uow, tenant_id, None, 1)
     return counts

@@ -35,6 +35,8 @@ PAGES = [
     "ponte.web.pages.shipments",
     "ponte.web.pages.flights",
     "ponte.web.pages.customs",
+    "ponte.web.pages.customs_actions",
+    "ponte.web.pages.notifications",
     "ponte.web.pages.live",
     "ponte.web.pages.warehouses",
 ]

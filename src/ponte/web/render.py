@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 from urllib.parse import urlencode
@@ -13,6 +14,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from ponte.kernel.languages import NATIVE_NAMES
 from ponte.web import nav
 from ponte.web.i18n import CATALOGUES, Locale
+
+#: Functions adding to every signed-in page's context (the header's unread notifications), registered by
+#: the page modules that own them.
+CONTEXT_HOOKS: list[Callable[[Request, Any], dict[str, Any]]] = []
 
 
 @cache
@@ -63,6 +68,9 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "notices": [],
         "csrf_token": request.scope.get("ponte.csrf_token", ""),
     }
+    if viewer is not None:
+        for hook in CONTEXT_HOOKS:
+            base.update(hook(request, viewer))
     base.update(context)
     html = environment().get_template(template).render(base)
     return HTMLResponse(html, status_code=status)

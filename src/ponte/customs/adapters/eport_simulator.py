@@ -100,6 +100,12 @@ class Simulator:
         }
         return build(code, data)
 
+    def answer(self, kind: str, head: dict[str, Any], status: str, info: str) -> bytes:
+        """A receipt of this simulator's customs for a declared record (``head``) of ``kind``, with any
+        returnStatus and returnInfo: a refusal (100 and the reason) or an e-port failure (4), as a demo
+        or a test wants one."""
+        return self._receipt(kind, head, status, info)
+
     def _emit(self, name: str, raw: bytes, reply_to: str | None, direction: str) -> None:
         if reply_to:
             msg_type = raw.split(b"Message", 1)[0].rsplit(b"CEB", 1)[-1].decode()
