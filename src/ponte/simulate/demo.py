@@ -19,8 +19,8 @@ from ponte.logistics import service as logistics
 from ponte.logistics.awb import StockRange
 from ponte.orders import service as orders
 from ponte.platform.db import Database
-from ponte.simulate.demo_logistics import fly
 from ponte.simulate.demo_customs import declare_demo
+from ponte.simulate.demo_logistics import fly
 
 log = logging.getLogger("ponte.demo")
 
