@@ -273,7 +273,7 @@ def test_a_chunk_that_fails_midway_stores_nothing_of_itself(api, database, tenan
             raise RuntimeError("the database went away")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("ponte.journey.bulk.webhooks.notify_many", fails_second_time)
+    monkeypatch.setattr("ponte.journey.bulk_place.webhooks.notify_many", fails_second_time)
     imports.run_due(database, ctx, AT)
     with database.unit_of_work(readonly=True) as uow:
         failed = imports.get(uow, tenants.a, job.id)
