@@ -113,59 +113,57 @@ def _follow_up(
     return view(repo, decl)
 
 
-def withdraw(
-    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, *, signer: Signer, reason: str
-) -> DeclaredOrder:
-    """The cancel application of a declared order: CEB623 for an import inventory, CEB605 for an
-    export one (GACC 202205: both name the inventory number customs gave; both are signed)."""
+def _cancel(reason: str, at: datetime) -> Any:
+    """The cancel application's builder: CEB623 for an import inventory, CEB605 for an export one (GACC
+    202205: both name the inventory number customs gave; both are signed)."""
 
     def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
         if declared.direction == "import":
             return "623", import_cancel(declared, invt_no, reason, t, now=at, revision=revision)
         return "605", export_cancel(declared, invt_no, reason, t, now=at, revision=revision)
 
-    return _follow_up(uow, tenant_id, order, at, signer, one)
+    return one
+
+
+def _return(reason: str, at: datetime) -> Any:
+    """The return application's builder: CEB625 for an import (every line), CEB213 for an export (9661,
+    1261 from a special area)."""
+
+    def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
+        if declared.direction == "import":
+            return "625", import_return(declared, invt_no, reason, t, now=at, revision=revision)
+        return "213", export_return(declared, invt_no, reason, t, now=at, revision=revision)
+
+    return one
+
+
+def withdraw(
+    uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, *, signer: Signer, reason: str
+) -> DeclaredOrder:
+    """The cancel application of a declared order (CEB623 import, CEB605 export)."""
+    return _follow_up(uow, tenant_id, order, at, signer, _cancel(reason, at))
 
 
 def return_application(
     uow: UnitOfWork, tenant_id: str, order: Order, at: datetime, *, signer: Signer, reason: str
 ) -> DeclaredOrder:
-    """The return application of a delivered order: CEB625 for an import (every line), CEB213 for an
-    export (9661, 1261 from a special area)."""
-
-    def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
-        if declared.direction == "import":
-            return "625", import_return(declared, invt_no, reason, t, now=at, revision=revision)
-        return "213", export_return(declared, invt_no, reason, t, now=at, revision=revision)
-
-    return _follow_up(uow, tenant_id, order, at, signer, one)
+    """The return application of a delivered order (CEB625 import, CEB213 export)."""
+    return _follow_up(uow, tenant_id, order, at, signer, _return(reason, at))
 
 
 def withdraw_declaration(
     uow: UnitOfWork, tenant_id: str, declaration_id: str, at: datetime, *, signer: Signer, reason: str
 ) -> DeclaredOrder:
-    """The cancel application of one declaration (CEB623 import, CEB605 export), by the declaration's
-    id: what a broker files from the declaration itself; the order's own state is the seller's."""
-
-    def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
-        if declared.direction == "import":
-            return "623", import_cancel(declared, invt_no, reason, t, now=at, revision=revision)
-        return "605", export_cancel(declared, invt_no, reason, t, now=at, revision=revision)
-
-    return _follow_up(uow, tenant_id, declaration_id, at, signer, one)
+    """The cancel application of one declaration, by the declaration's id: what a broker files from the
+    declaration itself; the order's own state is the seller's."""
+    return _follow_up(uow, tenant_id, declaration_id, at, signer, _cancel(reason, at))
 
 
 def return_declaration(
     uow: UnitOfWork, tenant_id: str, declaration_id: str, at: datetime, *, signer: Signer, reason: str
 ) -> DeclaredOrder:
-    """The return application of one declaration (CEB625 import, CEB213 export), by its id."""
-
-    def one(declared: CustomsOrder, invt_no: str, t: Transfer, revision: int) -> tuple[str, Any]:
-        if declared.direction == "import":
-            return "625", import_return(declared, invt_no, reason, t, now=at, revision=revision)
-        return "213", export_return(declared, invt_no, reason, t, now=at, revision=revision)
-
-    return _follow_up(uow, tenant_id, declaration_id, at, signer, one)
+    """The return application of one declaration, by its id."""
+    return _follow_up(uow, tenant_id, declaration_id, at, signer, _return(reason, at))
 
 
 # --- customs' real-time request for payment data (Announcement 2018 No. 179) ---------------------
