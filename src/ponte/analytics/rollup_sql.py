@@ -1,0 +1,227 @@
+"""The daily rollup's SQL (pure: strings only): what it reads from the store, and the figures' queries
+over it.
+
+The rollup keeps, per tenant and UTC day, exact integer sums grouped finely enough that every figure
+of the dashboard is a sum of its rows, equal to the same figure over the raw orders:
+
+* ``rollup_orders``: by destination, currency, trade mode, direction, live session and paid or not:
+  orders and value (goods less discount, micro-units) of the orders not cancelled;
+* ``rollup_categories``: by destination, currency and product category: the orders having a line of the
+  category (each order counted once per category), units and line value (quantity × unit price);
+* ``rollup_products``: the same by product;
+* ``rollup_days``: the days a tenant placed any order (cancelled ones too: "the latest order").
+
+An order has one tenant, day, destination and currency, so counting distinct orders per finer group
+and adding the groups gives the distinct count of the coarser one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from ponte.analytics import sql
+from ponte.analytics.sql import Query
+from ponte.kernel.errors import ValidationError
+
+__all__ = ["SOURCES", "TABLES", "changed", "day_currencies", "ranking", "source", "values"]
+
+#: The rollup's tables (DuckDB types), their key columns first, then their sums.
+TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "rollup_orders": (
+        ("tenant_id", "VARCHAR"), ("day", "DATE"), ("destination", "VARCHAR"), ("currency", "VARCHAR"),
+        ("trade_mode", "VARCHAR"), ("direction", "VARCHAR"), ("live_session_id", "VARCHAR"),
+        ("paid", "BOOLEAN"), ("orders", "BIGINT"), ("value_micro", "HUGEINT"),
+    ),
+    "rollup_categories": (
+        ("tenant_id", "VARCHAR"), ("day", "DATE"), ("destination", "VARCHAR"), ("currency", "VARCHAR"),
+        ("category", "VARCHAR"), ("orders", "BIGINT"), ("units", "BIGINT"), ("value_micro", "HUGEINT"),
+    ),
+    "rollup_products": (
+        ("tenant_id", "VARCHAR"), ("day", "DATE"), ("destination", "VARCHAR"), ("currency", "VARCHAR"),
+        ("product_id", "VARCHAR"), ("orders", "BIGINT"), ("units", "BIGINT"), ("value_micro", "HUGEINT"),
+    ),
+    "rollup_days": (("tenant_id", "VARCHAR"), ("day", "DATE")),
+}  # fmt: skip
+
+
+def _cond(
+    dialect: str, tenant: str | None, start: date | None, end: date | None
+) -> tuple[str, dict[str, Any]]:
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    if tenant is not None:
+        parts.append("o.tenant_id = :tenant")
+        params["tenant"] = tenant
+    if start is not None and end is not None:
+        parts.append("o.placed_at >= :lo AND o.placed_at < :hi")
+        params["lo"], params["hi"] = sql.bound(dialect, start), sql.bound(dialect, end + timedelta(days=1))
+    return "".join(f" AND {p}" for p in parts), params
+
+
+def source(
+    dialect: str, table: str, tenant: str | None = None, start: date | None = None, end: date | None = None
+) -> Query:
+    """One rollup table's rows from the store: all of them, or one tenant's days ``start``..``end``."""
+    sql.check(dialect)
+    cond, params = _cond(dialect, tenant, start, end)
+    day = sql.day_of(dialect, "o.placed_at")
+    live = "o.status <> 'cancelled'"
+    if table == "rollup_orders":
+        paid = "CASE WHEN o.paid_at IS NULL THEN 0 ELSE 1 END"
+        value = f"{sql.micro(dialect, 'o.goods_value')} - {sql.micro(dialect, 'o.discount')}"
+        text = (
+            f"SELECT o.tenant_id, {day}, o.destination, o.currency, o.trade_mode, o.direction, "
+            f"o.live_session_id, {paid}, COUNT(*), SUM({value}) FROM orders o WHERE {live}{cond} "
+            "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+        )
+    elif table in ("rollup_categories", "rollup_products"):
+        key = "p.category" if table == "rollup_categories" else "l.product_id"
+        text = (
+            f"SELECT o.tenant_id, {day}, o.destination, o.currency, {key}, COUNT(DISTINCT o.id), "
+            f"SUM(l.quantity), SUM(l.quantity * {sql.micro(dialect, 'l.unit_price')}) "
+            "FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id "
+            f"WHERE {live}{cond} GROUP BY 1, 2, 3, 4, 5"
+        )
+    elif table == "rollup_days":
+        text = f"SELECT DISTINCT o.tenant_id, {day} FROM orders o WHERE 1 = 1{cond}"
+    else:
+        raise ValidationError(f"unknown rollup table {table!r}", field="table", rule="rollup-table")
+    return Query(text, params)
+
+
+#: The store's tables that only grow and whose new rows mark a (tenant, day) to compute again: a new
+#: line (orders loaded in bulk write lines, not always events) and a new event (every placement, payment
+#: and move of an order through the orders service writes one).
+SOURCES = ("order_lines", "order_events")
+
+
+def changed(dialect: str, table: str, high: int, gaps: tuple[int, ...]) -> Query:
+    """The ids above ``high`` (and the awaited ``gaps``) of ``table``, with their order's tenant and day."""
+    sql.check(dialect)
+    if table not in SOURCES:
+        raise ValidationError(f"unknown rollup source {table!r}", field="table", rule="rollup-source")
+    params: dict[str, Any] = {"high": int(high)}
+    cond = "t.id > :high"
+    if gaps:
+        names = [f"g{i}" for i in range(len(gaps))]
+        params.update(zip(names, (int(g) for g in gaps), strict=True))
+        cond = f"({cond} OR t.id IN ({', '.join(':' + n for n in names)}))"
+    return Query(
+        f"SELECT t.id, o.tenant_id, {sql.day_of(dialect, 'o.placed_at')} FROM {table} t "
+        f"JOIN orders o ON o.id = t.order_id WHERE {cond}",
+        params,
+    )
+
+
+def highest(table: str) -> Query:
+    if table not in SOURCES:
+        raise ValidationError(f"unknown rollup source {table!r}", field="table", rule="rollup-source")
+    return Query(f"SELECT MAX(id) FROM {table}", {})
+
+
+# --- the figures over the rollup (DuckDB) ------------------------------------------------------------
+
+#: Each dimension of ``sql.values``: the rollup table it sums and the column that is its key.
+_KEYS = {
+    "total": ("rollup_orders", "''"),
+    "destination": ("rollup_orders", "destination"),
+    "trade_mode": ("rollup_orders", "trade_mode"),
+    "direction": ("rollup_orders", "direction"),
+    "tenant_id": ("rollup_orders", "tenant_id"),
+    "live_session_id": ("rollup_orders", "live_session_id"),
+    "category": ("rollup_categories", "category"),
+    "product": ("rollup_products", "product_id"),
+}
+
+
+def _where(
+    tenant: str | None, start: date, end: date, markets: tuple[str, ...], t: str = ""
+) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {"lo": start, "hi": end}
+    parts = [f"{t}day BETWEEN :lo AND :hi"]
+    if tenant is not None:
+        parts.append(f"{t}tenant_id = :tenant")
+        params["tenant"] = tenant
+    if markets:
+        names = [f"m{i}" for i in range(len(markets))]
+        parts.append(f"{t}destination IN ({', '.join(':' + n for n in names)})")
+        params.update(zip(names, markets, strict=True))
+    return " AND ".join(parts), params
+
+
+def _dimension(dimension: str) -> tuple[str, str]:
+    if dimension not in _KEYS:
+        raise ValidationError(f"unknown dimension {dimension!r}", field="dimension", rule="dimension")
+    return _KEYS[dimension]
+
+
+def values(
+    dimension: str,
+    tenant: str | None,
+    start: date,
+    end: date,
+    markets: tuple[str, ...] = (),
+    *,
+    paid_only: bool = False,
+    keys: tuple[str, ...] = (),
+) -> Query:
+    """``sql.values`` over the rollup: (day, currency, key, orders, value_micro, units)."""
+    table, key = _dimension(dimension)
+    where, params = _where(tenant, start, end, markets)
+    if paid_only:
+        if table != "rollup_orders":
+            raise ValidationError(
+                "paid orders only by an order's own columns", field="paid", rule="dimension"
+            )
+        where += " AND paid"
+    if dimension == "live_session_id":
+        where += " AND live_session_id IS NOT NULL"
+    if keys:
+        names = [f"k{i}" for i in range(len(keys))]
+        where += f" AND {key} IN ({', '.join(':' + n for n in names)})"
+        params.update(zip(names, keys, strict=True))
+    units = "SUM(units)" if table != "rollup_orders" else "0"
+    return Query(
+        f"SELECT day, currency, {key} AS key, SUM(orders), SUM(value_micro), {units} "
+        f"FROM {table} WHERE {where} GROUP BY 1, 2, 3",
+        params,
+    )
+
+
+def day_currencies(tenant: str | None, start: date, end: date, markets: tuple[str, ...]) -> Query:
+    where, params = _where(tenant, start, end, markets)
+    return Query(f"SELECT DISTINCT day, currency FROM rollup_orders WHERE {where}", params)
+
+
+def ranking(
+    dimension: str,
+    tenant: str | None,
+    start: date,
+    end: date,
+    markets: tuple[str, ...],
+    rates: dict[tuple[str, date], float],
+    limit: int,
+) -> Query:
+    """The keys by approximate converted value (candidates; ``core.top`` then ranks them exactly)."""
+    table, key = _dimension(dimension)
+    where, params = _where(tenant, start, end, markets, "t.")
+    if not rates:
+        return Query(f"SELECT {key} AS key, 0.0 FROM {table} WHERE 1 = 0", {})
+    rows = []
+    for i, ((cur, day), rate) in enumerate(sorted(rates.items())):
+        rows.append(f"(:rc{i}, CAST(:rd{i} AS DATE), CAST(:rr{i} AS DOUBLE))")
+        params[f"rc{i}"], params[f"rd{i}"], params[f"rr{i}"] = cur, day, float(rate)
+    return Query(
+        f"WITH r(currency, day, rate) AS (VALUES {', '.join(rows)}) "
+        f"SELECT {key} AS key, SUM(CAST(t.value_micro AS DOUBLE) * r.rate) AS approx FROM {table} t "
+        f"JOIN r ON r.currency = t.currency AND r.day = t.day WHERE {where} "
+        f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {int(limit)}",
+        params,
+    )
+
+
+def latest(tenant: str | None) -> Query:
+    if tenant is None:
+        return Query("SELECT MAX(day) FROM rollup_days", {})
+    return Query("SELECT MAX(day) FROM rollup_days WHERE tenant_id = :tenant", {"tenant": tenant})
