@@ -42,12 +42,15 @@ class RollupStats:
     rows: int = 0
 
 
-def _column(values: Sequence[Any], kind: str) -> pa.Array:
-    if kind in ("VARCHAR", "DATE"):
-        return pa.array([None if v is None else str(v) for v in values], pa.string())
-    if kind == "BOOLEAN":
-        return pa.array([bool(int(v)) for v in values], pa.bool_())
-    return pa.array([0 if v is None else int(v) for v in values], pa.int64())
+def _columns(rows: Sequence[tuple[Any, ...]], cols: tuple[tuple[str, str], ...]) -> pa.Table:
+    """Staged rows as an Arrow table: text as text (days too), numbers and flags as integers (DuckDB casts)."""
+    data = list(zip(*rows, strict=True))
+    return pa.table(
+        {
+            c: pa.array(data[i], pa.string() if kind in ("VARCHAR", "DATE") else pa.int64())
+            for i, (c, kind) in enumerate(cols)
+        }
+    )
 
 
 def _ranges(days: Sequence[date]) -> list[tuple[date, date]]:
@@ -76,7 +79,7 @@ class Rollup:
         self.generation = 0
         self.stats = RollupStats()
         self._synced: str | None = None
-        for table, cols in rollup_sql.TABLES.items():
+        for table, cols in {**rollup_sql.TABLES, **rollup_sql.STAGED}.items():
             self._duck.con.execute(f"CREATE TABLE {table} ({', '.join(f'{c} {t}' for c, t in cols)})")
 
     def fetch(self, query: Query) -> list[tuple[Any, ...]]:
@@ -106,14 +109,15 @@ class Rollup:
     def _build(self) -> None:
         t0 = time.perf_counter()
         highs = self._highest()  # before reading: what commits meanwhile is read again by the refresh
-        d = self.source.dialect
-        data = {table: self.source.fetch(rollup_sql.source(d, table)) for table in rollup_sql.TABLES}
-        self._write(data, None)
+        self._stage(None)
+        self._write(None)
         self.marks = {t: Watermark(high=max(0, h - LOOKBACK_IDS)) for t, h in highs.items()}
         self.built = True
         self.generation += 1
         self.stats.built_seconds = time.perf_counter() - t0
-        self.stats.rows = sum(len(rows) for rows in data.values())
+        self.stats.rows = sum(
+            int(self.fetch(Query(f"SELECT COUNT(*) FROM {t}", {}))[0][0]) for t in rollup_sql.TABLES
+        )
 
     def _refresh(self) -> None:
         t0 = time.perf_counter()
@@ -126,47 +130,59 @@ class Rollup:
                 dirty.setdefault(str(tenant), set()).add(date.fromisoformat(str(day)[:10]))
             mark.advance((int(r[0]) for r in rows), now)
         self.stats.refreshes += 1
-        if not dirty:
-            self.stats.last_refresh_seconds, self.stats.last_partitions = time.perf_counter() - t0, 0
-            return
-        parts = [
-            (tenant, lo, hi) for tenant, days in sorted(dirty.items()) for lo, hi in _ranges(sorted(days))
-        ]
-        data: dict[str, list[tuple[Any, ...]]] = {table: [] for table in rollup_sql.TABLES}
-        for tenant, lo, hi in parts:
-            for table in rollup_sql.TABLES:
-                data[table].extend(self.source.fetch(rollup_sql.source(d, table, tenant, lo, hi)))
-        self._write(data, parts)
-        self.generation += 1
-        self.stats.last_refresh_seconds = time.perf_counter() - t0
         self.stats.last_partitions = sum(len(days) for days in dirty.values())
+        if dirty:
+            parts = [(t, lo, hi) for t, days in sorted(dirty.items()) for lo, hi in _ranges(sorted(days))]
+            self._stage(parts)
+            self._write(parts)
+            self.generation += 1
+        self.stats.last_refresh_seconds = time.perf_counter() - t0
 
-    def _write(
-        self, data: dict[str, list[tuple[Any, ...]]], parts: list[tuple[str, date, date]] | None
-    ) -> None:
-        """Replace the rows of ``parts`` (None: all rows) by ``data``, in one DuckDB transaction."""
+    def _stage(self, parts: list[tuple[str, date, date]] | None) -> None:
+        """The store's orders and lines of ``parts`` (None: all) into the staging tables."""
+        d = self.source.dialect
+        if parts is None:
+            chunks: list[list[tuple[str, date, date]] | None] = [None]
+        else:
+            n = rollup_sql.RANGES_PER_QUERY
+            chunks = [parts[i : i + n] for i in range(0, len(parts), n)]
+        cur = self._duck.con.cursor()
+        try:
+            for table, cols in rollup_sql.STAGED.items():
+                cur.execute(f"DELETE FROM {table}")
+                casts = ", ".join(f"CAST({c} AS {kind})" for c, kind in cols)
+                for chunk in chunks:
+                    for rows in self.source.stream(rollup_sql.staging(d, table, chunk)):
+                        incoming = _columns(rows, cols)
+                        cur.register("incoming", incoming)
+                        cur.execute(f"INSERT INTO {table} SELECT {casts} FROM incoming")
+                        cur.unregister("incoming")
+        finally:
+            cur.close()
+
+    def _write(self, parts: list[tuple[str, date, date]] | None) -> None:
+        """Replace the rows of ``parts`` (None: all rows) by the staged rows' sums, in one transaction."""
         cur = self._duck.con.cursor()
         try:
             cur.execute("BEGIN TRANSACTION")
-            for table, cols in rollup_sql.TABLES.items():
+            if parts is not None:
+                dirty = pa.table(
+                    {
+                        "tenant_id": pa.array([p[0] for p in parts], pa.string()),
+                        "lo": pa.array([p[1] for p in parts], pa.date32()),
+                        "hi": pa.array([p[2] for p in parts], pa.date32()),
+                    }
+                )
+                cur.register("dirty", dirty)
+            for table in rollup_sql.TABLES:
                 if parts is None:
                     cur.execute(f"DELETE FROM {table}")
                 else:
-                    for tenant, lo, hi in parts:
-                        cur.execute(
-                            f"DELETE FROM {table} WHERE tenant_id = $1 AND day BETWEEN $2 AND $3",
-                            [tenant, lo, hi],
-                        )
-                rows = data[table]
-                if not rows:
-                    continue
-                staged = pa.table(
-                    {c: _column([r[i] for r in rows], kind) for i, (c, kind) in enumerate(cols)}
-                )
-                cur.register("staged", staged)
-                casts = ", ".join(f"CAST({c} AS {kind})" for c, kind in cols)
-                cur.execute(f"INSERT INTO {table} SELECT {casts} FROM staged")
-                cur.unregister("staged")
+                    cur.execute(
+                        f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM dirty d "
+                        "WHERE d.tenant_id = t.tenant_id AND t.day BETWEEN d.lo AND d.hi)"
+                    )
+                cur.execute(f"INSERT INTO {table} {rollup_sql.AGGREGATE[table]}")
             cur.execute("COMMIT")
         except BaseException:
             cur.execute("ROLLBACK")

@@ -24,7 +24,17 @@ from ponte.analytics import sql
 from ponte.analytics.sql import Query
 from ponte.kernel.errors import ValidationError
 
-__all__ = ["SOURCES", "TABLES", "changed", "day_currencies", "ranking", "source", "values"]
+__all__ = [
+    "AGGREGATE",
+    "SOURCES",
+    "STAGED",
+    "TABLES",
+    "changed",
+    "day_currencies",
+    "ranking",
+    "staging",
+    "values",
+]
 
 #: The rollup's tables (DuckDB types), their key columns first, then their sums.
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -45,49 +55,80 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
 }  # fmt: skip
 
 
-def _cond(
-    dialect: str, tenant: str | None, start: date | None, end: date | None
-) -> tuple[str, dict[str, Any]]:
-    parts: list[str] = []
-    params: dict[str, Any] = {}
-    if tenant is not None:
-        parts.append("o.tenant_id = :tenant")
-        params["tenant"] = tenant
-    if start is not None and end is not None:
-        parts.append("o.placed_at >= :lo AND o.placed_at < :hi")
-        params["lo"], params["hi"] = sql.bound(dialect, start), sql.bound(dialect, end + timedelta(days=1))
-    return "".join(f" AND {p}" for p in parts), params
+#: What a build or refresh reads from the store, one row per order and per line (amounts already as
+#: exact micro-units, computed by the store as the raw figures compute them), into DuckDB staging tables.
+STAGED: dict[str, tuple[tuple[str, str], ...]] = {
+    "staged_orders": (
+        ("id", "VARCHAR"), ("tenant_id", "VARCHAR"), ("day", "DATE"), ("destination", "VARCHAR"),
+        ("currency", "VARCHAR"), ("trade_mode", "VARCHAR"), ("direction", "VARCHAR"),
+        ("live_session_id", "VARCHAR"), ("paid", "BOOLEAN"), ("counted", "BOOLEAN"), ("value_micro", "BIGINT"),
+    ),
+    "staged_lines": (
+        ("order_id", "VARCHAR"), ("product_id", "VARCHAR"), ("category", "VARCHAR"), ("quantity", "BIGINT"),
+        ("value_micro", "BIGINT"),
+    ),
+}  # fmt: skip
+#: At most this many (tenant, days) ranges in one staging query.
+RANGES_PER_QUERY = 40
 
 
-def source(
-    dialect: str, table: str, tenant: str | None = None, start: date | None = None, end: date | None = None
-) -> Query:
-    """One rollup table's rows from the store: all of them, or one tenant's days ``start``..``end``."""
+def _ranges(dialect: str, parts: list[tuple[str, date, date]] | None) -> tuple[str, dict[str, Any]]:
+    """``o``'s rows in any of the (tenant, first day, last day) ranges; None: every row."""
+    if parts is None:
+        return "", {}
+    terms, params = [], {}
+    for i, (tenant, lo, hi) in enumerate(parts):
+        terms.append(f"(o.tenant_id = :t{i} AND o.placed_at >= :lo{i} AND o.placed_at < :hi{i})")
+        params[f"t{i}"] = tenant
+        params[f"lo{i}"], params[f"hi{i}"] = (
+            sql.bound(dialect, lo),
+            sql.bound(dialect, hi + timedelta(days=1)),
+        )
+    return f" WHERE {' OR '.join(terms) or '1 = 0'}", params
+
+
+def staging(dialect: str, table: str, parts: list[tuple[str, date, date]] | None = None) -> Query:
+    """The store's rows of one staging table: all of them, or those of some tenants' day ranges."""
     sql.check(dialect)
-    cond, params = _cond(dialect, tenant, start, end)
+    where, params = _ranges(dialect, parts)
     day = sql.day_of(dialect, "o.placed_at")
-    live = "o.status <> 'cancelled'"
-    if table == "rollup_orders":
+    if table == "staged_orders":
         paid = "CASE WHEN o.paid_at IS NULL THEN 0 ELSE 1 END"
+        counted = "CASE WHEN o.status <> 'cancelled' THEN 1 ELSE 0 END"
         value = f"{sql.micro(dialect, 'o.goods_value')} - {sql.micro(dialect, 'o.discount')}"
         text = (
-            f"SELECT o.tenant_id, {day}, o.destination, o.currency, o.trade_mode, o.direction, "
-            f"o.live_session_id, {paid}, COUNT(*), SUM({value}) FROM orders o WHERE {live}{cond} "
-            "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+            f"SELECT o.id, o.tenant_id, {day}, o.destination, o.currency, o.trade_mode, o.direction, "
+            f"o.live_session_id, {paid}, {counted}, {value} FROM orders o{where}"
         )
-    elif table in ("rollup_categories", "rollup_products"):
-        key = "p.category" if table == "rollup_categories" else "l.product_id"
+    elif table == "staged_lines":
+        join = " JOIN orders o ON o.id = l.order_id" if parts is not None else ""
         text = (
-            f"SELECT o.tenant_id, {day}, o.destination, o.currency, {key}, COUNT(DISTINCT o.id), "
-            f"SUM(l.quantity), SUM(l.quantity * {sql.micro(dialect, 'l.unit_price')}) "
-            "FROM order_lines l JOIN orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id "
-            f"WHERE {live}{cond} GROUP BY 1, 2, 3, 4, 5"
+            "SELECT l.order_id, l.product_id, p.category, l.quantity, "
+            f"l.quantity * {sql.micro(dialect, 'l.unit_price')} FROM order_lines l "
+            f"JOIN products p ON p.id = l.product_id{join}{where}"
         )
-    elif table == "rollup_days":
-        text = f"SELECT DISTINCT o.tenant_id, {day} FROM orders o WHERE 1 = 1{cond}"
     else:
-        raise ValidationError(f"unknown rollup table {table!r}", field="table", rule="rollup-table")
+        raise ValidationError(f"unknown staging table {table!r}", field="table", rule="rollup-table")
     return Query(text, params)
+
+
+#: Each rollup table from the staged rows (DuckDB): only orders not cancelled count, but any order
+#: makes its day one with orders (the latest order).
+AGGREGATE = {
+    "rollup_orders": (
+        "SELECT tenant_id, day, destination, currency, trade_mode, direction, live_session_id, paid, COUNT(*), "
+        "SUM(value_micro) FROM staged_orders WHERE counted GROUP BY ALL"
+    ),
+    "rollup_categories": (
+        "SELECT o.tenant_id, o.day, o.destination, o.currency, l.category, COUNT(DISTINCT o.id), SUM(l.quantity), "
+        "SUM(l.value_micro) FROM staged_lines l JOIN staged_orders o ON o.id = l.order_id WHERE o.counted GROUP BY ALL"
+    ),
+    "rollup_products": (
+        "SELECT o.tenant_id, o.day, o.destination, o.currency, l.product_id, COUNT(DISTINCT o.id), SUM(l.quantity), "
+        "SUM(l.value_micro) FROM staged_lines l JOIN staged_orders o ON o.id = l.order_id WHERE o.counted GROUP BY ALL"
+    ),
+    "rollup_days": "SELECT DISTINCT tenant_id, day FROM staged_orders",
+}  # fmt: skip
 
 
 #: The store's tables that only grow and whose new rows mark a (tenant, day) to compute again: a new

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -73,6 +73,24 @@ class SqlStore:
     def fetch(self, query: sql.Query) -> list[tuple[Any, ...]]:
         with self.engine.connect() as conn:
             return [tuple(r) for r in conn.execute(text(query.text), _bind(self.dialect, query.params))]
+
+    def stream(self, query: sql.Query, size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of a large read, ``size`` at a time, straight from the driver's cursor (a server-side
+        one on PostgreSQL), without building a row object per row."""
+        params = _bind(self.dialect, query.params)
+        with self.engine.connect() as conn:
+            dbapi: Any = conn.connection.dbapi_connection
+            if self.dialect == "postgresql":
+                cursor = dbapi.cursor(name="ponte_figures_stream")
+                statement = _PLACEHOLDER.sub(r"%(\1)s", query.text.replace("%", "%%"))
+            else:  # sqlite3 takes :name placeholders itself
+                cursor, statement = dbapi.cursor(), query.text
+            try:
+                cursor.execute(statement, params)
+                while rows := cursor.fetchmany(size):
+                    yield rows
+            finally:
+                cursor.close()
 
     def version(self) -> str:
         row = self.fetch(sql.version(self.dialect))[0]
