@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from ponte.analytics import rollup_sql
 from ponte.analytics.sql import Query
-from ponte.analytics.store import DuckStore, SqlStore
+from ponte.analytics.store import DuckStore, SqlStore, duck_text
 from ponte.analytics.watermark import Watermark
 
 __all__ = ["LOOKBACK_IDS", "Rollup", "RollupStats"]
@@ -84,6 +84,22 @@ class Rollup:
 
     def fetch(self, query: Query) -> list[tuple[Any, ...]]:
         return self._duck.fetch(query)
+
+    def ranking(self, query: Query, rates: dict[tuple[str, date], float]) -> list[tuple[Any, ...]]:
+        """``rollup_sql.ranking``'s query with ``rates`` as its table of (currency, day, rate)."""
+        table = pa.table(
+            {
+                "currency": pa.array([c for c, _ in rates], pa.string()),
+                "day": pa.array([d for _, d in rates], pa.date32()),
+                "rate": pa.array(list(rates.values()), pa.float64()),
+            }
+        )
+        cur = self._duck.con.cursor()
+        try:
+            cur.register("rates", table)
+            return [tuple(r) for r in cur.execute(duck_text(query), query.params).fetchall()]
+        finally:
+            cur.close()
 
     def sync(self, version: str) -> int:
         """Bring the rollup up to the store's ``version`` (build it the first time); its generation,

@@ -236,27 +236,15 @@ def day_currencies(tenant: str | None, start: date, end: date, markets: tuple[st
 
 
 def ranking(
-    dimension: str,
-    tenant: str | None,
-    start: date,
-    end: date,
-    markets: tuple[str, ...],
-    rates: dict[tuple[str, date], float],
-    limit: int,
+    dimension: str, tenant: str | None, start: date, end: date, markets: tuple[str, ...], limit: int
 ) -> Query:
-    """The keys by approximate converted value (candidates; ``core.top`` then ranks them exactly)."""
+    """The keys by approximate converted value (candidates; ``core.top`` then ranks them exactly), with
+    the rates as a table ``rates(currency, day, rate)`` the caller provides."""
     table, key = _dimension(dimension)
     where, params = _where(tenant, start, end, markets, "t.")
-    if not rates:
-        return Query(f"SELECT {key} AS key, 0.0 FROM {table} WHERE 1 = 0", {})
-    rows = []
-    for i, ((cur, day), rate) in enumerate(sorted(rates.items())):
-        rows.append(f"(:rc{i}, CAST(:rd{i} AS DATE), CAST(:rr{i} AS DOUBLE))")
-        params[f"rc{i}"], params[f"rd{i}"], params[f"rr{i}"] = cur, day, float(rate)
     return Query(
-        f"WITH r(currency, day, rate) AS (VALUES {', '.join(rows)}) "
-        f"SELECT {key} AS key, SUM(CAST(t.value_micro AS DOUBLE) * r.rate) AS approx FROM {table} t "
-        f"JOIN r ON r.currency = t.currency AND r.day = t.day WHERE {where} "
+        f"SELECT t.{key} AS key, SUM(CAST(t.value_micro AS DOUBLE) * r.rate) AS approx FROM {table} t "
+        f"JOIN rates r ON r.currency = t.currency AND r.day = t.day WHERE {where} "
         f"GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT {int(limit)}",
         params,
     )

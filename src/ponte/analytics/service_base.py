@@ -98,8 +98,8 @@ class AnalyticsBase:
     ) -> list[str]:
         approx = {k: float(v) for k, v in rates.items()}
         if self.rollup is not None:
-            q = rollup_sql.ranking(dimension, scope.tenant_id, f.start, f.end, f.markets, approx, limit)
-            ranked = self.rollup.fetch(q)
+            q = rollup_sql.ranking(dimension, scope.tenant_id, f.start, f.end, f.markets, limit)
+            ranked = self.rollup.ranking(q, approx)
         else:
             d = self.store.dialect
             q = sql.ranking(d, dimension, scope.tenant_id, f.start, f.end, f.markets, approx, limit)

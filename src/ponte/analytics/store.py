@@ -25,7 +25,7 @@ from ponte.analytics import sql
 from ponte.analytics.core import ValueRow
 from ponte.kernel.errors import ValidationError
 
-__all__ = ["DuckStore", "FigureStore", "SqlStore", "value_rows"]
+__all__ = ["DuckStore", "FigureStore", "SqlStore", "duck_text", "value_rows"]
 
 
 class FigureStore(Protocol):
@@ -98,6 +98,12 @@ class SqlStore:
 
 
 _PLACEHOLDER = re.compile(r"(?<![:\w]):(\w+)")
+
+
+def duck_text(query: sql.Query) -> str:
+    """A query's text with DuckDB's ``$name`` placeholders."""
+    return _PLACEHOLDER.sub(r"$\1", query.text)
+
 
 #: The columns of each table the figures read, with their DuckDB types.
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -183,10 +189,7 @@ class DuckStore:
     def fetch(self, query: sql.Query) -> list[tuple[Any, ...]]:
         cursor = self.con.cursor()  # one cursor per call: several threads may read at once
         try:
-            return [
-                tuple(r)
-                for r in cursor.execute(_PLACEHOLDER.sub(r"$\1", query.text), query.params).fetchall()
-            ]
+            return [tuple(r) for r in cursor.execute(duck_text(query), query.params).fetchall()]
         finally:
             cursor.close()
 
