@@ -202,6 +202,7 @@ def main() -> None:
     for label, write_sql in (
         ("bulk load of 1,000 orders", _bulk_copy(1000)),
         ("1,000 orders cancelled (events)", _cancel(1000)),
+        ("single order cancelled (an event)", _cancel(1).replace("moved", "moved_one")),
     ):
         con = sqlite3.connect(tmp / "ponte.db")
         con.executescript(write_sql)

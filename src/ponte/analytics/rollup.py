@@ -1,10 +1,11 @@
 """The daily rollup of a store's orders: exact sums per tenant and UTC day (``rollup_sql``), held in an
 in-process DuckDB that the dashboard's order figures read instead of the raw orders.
 
-It is built once from the store (one grouped query per table) and then kept up to date by watermarks:
-every refresh reads the order lines and order events added since the last one (and the ids it skipped,
-see ``watermark``), and computes again only the (tenant, day) partitions they touch, from the orders
-themselves. Nothing is written to the store; each process of a deployment keeps its own rollup.
+It keeps one row of facts per order and per line of the store (``rollup_sql.FACTS``), read once in full,
+and sums them. It is then kept up to date by watermarks: every refresh reads the order lines and order
+events added since the last one (and the ids it skipped, see ``watermark``), reads the facts of those
+orders again from the store, by key, and sums again only the (tenant, day) partitions they belong to, in
+one DuckDB transaction. Nothing is written to the store; each process of a deployment keeps its own.
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ __all__ = ["LOOKBACK_IDS", "Rollup", "RollupStats"]
 #: After a full build, the last ids of each source are read again by the first refresh, so a
 #: transaction still open during the build is found as a gap.
 LOOKBACK_IDS = 1000
-#: Dirty days of one tenant closer than this are computed again as one range (one query).
-RANGE_JOIN_DAYS = 7
 
 
 @dataclass
@@ -53,17 +52,6 @@ def _columns(rows: Sequence[tuple[Any, ...]], cols: tuple[tuple[str, str], ...])
     )
 
 
-def _ranges(days: Sequence[date]) -> list[tuple[date, date]]:
-    """Sorted days as ranges, neighbours less than ``RANGE_JOIN_DAYS`` apart joined."""
-    out: list[tuple[date, date]] = []
-    for d in sorted(set(days)):
-        if out and (d - out[-1][1]).days < RANGE_JOIN_DAYS:
-            out[-1] = (out[-1][0], d)
-        else:
-            out.append((d, d))
-    return out
-
-
 class Rollup:
     """The rollup of one ``SqlStore``; ``fetch`` runs ``rollup_sql``'s figure queries on it."""
 
@@ -79,7 +67,7 @@ class Rollup:
         self.generation = 0
         self.stats = RollupStats()
         self._synced: str | None = None
-        for table, cols in {**rollup_sql.TABLES, **rollup_sql.STAGED}.items():
+        for table, cols in {**rollup_sql.TABLES, **rollup_sql.FACTS}.items():
             self._duck.con.execute(f"CREATE TABLE {table} ({', '.join(f'{c} {t}' for c, t in cols)})")
 
     def fetch(self, query: Query) -> list[tuple[Any, ...]]:
@@ -125,8 +113,21 @@ class Rollup:
     def _build(self) -> None:
         t0 = time.perf_counter()
         highs = self._highest()  # before reading: what commits meanwhile is read again by the refresh
-        self._stage(None)
-        self._write(None)
+        cur = self._duck.con.cursor()
+        try:
+            cur.execute("BEGIN TRANSACTION")
+            for table in rollup_sql.FACTS:
+                cur.execute(f"DELETE FROM {table}")
+                self._load(cur, table, None)
+            for table in rollup_sql.TABLES:
+                cur.execute(f"DELETE FROM {table}")
+                cur.execute(f"INSERT INTO {table} {rollup_sql.AGGREGATE[table].format(orders='order_facts')}")
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        finally:
+            cur.close()
         self.marks = {t: Watermark(high=max(0, h - LOOKBACK_IDS)) for t, h in highs.items()}
         self.built = True
         self.generation += 1
@@ -136,72 +137,64 @@ class Rollup:
         )
 
     def _refresh(self) -> None:
+        """The orders with a line or an event added since the last refresh: their facts read again, and
+        the (tenant, day) partitions they belong to summed again from the facts."""
         t0 = time.perf_counter()
         now = self._now()
-        dirty: dict[str, set[date]] = {}
-        d = self.source.dialect
+        changed: set[str] = set()
         for table, mark in self.marks.items():
-            rows = self.source.fetch(rollup_sql.changed(d, table, mark.high, mark.pending))
-            for _id, tenant, day in rows:
-                dirty.setdefault(str(tenant), set()).add(date.fromisoformat(str(day)[:10]))
+            rows = self.source.fetch(rollup_sql.changed(table, mark.high, mark.pending))
+            changed.update(str(order_id) for _id, order_id in rows)
             mark.advance((int(r[0]) for r in rows), now)
         self.stats.refreshes += 1
-        self.stats.last_partitions = sum(len(days) for days in dirty.values())
-        if dirty:
-            parts = [(t, lo, hi) for t, days in sorted(dirty.items()) for lo, hi in _ranges(sorted(days))]
-            self._stage(parts)
-            self._write(parts)
+        self.stats.last_partitions = 0
+        if changed:
+            ids = sorted(changed)
+            cur = self._duck.con.cursor()
+            try:
+                cur.register("changed", pa.table({"id": pa.array(ids, pa.string())}))
+                cur.execute("BEGIN TRANSACTION")
+                # the partitions the orders were in (their tenant and day never change) and are in now
+                cur.execute(
+                    "CREATE OR REPLACE TEMP TABLE dirty AS SELECT DISTINCT tenant_id, day FROM order_facts "
+                    "WHERE id IN (SELECT id FROM changed)"
+                )
+                cur.execute("DELETE FROM line_facts WHERE order_id IN (SELECT id FROM changed)")
+                cur.execute("DELETE FROM order_facts WHERE id IN (SELECT id FROM changed)")
+                n = rollup_sql.IDS_PER_QUERY
+                for i in range(0, len(ids), n):
+                    for table in rollup_sql.FACTS:
+                        self._load(cur, table, tuple(ids[i : i + n]))
+                cur.execute(
+                    "INSERT INTO dirty SELECT DISTINCT tenant_id, day FROM order_facts "
+                    "WHERE id IN (SELECT id FROM changed)"
+                )
+                inside = (
+                    "EXISTS (SELECT 1 FROM dirty d WHERE d.tenant_id = {t}.tenant_id AND d.day = {t}.day)"
+                )
+                part = f"(SELECT * FROM order_facts f WHERE {inside.format(t='f')})"
+                for table in rollup_sql.TABLES:
+                    cur.execute(f"DELETE FROM {table} r WHERE {inside.format(t='r')}")
+                    cur.execute(f"INSERT INTO {table} {rollup_sql.AGGREGATE[table].format(orders=part)}")
+                self.stats.last_partitions = int(
+                    cur.execute(
+                        "SELECT COUNT(*) FROM (SELECT DISTINCT tenant_id, day FROM dirty)"
+                    ).fetchall()[0][0]
+                )
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.close()
             self.generation += 1
         self.stats.last_refresh_seconds = time.perf_counter() - t0
 
-    def _stage(self, parts: list[tuple[str, date, date]] | None) -> None:
-        """The store's orders and lines of ``parts`` (None: all) into the staging tables."""
-        d = self.source.dialect
-        if parts is None:
-            chunks: list[list[tuple[str, date, date]] | None] = [None]
-        else:
-            n = rollup_sql.RANGES_PER_QUERY
-            chunks = [parts[i : i + n] for i in range(0, len(parts), n)]
-        cur = self._duck.con.cursor()
-        try:
-            for table, cols in rollup_sql.STAGED.items():
-                cur.execute(f"DELETE FROM {table}")
-                casts = ", ".join(f"CAST({c} AS {kind})" for c, kind in cols)
-                for chunk in chunks:
-                    for rows in self.source.stream(rollup_sql.staging(d, table, chunk)):
-                        incoming = _columns(rows, cols)
-                        cur.register("incoming", incoming)
-                        cur.execute(f"INSERT INTO {table} SELECT {casts} FROM incoming")
-                        cur.unregister("incoming")
-        finally:
-            cur.close()
-
-    def _write(self, parts: list[tuple[str, date, date]] | None) -> None:
-        """Replace the rows of ``parts`` (None: all rows) by the staged rows' sums, in one transaction."""
-        cur = self._duck.con.cursor()
-        try:
-            cur.execute("BEGIN TRANSACTION")
-            if parts is not None:
-                dirty = pa.table(
-                    {
-                        "tenant_id": pa.array([p[0] for p in parts], pa.string()),
-                        "lo": pa.array([p[1] for p in parts], pa.date32()),
-                        "hi": pa.array([p[2] for p in parts], pa.date32()),
-                    }
-                )
-                cur.register("dirty", dirty)
-            for table in rollup_sql.TABLES:
-                if parts is None:
-                    cur.execute(f"DELETE FROM {table}")
-                else:
-                    cur.execute(
-                        f"DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM dirty d "
-                        "WHERE d.tenant_id = t.tenant_id AND t.day BETWEEN d.lo AND d.hi)"
-                    )
-                cur.execute(f"INSERT INTO {table} {rollup_sql.AGGREGATE[table]}")
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        finally:
-            cur.close()
+    def _load(self, cur: duckdb.DuckDBPyConnection, table: str, ids: tuple[str, ...] | None) -> None:
+        """The store's facts of ``ids`` (None: all orders) into ``table``."""
+        cols = rollup_sql.FACTS[table]
+        casts = ", ".join(f"CAST({c} AS {kind})" for c, kind in cols)
+        for rows in self.source.stream(rollup_sql.facts(self.source.dialect, table, ids)):
+            cur.register("incoming", _columns(rows, cols))
+            cur.execute(f"INSERT INTO {table} SELECT {casts} FROM incoming")
+            cur.unregister("incoming")

@@ -17,7 +17,7 @@ and adding the groups gives the distinct count of the coarser one.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from ponte.analytics import sql
@@ -26,13 +26,13 @@ from ponte.kernel.errors import ValidationError
 
 __all__ = [
     "AGGREGATE",
+    "FACTS",
     "SOURCES",
-    "STAGED",
     "TABLES",
     "changed",
     "day_currencies",
+    "facts",
     "ranking",
-    "staging",
     "values",
 ]
 
@@ -55,44 +55,35 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
 }  # fmt: skip
 
 
-#: What a build or refresh reads from the store, one row per order and per line (amounts already as
-#: exact micro-units, computed by the store as the raw figures compute them), into DuckDB staging tables.
-STAGED: dict[str, tuple[tuple[str, str], ...]] = {
-    "staged_orders": (
+#: What the rollup keeps of each order and line of the store (amounts already as exact micro-units,
+#: computed by the store's SQL as the raw figures compute them): the facts its sums are taken from.
+FACTS: dict[str, tuple[tuple[str, str], ...]] = {
+    "order_facts": (
         ("id", "VARCHAR"), ("tenant_id", "VARCHAR"), ("day", "DATE"), ("destination", "VARCHAR"),
         ("currency", "VARCHAR"), ("trade_mode", "VARCHAR"), ("direction", "VARCHAR"),
         ("live_session_id", "VARCHAR"), ("paid", "BOOLEAN"), ("counted", "BOOLEAN"), ("value_micro", "BIGINT"),
     ),
-    "staged_lines": (
+    "line_facts": (
         ("order_id", "VARCHAR"), ("product_id", "VARCHAR"), ("category", "VARCHAR"), ("quantity", "BIGINT"),
         ("value_micro", "BIGINT"),
     ),
 }  # fmt: skip
-#: At most this many (tenant, days) ranges in one staging query.
-RANGES_PER_QUERY = 40
+#: At most this many order ids in one read of changed orders.
+IDS_PER_QUERY = 500
 
 
-def _ranges(dialect: str, parts: list[tuple[str, date, date]] | None) -> tuple[str, dict[str, Any]]:
-    """``o``'s rows in any of the (tenant, first day, last day) ranges; None: every row."""
-    if parts is None:
-        return "", {}
-    terms, params = [], {}
-    for i, (tenant, lo, hi) in enumerate(parts):
-        terms.append(f"(o.tenant_id = :t{i} AND o.placed_at >= :lo{i} AND o.placed_at < :hi{i})")
-        params[f"t{i}"] = tenant
-        params[f"lo{i}"], params[f"hi{i}"] = (
-            sql.bound(dialect, lo),
-            sql.bound(dialect, hi + timedelta(days=1)),
-        )
-    return f" WHERE {' OR '.join(terms) or '1 = 0'}", params
-
-
-def staging(dialect: str, table: str, parts: list[tuple[str, date, date]] | None = None) -> Query:
-    """The store's rows of one staging table: all of them, or those of some tenants' day ranges."""
+def facts(dialect: str, table: str, ids: tuple[str, ...] | None = None) -> Query:
+    """The store's rows of one facts table: all of them, or those of some orders."""
     sql.check(dialect)
-    where, params = _ranges(dialect, parts)
+    params: dict[str, Any] = {}
+    where = ""
+    if ids is not None:
+        names = [f"i{i}" for i in range(len(ids))]
+        params.update(zip(names, ids, strict=True))
+        column = "o.id" if table == "order_facts" else "l.order_id"
+        where = f" WHERE {column} IN ({', '.join(':' + n for n in names) or 'NULL'})"
     day = sql.day_of(dialect, "o.placed_at")
-    if table == "staged_orders":
+    if table == "order_facts":
         paid = "CASE WHEN o.paid_at IS NULL THEN 0 ELSE 1 END"
         counted = "CASE WHEN o.status <> 'cancelled' THEN 1 ELSE 0 END"
         value = f"{sql.micro(dialect, 'o.goods_value')} - {sql.micro(dialect, 'o.discount')}"
@@ -100,34 +91,33 @@ def staging(dialect: str, table: str, parts: list[tuple[str, date, date]] | None
             f"SELECT o.id, o.tenant_id, {day}, o.destination, o.currency, o.trade_mode, o.direction, "
             f"o.live_session_id, {paid}, {counted}, {value} FROM orders o{where}"
         )
-    elif table == "staged_lines":
-        join = " JOIN orders o ON o.id = l.order_id" if parts is not None else ""
+    elif table == "line_facts":
         text = (
             "SELECT l.order_id, l.product_id, p.category, l.quantity, "
             f"l.quantity * {sql.micro(dialect, 'l.unit_price')} FROM order_lines l "
-            f"JOIN products p ON p.id = l.product_id{join}{where}"
+            f"JOIN products p ON p.id = l.product_id{where}"
         )
     else:
-        raise ValidationError(f"unknown staging table {table!r}", field="table", rule="rollup-table")
+        raise ValidationError(f"unknown facts table {table!r}", field="table", rule="rollup-table")
     return Query(text, params)
 
 
-#: Each rollup table from the staged rows (DuckDB): only orders not cancelled count, but any order
-#: makes its day one with orders (the latest order).
+#: Each rollup table from the facts (DuckDB; ``{orders}``: the order facts, or those of some partitions):
+#: only orders not cancelled count, but any order makes its day one with orders (the latest order).
 AGGREGATE = {
     "rollup_orders": (
         "SELECT tenant_id, day, destination, currency, trade_mode, direction, live_session_id, paid, COUNT(*), "
-        "SUM(value_micro) FROM staged_orders WHERE counted GROUP BY ALL"
+        "SUM(value_micro) FROM {orders} o WHERE counted GROUP BY ALL"
     ),
     "rollup_categories": (
         "SELECT o.tenant_id, o.day, o.destination, o.currency, l.category, COUNT(DISTINCT o.id), SUM(l.quantity), "
-        "SUM(l.value_micro) FROM staged_lines l JOIN staged_orders o ON o.id = l.order_id WHERE o.counted GROUP BY ALL"
+        "SUM(l.value_micro) FROM line_facts l JOIN {orders} o ON o.id = l.order_id WHERE o.counted GROUP BY ALL"
     ),
     "rollup_products": (
         "SELECT o.tenant_id, o.day, o.destination, o.currency, l.product_id, COUNT(DISTINCT o.id), SUM(l.quantity), "
-        "SUM(l.value_micro) FROM staged_lines l JOIN staged_orders o ON o.id = l.order_id WHERE o.counted GROUP BY ALL"
+        "SUM(l.value_micro) FROM line_facts l JOIN {orders} o ON o.id = l.order_id WHERE o.counted GROUP BY ALL"
     ),
-    "rollup_days": "SELECT DISTINCT tenant_id, day FROM staged_orders",
+    "rollup_days": "SELECT DISTINCT tenant_id, day FROM {orders} o",
 }  # fmt: skip
 
 
@@ -137,9 +127,8 @@ AGGREGATE = {
 SOURCES = ("order_lines", "order_events")
 
 
-def changed(dialect: str, table: str, high: int, gaps: tuple[int, ...]) -> Query:
-    """The ids above ``high`` (and the awaited ``gaps``) of ``table``, with their order's tenant and day."""
-    sql.check(dialect)
+def changed(table: str, high: int, gaps: tuple[int, ...]) -> Query:
+    """The ids above ``high`` (and the awaited ``gaps``) of ``table``, with the order each belongs to."""
     if table not in SOURCES:
         raise ValidationError(f"unknown rollup source {table!r}", field="table", rule="rollup-source")
     params: dict[str, Any] = {"high": int(high)}
@@ -148,11 +137,7 @@ def changed(dialect: str, table: str, high: int, gaps: tuple[int, ...]) -> Query
         names = [f"g{i}" for i in range(len(gaps))]
         params.update(zip(names, (int(g) for g in gaps), strict=True))
         cond = f"({cond} OR t.id IN ({', '.join(':' + n for n in names)}))"
-    return Query(
-        f"SELECT t.id, o.tenant_id, {sql.day_of(dialect, 'o.placed_at')} FROM {table} t "
-        f"JOIN orders o ON o.id = t.order_id WHERE {cond}",
-        params,
-    )
+    return Query(f"SELECT t.id, t.order_id FROM {table} t WHERE {cond}", params)
 
 
 def highest(table: str) -> Query:
