@@ -235,6 +235,33 @@ def ranking(
     )
 
 
+#: Drill-down keys that are columns of ``rollup_orders``.
+ORDER_KEYS = ("destination", "trade_mode", "direction", "tenant_id", "live_session_id")
+
+
+def day_counts(
+    tenant: str | None,
+    start: date,
+    end: date,
+    markets: tuple[str, ...],
+    match: dict[str, str],
+    *,
+    paid_only: bool = False,
+) -> Query:
+    """Orders per day matching a drill-down's keys, newest day first."""
+    where, params = _where(tenant, start, end, markets)
+    for i, (column, value) in enumerate(sorted(match.items())):
+        if column not in ORDER_KEYS:
+            raise ValidationError(f"cannot count by {column}", field="by", rule="dimension")
+        where += f" AND {column} = :x{i}"
+        params[f"x{i}"] = value
+    if paid_only:
+        where += " AND paid"
+    return Query(
+        f"SELECT day, SUM(orders) FROM rollup_orders WHERE {where} GROUP BY 1 ORDER BY 1 DESC", params
+    )
+
+
 def latest(tenant: str | None) -> Query:
     if tenant is None:
         return Query("SELECT MAX(day) FROM rollup_days", {})

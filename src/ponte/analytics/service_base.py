@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ponte.analytics import core, rollup_sql, sql
 from ponte.analytics.cache import FigureCache
@@ -18,7 +18,9 @@ from ponte.analytics.rollup import Rollup
 from ponte.analytics.store import FigureStore, value_rows
 from ponte.duties.fx import FxSource
 from ponte.reference.fx import MissingRateError
-from ponte.warehouses.service import WarehouseService
+
+if TYPE_CHECKING:  # the figures only call the warehouses service they are given (its module loads pandas)
+    from ponte.warehouses.service import WarehouseService
 
 __all__ = ["FX_LOOKBACK_DAYS", "TOP", "AnalyticsBase"]
 
