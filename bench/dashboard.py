@@ -37,7 +37,7 @@ from ponte.analytics.rollup import Rollup
 from ponte.analytics.service import VIEWS, Analytics
 from ponte.analytics.store import DuckStore, SqlStore
 from ponte.api.app import create_app
-from ponte.platform.crypto import configure
+from ponte.platform.crypto import cipher, configure
 from ponte.platform.db import Database
 from ponte.platform.settings import Settings
 from ponte.simulate.core import Tables, simulate
@@ -64,17 +64,19 @@ def load_sqlite(tables: Tables, path: Path) -> Database:
     load_corpus(database, empty, slug_prefix="demo", issue_keys=False)
     o, ln = tables.orders, tables.lines
     now = "2026-12-01 00:00:00"
+    address = cipher().encrypt("{}")  # the shipping address, encrypted as the orders store keeps it
     con = sqlite3.connect(path)
     con.executemany(
         "INSERT INTO orders (id, tenant_id, external_ref, channel, direction, trade_mode, buyer_id, destination, "
         "destination_region, currency, goods_value, freight, insurance, discount, status, live_session_id, "
-        "placed_at, created_at, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "placed_at, created_at, paid_at, ship_address) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         zip(
             *(_text(o[c]) for c in ("id", "tenant_id", "external_ref", "channel", "direction", "trade_mode",
                                     "buyer_id", "destination", "destination_region", "currency", "goods_value",
                                     "freight", "insurance", "discount", "status", "live_session_id", "placed_at")),
             [now] * o.num_rows,
             _text(o["paid_at"]),
+            [address] * o.num_rows,
             strict=True,
         ),
     )  # fmt: skip
@@ -228,10 +230,10 @@ def _bulk_copy(n: int) -> str:
         CREATE TEMP TABLE picked AS SELECT id FROM orders ORDER BY placed_at DESC LIMIT {n};
         INSERT INTO orders (id, tenant_id, external_ref, channel, direction, trade_mode, buyer_id, destination,
             destination_region, currency, goods_value, freight, insurance, discount, status, live_session_id,
-            placed_at, created_at, paid_at)
+            placed_at, created_at, paid_at, ship_address)
         SELECT 'n' || id, tenant_id, 'n' || external_ref, channel, direction, trade_mode, buyer_id, destination,
             destination_region, currency, goods_value, freight, insurance, discount, status, live_session_id,
-            datetime(placed_at, '-1 day'), created_at, paid_at FROM orders WHERE id IN (SELECT id FROM picked);
+            datetime(placed_at, '-1 day'), created_at, paid_at, ship_address FROM orders WHERE id IN (SELECT id FROM picked);
         INSERT INTO order_lines (order_id, tenant_id, line_no, product_id, sku, description, hs_code,
             origin_country, quantity, unit_price, weight_kg)
         SELECT 'n' || order_id, tenant_id, line_no, product_id, sku, description, hs_code, origin_country,

@@ -147,7 +147,7 @@ def _add(world: World, specs: list[dict[str, Any]], s: Session) -> list[str]:
                     currency=spec["currency"], goods_value=spec["goods_value"], freight=Decimal(0),
                     insurance=Decimal(0), discount=spec["discount"], status=spec["status"],
                     live_session_id=spec["live"], placed_at=at, created_at=at,
-                    paid_at=at + timedelta(minutes=5) if spec["paid"] else None,
+                    paid_at=at + timedelta(minutes=5) if spec["paid"] else None, ship_address="{}",
                 )
             )  # fmt: skip
             s.flush()
