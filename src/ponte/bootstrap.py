@@ -257,16 +257,22 @@ class Platform:
 
     @cached_property
     def analytics(self) -> Analytics:
-        """The corridor's figures over this platform's database, converted with its FX tables."""
-        from ponte.analytics.service import Analytics  # lazy: the analytics engines are heavy to import
+        """The corridor's figures over this platform's database, converted with its FX tables; the order
+        figures from its daily rollup (in process, built on first use, refreshed as orders come and move);
+        stock cover from its warehouses."""
+        from ponte.analytics.rollup import Rollup  # lazy: the analytics engines are heavy to import
+        from ponte.analytics.service import Analytics  # lazy: as above
         from ponte.analytics.store import SqlStore  # lazy: as above
 
+        store = SqlStore(self.database.engine)
         return Analytics(
-            SqlStore(self.database.engine),
+            store,
             self.fx,
             self.analytics_cache,
             lambda: self.clock.now().date(),
             version_seconds=self.settings.analytics_version_seconds,
+            rollup=Rollup(store),
+            warehouses=self.warehouses,
         )
 
     def customs_receipts(self) -> ReceiptSource:

@@ -88,13 +88,10 @@ def test_the_clearance_funnel_counts_stages_as_customs_states_say() -> None:
     assert fn.hours_p50 == 6.0 and fn.hours_p90 == pytest.approx(9.2)
 
 
-def test_load_factor_and_stock_cover() -> None:
+def test_load_factor() -> None:
     route = core.RouteLoad("PVG", "GRU", 2, 10, Decimal(900), Decimal(2000), Decimal(1500))
     assert route.load_factor == Decimal("0.75")
     assert core.RouteLoad("A", "B", 0, 0, Decimal(0), Decimal(0), Decimal(0)).load_factor is None
-    cover = core.StockCover("SKU", on_hand=120, sold=60, days=30)  # 2 a day
-    assert cover.cover_days == Decimal(60)
-    assert core.StockCover("SKU", 5, 0, 30).cover_days is None
 
 
 def test_top_is_by_converted_value_with_stable_ties() -> None:

@@ -15,7 +15,8 @@ Definitions every engine (SQLite, PostgreSQL, DuckDB) is held to:
   released, closed), released (released or closed), rejected (rejected or error); clearance time is the
   hours from the declaration to its release.
 * **Load factor** of a route: kilograms booked ÷ kilograms offered on its flight legs.
-* **Stock cover**: units on hand ÷ average units sold per day over the period, in days.
+* **Stock cover** is the warehouses slice's own figure (units available now ÷ the average units reserved
+  per day over its recent window, in days), read through its service, not computed here again.
 """
 
 from __future__ import annotations
@@ -300,20 +301,3 @@ class RouteLoad:
     @property
     def load_factor(self) -> Decimal | None:
         return ratio(self.booked_kg, self.offered_kg)
-
-
-@dataclass(frozen=True, slots=True)
-class StockCover:
-    sku: str
-    on_hand: int
-    sold: int
-    days: int
-
-    @property
-    def per_day(self) -> Decimal:
-        return Decimal(self.sold) / Decimal(self.days) if self.days else Decimal(0)
-
-    @property
-    def cover_days(self) -> Decimal | None:
-        """Days the stock on hand lasts at the period's average daily sales (None: nothing sold)."""
-        return None if self.sold == 0 else Decimal(self.on_hand) / self.per_day

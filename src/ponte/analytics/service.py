@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
-import time
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ponte.analytics import core, sql
-from ponte.analytics.cache import FigureCache
+from ponte.analytics import core, rollup_sql, sql
 from ponte.analytics.core import Filters, Scope, ValueRow
 from ponte.analytics.report import render_report
 from ponte.analytics.requests import (
@@ -29,93 +26,19 @@ from ponte.analytics.requests import (
 )
 from ponte.analytics.requests import moment as _moment
 from ponte.analytics.requests import text_of as _s
-from ponte.analytics.store import FigureStore, value_rows
+from ponte.analytics.service_base import FX_LOOKBACK_DAYS, TOP, AnalyticsBase
 from ponte.customs.documents.render import FontFiles
-from ponte.duties.fx import FxSource
 from ponte.kernel.errors import ValidationError
-from ponte.reference.fx import MissingRateError
 from ponte.reference.partners import silk_road_ecommerce
+from ponte.warehouses.stock_service import DEMAND_WINDOW_DAYS
 
-__all__ = ["VIEWS", "Analytics", "DrillPage", "parse_filters", "scope_for"]
+__all__ = ["FX_LOOKBACK_DAYS", "VIEWS", "Analytics", "DrillPage", "parse_filters", "scope_for"]
 
 VIEWS = ("overview", "markets", "sellers", "customs", "air", "live", "partners", "stock")
-TOP = 10
-#: How far back a figure may take a rate for a day the rate tables do not cover yet.
-FX_LOOKBACK_DAYS = 63
 
 
-class Analytics:
-    """The figures of one store, converted with one FX source, cached in one cache."""
-
-    def __init__(
-        self,
-        store: FigureStore,
-        fx: FxSource,
-        cache: FigureCache,
-        today: Callable[[], date],
-        version_seconds: float = 0.0,
-    ) -> None:
-        self.store = store
-        self.fx = fx
-        self.cache = cache
-        self.today = today
-        # the data's version is asked at most once per ``version_seconds`` (0: on every request)
-        self.version_seconds = version_seconds
-        self._version: tuple[float, str] | None = None
-
-    # --- plumbing ----------------------------------------------------------------------------------
-
-    def _rows(self, query: sql.Query) -> list[ValueRow]:
-        return value_rows(self.store.fetch(query))
-
-    def _rate(self, base: str, quote: str, on: date) -> Decimal:
-        """The rate of ``on``; for a day the tables do not cover yet (today's orders, before the month's
-        rates are out), the latest rate published before it, at most ``FX_LOOKBACK_DAYS`` earlier."""
-        for back in range(0, FX_LOOKBACK_DAYS + 1, 7):
-            try:
-                return self.fx.rate(base, quote, on - timedelta(days=back)).rate
-            except MissingRateError:
-                if back + 7 > FX_LOOKBACK_DAYS:
-                    raise
-        raise MissingRateError(base, quote, on, [])  # pragma: no cover - the loop returns or raises
-
-    def _rates(self, rows: list[ValueRow], currency: str) -> dict[tuple[str, date], Decimal]:
-        return core.rates_for(core.needed_rates(rows), currency, self._rate)
-
-    def _values(self, dimension: str, scope: Scope, f: Filters, **kw: Any) -> list[ValueRow]:
-        d = self.store.dialect
-        return self._rows(sql.values(d, dimension, scope.tenant_id, f.start, f.end, f.markets, **kw))
-
-    def _labels(self, table: str, label: str, ids: list[str]) -> dict[str, str]:
-        if not ids:
-            return {}
-        return {str(i): str(n) for i, n in self.store.fetch(sql.names(table, "id", label, tuple(ids)))}
-
-    def version(self) -> str:
-        now = time.monotonic()
-        if self._version is None or now - self._version[0] >= self.version_seconds:
-            self._version = (now, self.store.version())
-        return self._version[1]
-
-    def cached(self, view: str, scope: Scope, f: Filters, compute: Callable[[], Any]) -> Any:
-        return self.cache.get_or_compute((view, scope.key, f.key, self.version()), compute)
-
-    def default_period(self, days: int = 30) -> Filters:
-        """The ``days`` days up to today."""
-        end = self.today()
-        return Filters(end - timedelta(days=days - 1), end)
-
-    def latest_day(self, scope: Scope) -> date | None:
-        """The UTC day of the scope's newest order (None: no orders)."""
-
-        def compute() -> date | None:
-            rows = self.store.fetch(sql.latest(self.store.dialect, scope.tenant_id))
-            value = rows[0][0] if rows else None
-            return None if value is None else _moment(value).date()
-
-        key = ("latest", scope.key, self.version())
-        found: date | None = self.cache.get_or_compute(key, compute)
-        return found
+class Analytics(AnalyticsBase):
+    """The dashboard's views, the orders behind a point, exports and the report."""
 
     # --- views -------------------------------------------------------------------------------------
 
@@ -187,31 +110,6 @@ class Analytics:
             "category": self._breakdown(by_cat, rates),
             "series": self._series(by_dest, f, rates),
         }
-
-    def _top(self, dimension: str, scope: Scope, f: Filters) -> list[tuple[str, core.Totals]]:
-        """The largest keys, exact: candidates ranked at approximate rates, then summed exactly."""
-        d = self.store.dialect
-        pairs = [
-            ValueRow(core_day, cur, "", 0, 0)
-            for core_day, cur in (
-                (date.fromisoformat(str(day)) if not isinstance(day, date) else day, str(c))
-                for day, c in self.store.fetch(
-                    sql.day_currencies(d, scope.tenant_id, f.start, f.end, f.markets)
-                )
-            )
-        ]
-        rates = self._rates(pairs, f.currency)
-        ranked = self.store.fetch(
-            sql.ranking(
-                d, dimension, scope.tenant_id, f.start, f.end, f.markets,
-                {k: float(v) for k, v in rates.items()}, TOP * 3,
-            )
-        )  # fmt: skip
-        keys = tuple(str(k) for k, _ in ranked if k is not None)
-        if not keys:
-            return []
-        rows = self._values(dimension, scope, f, keys=keys)
-        return core.top(core.convert_rows(rows, rates), TOP)
 
     def _sellers(self, scope: Scope, f: Filters) -> dict[str, Any]:
         sellers = self._top("tenant_id", scope, f)
@@ -306,9 +204,42 @@ class Analytics:
         return partners_view(partners, members, totals, f)
 
     def _stock(self, scope: Scope, f: Filters) -> dict[str, Any]:
-        # The overseas-warehouse slice (stock on hand by SKU) is not part of this version: the view says
-        # so instead of showing a made-up cover. core.StockCover is the definition it will use.
-        return {"available": False, "items": []}
+        """Stock cover by warehouse and SKU as the warehouses slice computes it (units available now ÷
+        the average daily demand of its last ``DEMAND_WINDOW_DAYS`` days), for the scope's tenants: a
+        seller its own warehouses, the park every tenant's."""
+        if self.warehouses is None:  # DuckDB over the orders dataset: no warehouses there
+            return {"available": False, "items": []}
+        if scope.tenant_id is not None:
+            tenants = [scope.tenant_id]
+        else:
+            tenants = sorted({str(t) for (t,) in self.store.fetch(sql.warehouse_tenants())})
+        items: list[dict[str, Any]] = []
+        for tenant in tenants:
+            for line in self.warehouses.stock(tenant):
+                items.append(
+                    {
+                        "key": line.sku,
+                        "tenant_id": tenant,
+                        "warehouse": line.warehouse_code,
+                        "available": line.available,
+                        "on_hand": line.on_hand,
+                        "inbound": line.inbound,
+                        "daily_demand": _s(Decimal(str(line.daily_demand)), 3),
+                        "cover_days": None
+                        if line.cover_days is None
+                        else _s(Decimal(str(line.cover_days)), 1),
+                    }
+                )
+        # shortest cover first (what runs out soonest); no demand (no cover figure) last
+        items.sort(
+            key=lambda i: (
+                i["cover_days"] is None,
+                Decimal(str(i["cover_days"] or 0)),
+                i["warehouse"],
+                i["key"],
+            )
+        )
+        return {"available": True, "window_days": DEMAND_WINDOW_DAYS, "items": items[: TOP * 3]}
 
     # --- drill down, exports -----------------------------------------------------------------------
 
@@ -325,12 +256,22 @@ class Analytics:
         """The orders behind a chart's point (``match``: dimension -> key; ``f`` may be one bucket)."""
         if page < 1 or not 1 <= per_page <= 200:
             raise ValidationError("page must be 1 or more and per_page 1..200", field="page", rule="range")
-        raw = self.store.fetch(
-            sql.drill(
-                self.store.dialect, scope.tenant_id, f.start, f.end, f.markets, match,
-                per_page + 1, (page - 1) * per_page, paid_only=paid_only,
-            )
-        )  # fmt: skip
+
+        def fetch(start: date) -> list[tuple[Any, ...]]:
+            return self.store.fetch(
+                sql.drill(
+                    self.store.dialect, scope.tenant_id, start, f.end, f.markets, match,
+                    per_page + 1, (page - 1) * per_page, paid_only=paid_only,
+                )
+            )  # fmt: skip
+
+        # Newest first: the rollup tells from which day on there are enough orders for this page, so the
+        # store reads those days only. Had the orders changed meanwhile and the days hold fewer, the whole
+        # period is read: the page is the same either way.
+        since = self._drill_since(scope, f, match, page * per_page + 1, paid_only)
+        raw = fetch(since) if since > f.start else []
+        if len(raw) <= per_page:
+            raw = fetch(f.start)
         rows = [
             DrillRow(
                 str(r[0]),
@@ -349,8 +290,25 @@ class Analytics:
         ]
         return DrillPage(rows, page, per_page, len(raw) > per_page)
 
+    def _drill_since(
+        self, scope: Scope, f: Filters, match: dict[str, str], wanted: int, paid_only: bool
+    ) -> date:
+        """The latest day from which the period's last days hold ``wanted`` matching orders (the period's
+        start when the rollup cannot tell: no rollup, a key of the lines, a customs stage or a route)."""
+        if self.rollup is None or not set(match) <= set(rollup_sql.ORDER_KEYS):
+            return f.start
+        self.version()  # the rollup brought up to the store first
+        q = rollup_sql.day_counts(scope.tenant_id, f.start, f.end, f.markets, match, paid_only=paid_only)
+        total = 0
+        for day, n in self.rollup.fetch(q):
+            total += int(n)
+            if total >= wanted:
+                return day if isinstance(day, date) else date.fromisoformat(str(day))
+        return f.start
+
     def table(self, dimension: str, scope: Scope, f: Filters) -> pa.Table:
         """A figure's rows for export: one row per bucket and key, converted, with the orders' count."""
+        self.version()  # the rollup brought up to the store first
         rows = self._values(dimension, scope, f)
         rates = self._rates(rows, f.currency)
         s = core.series(rows, rates, f)

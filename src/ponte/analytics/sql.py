@@ -64,6 +64,10 @@ def _check(dialect: str) -> None:
         )
 
 
+#: The day of a moment, an amount in micro-units, and the dialect check, for the rollup's SQL.
+day_of, micro, check = _day, _micro, _check
+
+
 def _where(
     dialect: str, tenant: str | None, start: date, end: date, markets: tuple[str, ...], extra: dict[str, str]
 ) -> tuple[str, dict[str, Any]]:
@@ -103,6 +107,7 @@ DRILL_COLUMNS = {
     "live_session_id": "o.live_session_id",
     "category": "p.category",
     "product": "l.product_id",
+    "sku": "l.sku",
 }
 
 
@@ -266,9 +271,9 @@ def drill(
     where += _special(match, params)
     if paid_only:
         where += " AND o.paid_at IS NOT NULL"
-    needs_lines = any(k in ("category", "product") for k in match)
+    needs_lines = any(k in ("category", "product", "sku") for k in match)
     source = (
-        "orders o WHERE EXISTS (SELECT 1 FROM order_lines l JOIN products p ON p.id = l.product_id "
+        "orders o WHERE EXISTS (SELECT 1 FROM order_lines l LEFT JOIN products p ON p.id = l.product_id "
         f"WHERE l.order_id = o.id AND {where})"
         if needs_lines
         else f"orders o WHERE {where}"
@@ -284,12 +289,14 @@ def drill(
 
 
 def funnel(dialect: str, tenant: str | None, start: date, end: date, markets: tuple[str, ...]) -> Query:
-    """Declarations by state, of orders placed in the period."""
+    """Declarations by state, of orders placed in the period. (``CROSS JOIN``: SQLite then reads the
+    declarations first, each finding its order by key, rather than every order of the period looking
+    through its tenant's declarations.)"""
     _check(dialect)
     where, params = _where(dialect, tenant, start, end, markets, {})
     return Query(
-        "SELECT d.state AS state, COUNT(*) AS n FROM customs_declarations d JOIN orders o ON o.id = d.order_id "
-        f"WHERE {where} AND d.tenant_id = o.tenant_id GROUP BY 1",
+        "SELECT d.state AS state, COUNT(*) AS n FROM customs_declarations d CROSS JOIN orders o "
+        f"WHERE o.id = d.order_id AND {where} AND d.tenant_id = o.tenant_id GROUP BY 1",
         params,
     )
 
@@ -301,7 +308,7 @@ def clearance_hours(
     where, params = _where(dialect, tenant, start, end, markets, {})
     return Query(
         f"SELECT {_hours(dialect, 'd.created_at', 'd.updated_at')} AS hours FROM customs_declarations d "
-        f"JOIN orders o ON o.id = d.order_id WHERE {where} AND d.tenant_id = o.tenant_id "
+        f"CROSS JOIN orders o WHERE o.id = d.order_id AND {where} AND d.tenant_id = o.tenant_id "
         "AND d.state IN ('released', 'closed') ORDER BY 1",
         params,
     )
@@ -357,10 +364,16 @@ def names(table: str, id_column: str, label: str, ids: tuple[str, ...]) -> Query
     )
 
 
+def warehouse_tenants() -> Query:
+    """The tenants that keep stock in a warehouse (the park's stock cover)."""
+    return Query("SELECT DISTINCT w.tenant_id FROM wh_warehouses w", {})
+
+
 def version(dialect: str) -> Query:
     """What changes when the figures may change: every order's move writes an order event (the newest
     event's id), bulk loads add rows (SQLite: the newest rowid, found in the table's b-tree without a
-    scan; PostgreSQL: the count), declarations change state, shipments and reservations are added."""
+    scan; PostgreSQL: the count), declarations change state, shipments and reservations are added, stock
+    moves in a warehouse."""
     _check(dialect)
     rows = "MAX(rowid)" if dialect == "sqlite" else "COUNT(*)"
     return Query(
@@ -368,6 +381,7 @@ def version(dialect: str) -> Query:
         "(SELECT MAX(id) FROM order_events) AS events, "
         "(SELECT MAX(updated_at) FROM customs_declarations) AS customs, "
         f"(SELECT {rows} FROM logistics_shipments) AS shipments, "
-        f"(SELECT {rows} FROM live_reservations) AS holds",
+        f"(SELECT {rows} FROM live_reservations) AS holds, "
+        f"(SELECT {rows} FROM wh_movements) AS stock",
         {},
     )

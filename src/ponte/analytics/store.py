@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from ponte.analytics import sql
 from ponte.analytics.core import ValueRow
 from ponte.kernel.errors import ValidationError
 
-__all__ = ["DuckStore", "FigureStore", "SqlStore", "value_rows"]
+__all__ = ["DuckStore", "FigureStore", "SqlStore", "duck_text", "value_rows"]
 
 
 class FigureStore(Protocol):
@@ -74,12 +74,36 @@ class SqlStore:
         with self.engine.connect() as conn:
             return [tuple(r) for r in conn.execute(text(query.text), _bind(self.dialect, query.params))]
 
+    def stream(self, query: sql.Query, size: int = 50_000) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of a large read, ``size`` at a time, straight from the driver's cursor (a server-side
+        one on PostgreSQL), without building a row object per row."""
+        params = _bind(self.dialect, query.params)
+        with self.engine.connect() as conn:
+            dbapi: Any = conn.connection.dbapi_connection
+            if self.dialect == "postgresql":
+                cursor = dbapi.cursor(name="ponte_figures_stream")
+                statement = _PLACEHOLDER.sub(r"%(\1)s", query.text.replace("%", "%%"))
+            else:  # sqlite3 takes :name placeholders itself
+                cursor, statement = dbapi.cursor(), query.text
+            try:
+                cursor.execute(statement, params)
+                while rows := cursor.fetchmany(size):
+                    yield rows
+            finally:
+                cursor.close()
+
     def version(self) -> str:
         row = self.fetch(sql.version(self.dialect))[0]
         return hashlib.sha256(repr(tuple(str(v) for v in row)).encode()).hexdigest()[:16]
 
 
 _PLACEHOLDER = re.compile(r"(?<![:\w]):(\w+)")
+
+
+def duck_text(query: sql.Query) -> str:
+    """A query's text with DuckDB's ``$name`` placeholders."""
+    return _PLACEHOLDER.sub(r"$\1", query.text)
+
 
 #: The columns of each table the figures read, with their DuckDB types.
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -165,10 +189,7 @@ class DuckStore:
     def fetch(self, query: sql.Query) -> list[tuple[Any, ...]]:
         cursor = self.con.cursor()  # one cursor per call: several threads may read at once
         try:
-            return [
-                tuple(r)
-                for r in cursor.execute(_PLACEHOLDER.sub(r"$\1", query.text), query.params).fetchall()
-            ]
+            return [tuple(r) for r in cursor.execute(duck_text(query), query.params).fetchall()]
         finally:
             cursor.close()
 

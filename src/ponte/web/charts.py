@@ -107,9 +107,17 @@ def bucket_end(start: date, grain: str) -> date:
 
 
 def timeline(
-    cid: str, title: str, series: dict[str, Any], loc: Locale, currency: str, grain: str, drill: Drill
+    cid: str,
+    title: str,
+    series: dict[str, Any],
+    loc: Locale,
+    currency: str,
+    grain: str,
+    drill: Drill,
+    period: tuple[date, date] | None = None,
 ) -> Chart:
-    """Orders (bars, left axis) and value (line, right axis) by bucket, summed over the keys."""
+    """Orders (bars, left axis) and value (line, right axis) by bucket, summed over the keys. A bucket's
+    orders are those of its days inside ``period`` (a week or month may start before it or end after)."""
     buckets = [date.fromisoformat(b) for b in series["buckets"]]
     orders = [sum(vs[i] for vs in series["orders"].values()) for i in range(len(buckets))]
     values = [
@@ -122,7 +130,10 @@ def timeline(
         f"{loc.date(b)}: " + loc.ngettext("%(n)s order", "%(n)s orders", n) + f" · {loc.money(v, currency)}"
         for b, n, v in zip(buckets, orders, values, strict=True)
     ]
-    links = [drill(start=b.isoformat(), end=bucket_end(b, grain).isoformat()) for b in buckets]
+    lo, hi = period or (min(buckets, default=date.min), max(buckets, default=date.min))
+    links = [
+        drill(start=max(b, lo).isoformat(), end=min(bucket_end(b, grain), hi).isoformat()) for b in buckets
+    ]
     option = {
         "aria": {"enabled": True},
         "title": {"show": False, "text": title},
@@ -211,5 +222,43 @@ def routes(cid: str, title: str, routes: list[dict[str, Any]], loc: Locale, dril
             pct(loc, Decimal(r["load_factor"])) if r["load_factor"] is not None else "—",
         ]
         for r in routes
+    ]
+    return Chart(cid, title, option, links, tips, head, rows, links)
+
+
+def stock(cid: str, title: str, items: list[dict[str, Any]], loc: Locale, drill: Drill) -> Chart:
+    """Days of cover by warehouse and SKU (bars); a SKU without recent demand has no cover figure."""
+    names = [f"{i['warehouse']} · {i['key']}" for i in items]
+    cover = loc.gettext(N_("Cover (days)"))
+
+    def days(i: dict[str, Any]) -> str:
+        return "—" if i["cover_days"] is None else loc.number(Decimal(i["cover_days"]))
+
+    tips = [
+        f"{n}: {days(i)} · {loc.gettext(N_('Available'))} {loc.number(i['available'])}"
+        for n, i in zip(names, items, strict=True)
+    ]
+    links = [drill(by="sku", key=i["key"]) for i in items]
+    option = _bar(
+        cid, title, names, [_num(i["cover_days"]) for i in items], tips, links, cover, horizontal=True
+    )
+    head = [
+        loc.gettext(N_("Warehouse")),
+        loc.gettext(N_("SKU")),
+        loc.gettext(N_("Available")),
+        loc.gettext(N_("On hand")),
+        loc.gettext(N_("Demand per day")),
+        cover,
+    ]
+    rows = [
+        [
+            i["warehouse"],
+            i["key"],
+            loc.number(int(i["available"])),
+            loc.number(int(i["on_hand"])),
+            loc.number(Decimal(i["daily_demand"])),
+            days(i),
+        ]
+        for i in items
     ]
     return Chart(cid, title, option, links, tips, head, rows, links)

@@ -143,7 +143,8 @@ def build_views(
     if view == "overview":
         directions = {"export": t(N_("Export")), "import": t(N_("Import"))}
         return [
-            charts.timeline("timeline", t(N_("Orders and value over time")), figures["series"], loc, cur, f.grain, drill),
+            charts.timeline("timeline", t(N_("Orders and value over time")), figures["series"], loc, cur, f.grain, drill,
+                            (f.start, f.end)),
             charts.breakdown(
                 "trade-mode", t(N_("By trade mode")), figures["trade_mode"], loc, cur,
                 lambda r: str(r["key"]), lambda r: drill(by="trade_mode", key=r["key"]),
@@ -204,6 +205,8 @@ def build_views(
                 lambda r: _country(loc, r["key"]), lambda r: drill(by="destination", key=r["key"]),
             )
         ]  # fmt: skip
+    if view == "stock" and figures.get("available"):
+        return [charts.stock("stock", t(N_("Warehouse stock cover")), figures["items"], loc, drill)]
     return []
 
 

@@ -73,6 +73,7 @@ BY_LABELS = {
     "category": N_("Category"),
     "tenant_id": N_("Seller"),
     "product": N_("Product"),
+    "sku": N_("SKU"),
     "live_session_id": N_("Live session"),
     "customs_stage": N_("Customs stage"),
     "route": N_("Route"),
