@@ -129,7 +129,8 @@ def _problems(exc: PonteError) -> list[str]:
 
 
 def declare_partition(
-    orders: Sequence[Order],
+    ids: Sequence[str],
+    orders: Mapping[str, Order],
     status: Mapping[str, tuple[str, list[str]]],
     tax_lines: Mapping[str, list[dict[str, Any]]],
     parcels: Mapping[str, OrderParcel],
@@ -137,21 +138,34 @@ def declare_partition(
     not_booked: Mapping[str, str],
     ctx: JobContext,
 ) -> Declared:
-    """The customs outcome and files of every order of the partition (in order id order)."""
+    """The customs outcome and files of every order ``ids`` names (in order id order); ``orders`` holds the
+    records of the booked ones (an order that is not booked is not declared: its id says everything)."""
     real = ctx.signer()
     signer = SigningClock(real if real is not None else _Unsigned())
     codes = _airline_codes()
     to_eur = _to_eur(ctx)
     rows: dict[str, list[Any]] = {name: [] for name in CUSTOMS_SCHEMA.names}
     files: dict[str, bytes] = {}
-    for o in sorted(orders, key=lambda o: o.id):
+    for oid in sorted(ids):
         outcome, kinds, unsigned, problems, docs = _one(
-            o, status, tax_lines, parcels, booked, not_booked, ctx, signer, codes, to_eur, real is None, files
+            oid,
+            orders.get(oid),
+            status,
+            tax_lines,
+            parcels,
+            booked,
+            not_booked,
+            ctx,
+            signer,
+            codes,
+            to_eur,
+            real is None,
+            files,
         )
         for name, value in zip(
             CUSTOMS_SCHEMA.names,
             (
-                o.id,
+                oid,
                 outcome,
                 kinds,
                 [k for k in kinds if k[3:6] in SIGNED_KINDS and k not in unsigned],
@@ -167,7 +181,8 @@ def declare_partition(
 
 
 def _one(
-    o: Order,
+    oid: str,
+    o: Order | None,
     status: Mapping[str, tuple[str, list[str]]],
     tax_lines: Mapping[str, list[dict[str, Any]]],
     parcels: Mapping[str, OrderParcel],
@@ -180,12 +195,12 @@ def _one(
     no_key: bool,
     files: dict[str, bytes],
 ) -> tuple[str, list[str], list[str], list[str], list[str]]:
-    state, reasons = status.get(o.id, ("error", ["not quoted"]))
+    state, reasons = status.get(oid, ("error", ["not quoted"]))
     if state != "allowed":
         return "not-declared", [], [], [f"quote: {state} ({', '.join(reasons) or 'no reason given'})"], []
-    a, parcel = booked.get(o.id), parcels.get(o.id)
-    if a is None or parcel is None:
-        why = not_booked.get(o.id)
+    a, parcel = booked.get(oid), parcels.get(oid)
+    if a is None or parcel is None or o is None:
+        why = not_booked.get(oid)
         if why is None:
             return "not-declared", [], [], ["parcel: the order could not be packed (see rejects)"], []
         return "waiting", [], [], [f"waybill: {why}"], []

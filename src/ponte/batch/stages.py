@@ -6,6 +6,7 @@ the API and the journey use), the verdict, the fulfilment choice, and the parcel
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -30,6 +31,8 @@ __all__ = [
     "order_records",
     "pack_parcels",
     "quote_lines",
+    "read_records",
+    "under_modes",
     "with_modes",
 ]
 
@@ -46,11 +49,36 @@ FULFILMENT_BY_MODE = {
 }
 
 
-def order_records(tables: dict[str, pa.Table]) -> tuple[list[Order], list[Reject]]:
+def read_records(tables: dict[str, pa.Table]) -> list[Order | Rejected]:
+    """The partition's orders as records (or why one cannot be read), in input order: read once, then given to
+    every stage that needs them."""
+    return list(records(tables))
+
+
+def under_modes(read: Sequence[Order | Rejected], fulfilment: pa.Table) -> list[Order | Rejected]:
+    """The records with each order under the trade mode its fulfilment chose: the records ``with_modes``'
+    tables give (whether a row can be read does not depend on its trade mode, only the field changes)."""
+    chosen: dict[str, str | None] = {}
+    for oid, mode in zip(
+        fulfilment["order_id"].to_pylist(), fulfilment["trade_mode"].to_pylist(), strict=True
+    ):
+        chosen.setdefault(oid, mode)  # the first row of an id, as ``pc.index_in`` takes it
+    out: list[Order | Rejected] = []
+    for rec in read:
+        mode = chosen.get(rec.id) if isinstance(rec, Order) else None
+        if isinstance(rec, Order) and mode is not None and mode != rec.trade_mode:
+            rec = replace(rec, trade_mode=mode)
+        out.append(rec)
+    return out
+
+
+def order_records(
+    tables: dict[str, pa.Table], read: Sequence[Order | Rejected] | None = None
+) -> tuple[list[Order], list[Reject]]:
     """The partition's orders as records, in input order; an order that cannot be read is a reject."""
     out: list[Order] = []
     rejects: list[Reject] = []
-    for rec in records(tables):
+    for rec in records(tables) if read is None else read:
         if isinstance(rec, Rejected):
             for v in rec.problems or []:
                 rejects.append(_reject(rec.order_id, "read", v.field, v.rule, v.message))
@@ -63,18 +91,23 @@ def _reject(order_id: str | None, stage: str, fld: str, rule: str, message: str)
     return {"order_id": order_id, "stage": stage, "field": fld, "rule": rule, "message": message}
 
 
-def quote_lines(tables: dict[str, pa.Table], ctx: JobContext) -> OrderQuotes:
+def quote_lines(
+    tables: dict[str, pa.Table], ctx: JobContext, read: Sequence[Order | Rejected] | None = None
+) -> OrderQuotes:
     """Stage ``quotes``: every order's landed cost, line by line, and its verdict (status and reasons)."""
-    return quote_orders(tables, ctx.quoting)
+    return quote_orders(tables, ctx.quoting, read=read)
 
 
-def choose_fulfilment(tables: dict[str, pa.Table], ctx: JobContext) -> pa.Table:
+def choose_fulfilment(
+    tables: dict[str, pa.Table], ctx: JobContext, read: Sequence[Order | Rejected] | None = None
+) -> pa.Table:
     """Stage ``fulfilment``: how each order ships, chosen by the fulfilment capability's batch path
     (``fulfilment.batch.choose_tables``: the direct air parcel, an overseas or bonded warehouse's stock, B2B,
     under the seller's rules; the same answer as its scalar core, order by order). An order it cannot choose
     for keeps its trade mode, with the reason."""
     orders = tables["orders"]
-    got = choose_tables(tables, ctx.choosing).table
+    known = None if read is None else {(r.id if isinstance(r, Order) else r.order_id): r for r in read}
+    got = choose_tables(tables, ctx.choosing, known).table
     at = pc.index_in(orders["id"], value_set=got["order_id"].combine_chunks())
     modes = pc.take(got["mode"], at).to_pylist()
     sites = pc.take(got["site"], at).to_pylist()

@@ -25,7 +25,15 @@ from ponte.batch.declare import declare_partition
 from ponte.batch.plan import Ledger, plan_day
 from ponte.batch.records import PARCEL_SCHEMA, REJECT_SCHEMA, Part
 from ponte.batch.results import result_table
-from ponte.batch.stages import choose_fulfilment, order_records, pack_parcels, quote_lines, with_modes
+from ponte.batch.stages import (
+    choose_fulfilment,
+    order_records,
+    pack_parcels,
+    quote_lines,
+    read_records,
+    under_modes,
+    with_modes,
+)
 from ponte.logistics.packing import parcel_for
 from ponte.logistics.shipping import OrderParcel
 
@@ -89,14 +97,18 @@ def prepare(parts: list[Part], tables: list[Tables], out: Path, ctx: JobContext)
     chunk = _concat(tables)
     owner = _owner(parts, tables)
     t0 = time.process_time()
-    fulfilment = choose_fulfilment(chunk, ctx)
-    chunk = with_modes(chunk, fulfilment)
-    t["fulfilment"] = time.process_time() - t0
-    t0 = time.process_time()
-    orders, rejects = order_records(chunk)
+    read = read_records(chunk)  # once: the fulfilment choice, the quotes and the parcels use them
     t["read"] = time.process_time() - t0
     t0 = time.process_time()
-    quotes = quote_lines(chunk, ctx)
+    fulfilment = choose_fulfilment(chunk, ctx, read)
+    chunk = with_modes(chunk, fulfilment)
+    read = under_modes(read, fulfilment)
+    t["fulfilment"] = time.process_time() - t0
+    t0 = time.process_time()
+    orders, rejects = order_records(chunk, read)
+    t["read"] += time.process_time() - t0
+    t0 = time.process_time()
+    quotes = quote_lines(chunk, ctx, read)
     t["quotes"] = time.process_time() - t0
     t0 = time.process_time()
     _, parcels, bad = pack_parcels(orders, quotes.orders, fulfilment, ctx)
@@ -147,6 +159,24 @@ def plan(day: date, parts: list[Part], previous: date | None, out: Path, ctx: Jo
     return marker
 
 
+def _only_orders(tables: Tables, ids: pa.Array) -> Tables:
+    """The tables restricted to the orders ``ids``, their lines, products and parties."""
+    orders = tables["orders"].filter(pc.is_in(tables["orders"]["id"], value_set=ids))
+    lines = tables["lines"].filter(pc.is_in(tables["lines"]["order_id"], value_set=ids))
+    return {
+        **tables,
+        "orders": orders,
+        "lines": lines,
+        "products": _named(tables["products"], lines["product_id"]),
+        "buyers": _named(tables["buyers"], orders["buyer_id"]),
+        "sellers": _named(tables["sellers"], orders["tenant_id"]),
+    }
+
+
+def _named(table: pa.Table, ids: pa.ChunkedArray) -> pa.Table:
+    return table.filter(pc.is_in(table["id"], value_set=ids.combine_chunks()))
+
+
 def _rows_by_order(table: pa.Table) -> dict[str, dict[str, Any]]:
     return {r["order_id"]: r for r in table.to_pylist()}
 
@@ -170,7 +200,14 @@ def finish(parts: list[Part], tables: list[Tables], out: Path, ctx: JobContext) 
     assignments = every.filter(pc.is_in(every["order_id"], value_set=parcels["order_id"]))
     unplaced_all = pq.read_table(day / "unplaced.parquet")
     unplaced = unplaced_all.filter(pc.is_in(unplaced_all["order_id"], value_set=parcels["order_id"]))
-    orders, _ = order_records(chunk)
+    booked = _rows_by_order(assignments)
+    # only a booked order is declared from its record; the others' outcome follows from their id (an order
+    # that could not be read, a reject of stage ``read`` in ``prepare``, has no customs row)
+    unreadable = set(
+        pc.filter(prepared_rejects["order_id"], pc.equal(prepared_rejects["stage"], "read")).to_pylist()
+    )
+    ids = [i for i in chunk["orders"]["id"].to_pylist() if i not in unreadable]
+    orders, _ = order_records(_only_orders(chunk, pa.array(list(booked), pa.string())))
     t["read"] = time.process_time() - t0
     t0 = time.process_time()
     status = {
@@ -180,19 +217,19 @@ def finish(parts: list[Part], tables: list[Tables], out: Path, ctx: JobContext) 
     tax_lines: dict[str, list[dict[str, Any]]] = {}
     for ln in lines:
         tax_lines.setdefault(ln["order_id"], []).append(ln)
-    booked = _rows_by_order(assignments)
     not_booked = dict(zip(unplaced["order_id"].to_pylist(), unplaced["reason"].to_pylist(), strict=True))
     air = dict(zip(fulfilment["order_id"].to_pylist(), fulfilment["by_air"].to_pylist(), strict=True))
     have = set(parcels["order_id"].to_pylist())
+    record = {o.id: o for o in orders}
     by_order: dict[str, OrderParcel] = {}
-    for o in orders:
-        if o.id in booked:  # the same parcel as in ``prepare`` (parcel_for is pure)
-            by_order[o.id] = parcel_for(o, lanes=ctx.lanes)
-        elif o.id in have and not air.get(o.id):
-            not_booked.setdefault(o.id, "warehouse order: declared when handed to its last-mile carrier")
-        elif o.id in have:
-            not_booked.setdefault(o.id, "no flight with room in the window")
-    declared = declare_partition(orders, status, tax_lines, by_order, booked, not_booked, ctx)
+    for oid in ids:
+        if oid in booked:  # the same parcel as in ``prepare`` (parcel_for is pure)
+            by_order[oid] = parcel_for(record[oid], lanes=ctx.lanes)
+        elif oid in have and not air.get(oid):
+            not_booked.setdefault(oid, "warehouse order: declared when handed to its last-mile carrier")
+        elif oid in have:
+            not_booked.setdefault(oid, "no flight with room in the window")
+    declared = declare_partition(ids, record, status, tax_lines, by_order, booked, not_booked, ctx)
     t["signing"] = declared.signing.get("seconds", 0.0)
     t["customs"] = time.process_time() - t0 - t["signing"]
     t0 = time.process_time()

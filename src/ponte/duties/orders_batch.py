@@ -11,7 +11,7 @@ generated multi-line orders.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -180,14 +180,20 @@ def _cents(c: int) -> str:
     return str(Decimal(c).scaleb(-2))
 
 
-def quote_orders(tables: dict[str, pa.Table], ctx: BatchContext, fast: bool = True) -> OrderQuotes:
-    """Per-order and per-line results of every order of the dataset tables, in input order."""
+def quote_orders(
+    tables: dict[str, pa.Table],
+    ctx: BatchContext,
+    fast: bool = True,
+    read: Iterable[Order | Rejected] | None = None,
+) -> OrderQuotes:
+    """Per-order and per-line results of every order of the dataset tables, in input order. ``read``: the
+    tables' records (``records(tables)``) when the caller has them already (they are not read again)."""
     empty = SellerRegistrations()
     ids: list[str] = []
     line_nos: list[list[int]] = []
     answers: list[_Answer | None] = []
     requests: list[QuoteRequest | None] = []
-    for rec in records(tables):
+    for rec in records(tables) if read is None else read:
         if isinstance(rec, Rejected):
             ids.append(rec.order_id)
             line_nos.append([])

@@ -12,6 +12,7 @@ Every order is chosen against the same stock (the journey reserves it order by o
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any
@@ -24,6 +25,7 @@ from ponte.fulfilment.choose import choose
 from ponte.fulfilment.model import Choice
 from ponte.fulfilment.options import Inputs
 from ponte.kernel.errors import PonteError
+from ponte.orders.core import Order
 from ponte.orders.rows import Rejected, records
 
 __all__ = ["RESULT_SCHEMA", "BatchChoices", "choose_tables"]
@@ -133,8 +135,11 @@ def _groups(key: np.ndarray) -> np.ndarray:
     return code.reshape(-1)
 
 
-def choose_tables(tables: dict[str, pa.Table], inputs: Inputs) -> BatchChoices:
-    """The choice of every order of the dataset's tables."""
+def choose_tables(
+    tables: dict[str, pa.Table], inputs: Inputs, read: Mapping[str, Order | Rejected] | None = None
+) -> BatchChoices:
+    """The choice of every order of the dataset's tables. ``read``: the tables' records by order id
+    (``records(tables)``) when the caller has them already (they are not read again)."""
     inputs = replace(inputs, memo={})
     orders = tables["orders"]
     n = orders.num_rows
@@ -177,9 +182,13 @@ def choose_tables(tables: dict[str, pa.Table], inputs: Inputs) -> BatchChoices:
     group = _groups(key)
     _, first = np.unique(group, return_index=True)
     reps = pc.take(ids, pa.array(first))
-    chosen_tables = _only(tables, reps)
+    if read is None:
+        chosen: Iterable[Order | Rejected] = records(_only(tables, reps))
+    else:
+        wanted = set(reps.to_pylist())
+        chosen = (rec for oid, rec in read.items() if oid in wanted)
     answers: dict[str, Choice | str] = {}
-    for rec in records(chosen_tables):
+    for rec in chosen:
         if isinstance(rec, Rejected):
             answers[rec.order_id] = "; ".join(f"{v.field}: {v.rule}" for v in rec.problems)
             continue
