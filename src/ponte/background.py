@@ -42,6 +42,7 @@ class Rounds:
     failed: int = 0
     retrying: int = 0
     released: int = 0
+    sold_out: int = 0  # open offers the streamer was told have sold out
     import_chunks: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -81,7 +82,8 @@ class Worker:
             self._thread = None
 
     def round(self, at: datetime | None = None) -> None:
-        """One round: send the due deliveries, release the overdue reservations, go on with order imports."""
+        """One round: send the due deliveries, release the overdue reservations, tell of sold-out offers, go
+        on with order imports."""
         at = at or datetime.now(UTC)
         try:
             report = webhooks.deliver_due(
@@ -95,6 +97,7 @@ class Worker:
             self.done.errors.append(f"webhooks: {type(exc).__name__}: {exc}"[:300])
         try:
             self.done.released += live.release_overdue(self.database, at)
+            self.done.sold_out += live.notify_sold_out(self.database, at)
         except Exception as exc:
             log.exception("reservation sweep failed")
             self.done.errors.append(f"reservations: {type(exc).__name__}: {exc}"[:300])

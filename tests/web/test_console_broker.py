@@ -397,5 +397,25 @@ def test_notifications_are_told_once_per_occurrence_and_kinds_are_known(bench: d
         blind = notifications.Reader(park.other_id, frozenset({"live:read"}), "user:someone")
         assert notifications.latest(uow, blind) == []  # the kind's scope decides who sees it
         with pytest.raises(ValidationError) as refused:
-            notifications.notify(uow, park.other_id, "offer.sold_out", "off_1", "off_1", {}, now())
+            notifications.notify(uow, park.other_id, "offer.forgotten", "off_1", "off_1", {}, now())
         assert refused.value.rule == "known-kind"  # nothing is committed: the unit of work rolls back
+
+
+def test_a_streamer_reads_a_sold_out_offer_in_their_language_and_opens_its_session(
+    web: Any, bench: dict[str, Any]
+) -> None:
+    park, database = bench["park"], bench["database"]
+    with database.unit_of_work() as uow:
+        params = {"sku": "LIP-77", "session_id": "lse_demo", "cap": 40}
+        notifications.notify(
+            uow, park.seller_id, "offer.sold_out", "off_77", "off_77:sold-out", params, now()
+        )
+        uow.commit()
+    sign_in(web, "streamer")
+    page = web.get("/notifications", params={"lang": "pt-BR"}).text
+    assert (
+        'data-kind="offer.sold_out"' in page and "A oferta ao vivo de LIP-77 esgotou (40 unidades)." in page
+    )
+    assert 'name="next" value="/live/lse_demo"' in page and "Abrir a transmissão ao vivo" in page
+    sign_in(web, "broker2")  # customs people are not told of offers
+    assert 'data-kind="offer.sold_out"' not in web.get("/notifications").text

@@ -21,6 +21,7 @@ __all__ = ["KINDS", "NotificationView", "Reader", "latest", "mark_read", "notify
 #: kind -> the scope a reader needs to see it.
 KINDS: dict[str, str] = {
     "declaration.rejected": "customs:read",  # customs (or the e-port) refused a declaration
+    "offer.sold_out": "live:read",  # a live offer has no unit left while it is open
 }
 
 

@@ -11,13 +11,14 @@ from typing import Any
 from pydantic import ValidationError as PydanticError
 from sqlalchemy import update
 
+from ponte.accounts import notifications
 from ponte.catalog import service as catalog
 from ponte.kernel.errors import ConflictError, ValidationError, Violation
 from ponte.live import sessions as core
 from ponte.live.offers import DEFAULT_HOLD, Countdown, OfferTerms, check_terms, countdown
 from ponte.live.panel import route_of
 from ponte.live.store.ledger import release
-from ponte.live.store.repository import LiveRepository, terms_of
+from ponte.live.store.repository import LiveRepository, sold_out_offers, terms_of
 from ponte.live.store.stock_sql import load_offer, purchase
 from ponte.live.store.tables import LiveSession, Offer, Reservation, Streamer
 from ponte.orders.intake import OrderIn
@@ -67,6 +68,20 @@ def pay_reservation(
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise ConflictError("the reservation changed meanwhile", field="reservation", rule="reservation-held")
     return order
+
+
+def notify_sold_out(database: Database, at: datetime) -> int:
+    """Tell each tenant's live people that an open offer has no unit left (once per offer; units held and
+    not paid may still come back when their hold ends); how many were told. The background worker calls it."""
+    told = 0
+    with database.unit_of_work() as uow:
+        for offer in sold_out_offers(uow.session, at):
+            params = {"sku": offer.sku, "session_id": offer.session_id, "cap": offer.quantity_cap}
+            told += notifications.notify(
+                uow, offer.tenant_id, "offer.sold_out", offer.id, f"{offer.id}:sold-out", params, at
+            )
+        uow.commit()
+    return told
 
 
 def release_overdue(database: Database, at: datetime, limit: int = 500) -> int:

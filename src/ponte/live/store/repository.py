@@ -291,6 +291,20 @@ def _minute(dialect: str, column: Any) -> Any:
     return func.strftime("%Y-%m-%dT%H:%MZ", column)
 
 
+def sold_out_offers(session: Any, at: datetime) -> list[Offer]:
+    """Offers open at ``at`` (past their opening, before their closing, not closed early) with no unit left
+    in any bucket, of every tenant: what the streamer is told has sold out."""
+    open_now = (Offer.closed_early.is_(False), Offer.opens_at <= at, Offer.closes_at > at)
+    empty = (
+        select(StockBucket.offer_id)
+        .join(Offer, Offer.id == StockBucket.offer_id)
+        .where(*open_now)
+        .group_by(StockBucket.offer_id)
+        .having(func.sum(StockBucket.available) == 0)
+    )
+    return list(session.scalars(select(Offer).where(*open_now, Offer.id.in_(empty)).order_by(Offer.id)))
+
+
 def terms_of(offer: Offer) -> OfferTerms:
     return OfferTerms(
         price=offer.price,

@@ -22,8 +22,12 @@ LIMIT = 100
 #: Each kind's text (a message id with the notification's params) and the page it points to.
 TEXTS = {
     "declaration.rejected": N_("The declaration of order %(order_no)s was refused: %(state)s."),
+    "offer.sold_out": N_("The live offer of %(sku)s has sold out (%(cap)s units)."),
 }
-LINKS = {"declaration.rejected": ("/customs/{subject_id}", N_("Open the declaration"))}
+LINKS = {
+    "declaration.rejected": ("/customs/{subject_id}", N_("Open the declaration")),
+    "offer.sold_out": ("/live/{session_id}", N_("Open the live session")),
+}
 
 
 def reader(viewer: Viewer) -> notifications.Reader:
@@ -50,7 +54,7 @@ def notification_list(request: Request, viewer: Annotated[Viewer, Depends(requir
         items=items,
         texts=TEXTS,
         links={
-            n.id: (LINKS[n.kind][0].format(subject_id=n.subject_id), LINKS[n.kind][1])
+            n.id: (LINKS[n.kind][0].format(subject_id=n.subject_id, **n.params), LINKS[n.kind][1])
             for n in items
             if n.kind in LINKS
         },
