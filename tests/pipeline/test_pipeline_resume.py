@@ -40,6 +40,11 @@ def test_a_pool_of_processes_writes_the_files_of_one_process(
     assert output_files(tmp_path) == clean
 
 
+def _markers(out: Path) -> int:
+    """How many partitions the job has stored (their markers are written last)."""
+    return sum(1 for _ in (out / "done").rglob("*.json")) if (out / "done").is_dir() else 0
+
+
 def test_killed_several_times_then_resumed_gives_the_clean_files(
     small: Path, clean: dict[str, bytes], profile_file: Path, tmp_path: Path
 ) -> None:
@@ -55,15 +60,20 @@ def test_killed_several_times_then_resumed_gives_the_clean_files(
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     rng = random.Random(7)
     kills = 0
-    for _ in range(4):
+    for _ in range(6):  # each run killed soon after it stored a partition, wherever the job then is
+        before = _markers(out)
         proc = subprocess.Popen(
             cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )
-        time.sleep(rng.uniform(3.0, 8.0))
+        while proc.poll() is None and _markers(out) <= before:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.0, 0.4))
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)  # the job and its workers, at once
             kills += 1
         proc.wait()
+        if kills >= 3:
+            break
     assert kills >= 2
     done = subprocess.run(cmd, env=env, capture_output=True, timeout=600)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
