@@ -129,7 +129,7 @@ def test_revocation_reaches_another_worker_within_a_second(tenants, database) ->
 
 
 def test_an_open_event_stream_closes_when_its_key_is_revoked(tenants, database) -> None:  # type: ignore[no-untyped-def]
-    from live.conftest import build_stage
+    from live.live_stage import build_stage
 
     stage = build_stage(database, tenants.a)
     key_id, key = _key(database, tenants.a, ["live:read"])
@@ -154,7 +154,7 @@ def test_an_open_event_stream_closes_when_its_key_is_revoked(tenants, database) 
 
 
 def test_figures_stream_refuses_a_nan_interval(api, tenants, database) -> None:  # type: ignore[no-untyped-def]
-    from live.conftest import build_stage
+    from live.live_stage import build_stage
 
     stage = build_stage(database, tenants.a)
     for every in ("nan", "inf", "0", "-1"):

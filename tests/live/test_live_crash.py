@@ -9,9 +9,9 @@ import sys
 import textwrap
 
 import pytest
+from live_stage import NOW
 from sqlalchemy import text
 
-from conftest import NOW
 from ponte.live.store.ledger import reconcile, release
 from ponte.live.store.stock_sql import purchase
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from conftest import NOW, build_stage
+from live_stage import NOW, build_stage
+
 from ponte.accounts import notifications
 from ponte.background import Worker
 from ponte.live.store.stock_sql import purchase

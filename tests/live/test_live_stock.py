@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from live_stage import NOW
 
-from conftest import NOW
 from ponte.kernel.errors import ConflictError, PonteError, ValidationError
 from ponte.live.refusals import OverLimit, SoldOut
 from ponte.live.store.ledger import reconcile, release

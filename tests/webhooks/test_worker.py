@@ -65,7 +65,7 @@ def test_two_workers_send_each_delivery_once(database, tenants, receiver) -> Non
 def test_a_worker_round_releases_overdue_reservations(database, tenants) -> None:  # type: ignore[no-untyped-def]
     from datetime import timedelta
 
-    from live.conftest import NOW, build_stage
+    from live.live_stage import NOW, build_stage
     from ponte.live.store.stock_sql import purchase
 
     stage = build_stage(database, tenants.a)
