@@ -80,6 +80,7 @@ def quote_document(status: str, reasons: Sequence[str], lines: Iterable[Mapping[
     tax = [
         dict(ln) for ln in lines if ln["line_no"] is None or ln["kind"] in ("duty", "vat", "consumption_tax")
     ]
+    currency = tax[0]["currency"] if tax else None
     return {
         "verdict": {
             "allowed": status in ("allowed", "incomplete"),
@@ -87,11 +88,16 @@ def quote_document(status: str, reasons: Sequence[str], lines: Iterable[Mapping[
             "reasons": [{"code": r.split(":", 1)[0], "blocking": True} for r in reasons],
         },
         "lines": [{"kind": ln["kind"], "amount": ln["amount"], "currency": ln["currency"]} for ln in tax],
-        "total_tax": {
-            "currency": tax[0]["currency"] if tax else None,
-            "amount": str(sum((Decimal(ln["amount"]) for ln in tax), Decimal(0)).quantize(Decimal("0.01"))),
-        },
+        "total_tax": {"currency": currency, "amount": str(_total(tax, currency))},
     }
+
+
+def _total(tax: Sequence[Mapping[str, Any]], currency: str | None) -> Decimal:
+    """The lines' sum in the currency's minor units (CLP and PYG have none, as the engine's answer writes)."""
+    total = sum((Decimal(ln["amount"]) for ln in tax), Decimal(0))
+    if currency is None:
+        return total.quantize(Decimal("0.01"))
+    return Money(total, currency).round().amount
 
 
 def _airline_codes() -> dict[str, str]:
