@@ -83,7 +83,7 @@ class SqlStore:
             if self.dialect == "postgresql":
                 cursor = dbapi.cursor(name="ponte_figures_stream")
                 statement = _PLACEHOLDER.sub(r"%(\1)s", query.text.replace("%", "%%"))
-            else:  # sqlite3 takes :name placeholders itself
+            else:  # sqlite3 binds :name parameters itself
                 cursor, statement = dbapi.cursor(), query.text
             try:
                 cursor.execute(statement, params)
@@ -101,7 +101,7 @@ _PLACEHOLDER = re.compile(r"(?<![:\w]):(\w+)")
 
 
 def duck_text(query: sql.Query) -> str:
-    """A query's text with DuckDB's ``$name`` placeholders."""
+    """A query's text with its :name parameters written as DuckDB binds them (``$name``)."""
     return _PLACEHOLDER.sub(r"$\1", query.text)
 
 

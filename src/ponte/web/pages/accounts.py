@@ -4,6 +4,7 @@ checks the viewer's permission and keeps to the viewer's tenant."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 import segno
@@ -15,7 +16,7 @@ from ponte.accounts import service_members as members
 from ponte.accounts import service_users as accounts
 from ponte.kernel.clock import now
 from ponte.kernel.errors import PermissionDenied, PonteError
-from ponte.platform.db import Database
+from ponte.platform.db import Database, UnitOfWork
 from ponte.web.auth import Viewer, require_viewer
 from ponte.web.i18n import N_
 from ponte.web.nav import NavEntry, register
@@ -202,35 +203,43 @@ async def invite(request: Request, viewer: ViewerDep) -> Response:
     return RedirectResponse("/users", status_code=303)
 
 
-@router.post("/users/{user_id}/roles")
-async def change_roles(request: Request, viewer: ViewerDep, user_id: str) -> Response:
+def _people_action(
+    request: Request, viewer: Viewer, act: Callable[[UnitOfWork], object], done: str
+) -> Response:
+    """Change a membership (one unit of work), then back to the people page, or that page with the refusal
+    beside its field (a 404 stays a 404)."""
     _need(viewer, role_table.USERS_MANAGE)
-    form = await request.form()
     try:
         with _db(request).unit_of_work() as uow:
-            members.change_roles(uow, viewer.session, user_id, [str(v) for v in form.getlist("roles")], now())
+            act(uow)
             uow.commit()
     except PonteError as exc:
         if exc.status == 404:
             raise
         return _people_page(request, viewer, 422, _errors(exc, locale_of(request)))
-    flash(request, N_("The roles have been changed."))
+    flash(request, done)
     return RedirectResponse("/users", status_code=303)
+
+
+@router.post("/users/{user_id}/roles")
+async def change_roles(request: Request, viewer: ViewerDep, user_id: str) -> Response:
+    roles = [str(v) for v in (await request.form()).getlist("roles")]
+    return _people_action(
+        request,
+        viewer,
+        lambda uow: members.change_roles(uow, viewer.session, user_id, roles, now()),
+        N_("The roles have been changed."),
+    )
 
 
 @router.post("/users/{user_id}/remove")
 def remove(request: Request, viewer: ViewerDep, user_id: str) -> Response:
-    _need(viewer, role_table.USERS_MANAGE)
-    try:
-        with _db(request).unit_of_work() as uow:
-            members.remove_member(uow, viewer.session, user_id, now())
-            uow.commit()
-    except PonteError as exc:
-        if exc.status == 404:
-            raise
-        return _people_page(request, viewer, 422, _errors(exc, locale_of(request)))
-    flash(request, N_("The person has been removed from the tenant."))
-    return RedirectResponse("/users", status_code=303)
+    return _people_action(
+        request,
+        viewer,
+        lambda uow: members.remove_member(uow, viewer.session, user_id, now()),
+        N_("The person has been removed from the tenant."),
+    )
 
 
 @router.post("/users/invitations/{invitation_id}/revoke")
