@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from ponte.customs.adapters.transport import ReceiptSource, Transport
     from ponte.customs.china.profile import CustomsProfile
     from ponte.customs.china.signer import Signer
-    from ponte.customs.documents.render import FontFiles
     from ponte.customs.service import SigningMaterial
     from ponte.fulfilment import service as fulfilment
     from ponte.fulfilment.model import AirRate
@@ -48,6 +47,7 @@ if TYPE_CHECKING:
     from ponte.logistics.uld import Flight
     from ponte.platform.crypto import DataCipher
     from ponte.platform.db import Database
+    from ponte.platform.pdf_fonts import FontFiles
     from ponte.warehouses.service import WarehouseService
 
 __all__ = ["Platform", "platform"]
@@ -240,7 +240,7 @@ class Platform:
     @cached_property
     def document_fonts(self) -> FontFiles:
         """The Noto fonts the customs documents embed."""
-        from ponte.customs.documents.render import DEFAULT_FONT_DIRS, find_fonts  # lazy: PDF on first use
+        from ponte.platform.pdf_fonts import DEFAULT_FONT_DIRS, find_fonts  # lazy: PDF on first use
 
         return find_fonts(self.settings.document_font_dirs or DEFAULT_FONT_DIRS)
 

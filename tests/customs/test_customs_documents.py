@@ -17,9 +17,10 @@ from journey_factory import orders, parcel_of, profile, waybill_of
 from ponte.customs.china.profile import Address, Documents
 from ponte.customs.documents.content import document_data
 from ponte.customs.documents.h7 import h7_dataset
-from ponte.customs.documents.render import find_fonts, render
+from ponte.customs.documents.render import render
 from ponte.customs.documents.s10 import check_digit, is_s10
 from ponte.kernel.errors import ValidationError
+from ponte.platform.pdf_fonts import find_fonts
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "documents"
 RECORDS = orders(11, 160)

@@ -221,7 +221,7 @@ def test_documents_of_a_declared_order_come_from_its_declaration(loaded, demo_si
     from ponte.cli import app
     from ponte.customs import documents_service
     from ponte.customs.china.profile import Address, Documents
-    from ponte.customs.documents.render import find_fonts
+    from ponte.platform.pdf_fonts import find_fonts
 
     database, by_tenant = loaded
     signer, key, cert = demo_signer

@@ -14,15 +14,12 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from ponte.analytics.core import Filters
-from ponte.customs.documents.render import FontFiles
 from ponte.kernel import package_data
-from ponte.kernel.errors import ValidationError
 from ponte.kernel.languages import CLDR, check_language
+from ponte.platform.pdf_fonts import FontFiles, add_fonts
 from ponte.reference.countries import country_name
 
 __all__ = ["render_report"]
-
-_CJK_SC = 2  # the Simplified Chinese face inside NotoSansCJK-Regular.ttc
 
 
 def labels(lang: str) -> dict[str, str]:
@@ -50,17 +47,7 @@ class _Pdf(FPDF):
         self.family = "cjk" if cjk else "noto"
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=18)
-        self.add_font("noto", "", str(fonts.regular))
-        self.add_font("noto", "B", str(fonts.bold))
-        if cjk:
-            if fonts.cjk is None:
-                raise ValidationError(
-                    "the zh-CN report needs NotoSansCJK-Regular.ttc (install fonts-noto-cjk)",
-                    field="fonts",
-                    rule="document-fonts",
-                )
-            self.add_font("cjk", "", str(fonts.cjk), collection_font_number=_CJK_SC)
-            self.add_font("cjk", "B", str(fonts.cjk), collection_font_number=_CJK_SC)
+        add_fonts(self, fonts, cjk, cjk_bold=True)
         self.set_title(title)
         self.set_creator("Ponte")
 

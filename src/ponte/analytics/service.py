@@ -27,8 +27,8 @@ from ponte.analytics.requests import (
 from ponte.analytics.requests import moment as _moment
 from ponte.analytics.requests import text_of as _s
 from ponte.analytics.service_base import FX_LOOKBACK_DAYS, TOP, AnalyticsBase
-from ponte.customs.documents.render import FontFiles
 from ponte.kernel.errors import ValidationError
+from ponte.platform.pdf_fonts import FontFiles
 from ponte.reference.partners import silk_road_ecommerce
 from ponte.warehouses.stock_service import DEMAND_WINDOW_DAYS
 

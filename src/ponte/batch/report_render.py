@@ -14,8 +14,8 @@ import yaml
 from babel.numbers import format_decimal
 from fpdf import FPDF
 
-from ponte.customs.documents.render import DEFAULT_FONT_DIRS, find_fonts
 from ponte.kernel.languages import CLDR
+from ponte.platform.pdf_fonts import DEFAULT_FONT_DIRS, find_fonts
 
 __all__ = ["labels", "render_html", "render_pdf"]
 

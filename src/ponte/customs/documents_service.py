@@ -12,7 +12,7 @@ from typing import Any
 from ponte.customs.china.orders import CustomsOrder
 from ponte.customs.documents.content import DocumentData, document_data
 from ponte.customs.documents.h7 import h7_dataset
-from ponte.customs.documents.render import KINDS, FontFiles, render
+from ponte.customs.documents.render import KINDS, render
 from ponte.customs.errors import CustomsCode
 from ponte.customs.profiles import profile_for
 from ponte.customs.store import CustomsRepository
@@ -21,6 +21,7 @@ from ponte.kernel.measures import Box, Weight
 from ponte.logistics.shipping import OrderParcel, Waybill
 from ponte.orders import service as orders
 from ponte.platform.db import UnitOfWork
+from ponte.platform.pdf_fonts import FontFiles
 
 __all__ = ["DOCUMENTS", "document", "documents_data"]
 

@@ -9,58 +9,26 @@ collection (``NotoSansCJK-Regular.ttc``), which fpdf2 embeds and subsets.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Protocol
-
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
-from ponte.kernel.errors import ValidationError
 from ponte.logistics.documents import Document, Table
+from ponte.platform.pdf_fonts import FontFiles, add_fonts, has_cjk
 
-__all__ = ["Fonts", "render_pdf"]
+__all__ = ["render_pdf"]
 
-_CJK_SC = 2  # the Simplified Chinese face inside NotoSansCJK-Regular.ttc (JP, KR, SC, TC, HK)
 _WIDTH = 267.0  # landscape A4 less the margins, mm
 
 
-class Fonts(Protocol):
-    """Where the Noto font files are (``bootstrap.Platform.document_fonts`` gives them)."""
-
-    @property
-    def regular(self) -> Path: ...
-
-    @property
-    def bold(self) -> Path: ...
-
-    @property
-    def cjk(self) -> Path | None: ...
-
-
-def _has_cjk(texts: list[str]) -> bool:
-    return any("\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
-               for t in texts for ch in t)  # fmt: skip
-
-
 class _Pdf(FPDF):
-    def __init__(self, doc: Document, fonts: Fonts) -> None:
+    def __init__(self, doc: Document, fonts: FontFiles) -> None:
         super().__init__(orientation="landscape", format="A4")
         self.doc = doc
-        self.cjk = _has_cjk(doc.texts())
+        self.cjk = has_cjk(doc.texts())
         self.set_margins(15, 12, 15)
         self.set_auto_page_break(True, margin=16)
-        self.add_font("noto", "", str(fonts.regular))
-        self.add_font("noto", "B", str(fonts.bold))
-        if self.cjk:
-            if fonts.cjk is None:
-                raise ValidationError(
-                    "the document holds Chinese text and NotoSansCJK-Regular.ttc was not found "
-                    "(install fonts-noto-cjk)",
-                    field="fonts",
-                    rule="document-fonts",
-                )
-            self.add_font("cjk", "", str(fonts.cjk), collection_font_number=_CJK_SC)
+        add_fonts(self, fonts, self.cjk)
         self.family = "cjk" if self.cjk else "noto"
         self.set_title(f"{doc.title} {doc.reference}")
         self.set_creator("Ponte")
@@ -127,7 +95,7 @@ class _Pdf(FPDF):
         self.ln(3)
 
 
-def render_pdf(doc: Document, fonts: Fonts) -> bytes:
+def render_pdf(doc: Document, fonts: FontFiles) -> bytes:
     """The document as PDF bytes: its facts and tables, then each of its later pages (a flight leg each)."""
     pdf = _Pdf(doc, fonts)
     pdf.alias_nb_pages()

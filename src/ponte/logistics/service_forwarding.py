@@ -26,7 +26,7 @@ from ponte.logistics.documents import (
     flight_manifest,
     uld_contents,
 )
-from ponte.logistics.documents_pdf import Fonts, render_pdf
+from ponte.logistics.documents_pdf import render_pdf
 from ponte.logistics.errors import LogisticsError
 from ponte.logistics.ledger import PAYLOAD
 from ponte.logistics.store.forwarding import (
@@ -40,6 +40,7 @@ from ponte.logistics.store.repository import shipment_of
 from ponte.logistics.store.tables import Shipment
 from ponte.logistics.uld import uld_types
 from ponte.platform.db import UnitOfWork
+from ponte.platform.pdf_fonts import FontFiles
 
 __all__ = ["flight", "flights", "leg_manifest_pdf", "master", "shipment_document", "uld"]
 
@@ -156,7 +157,7 @@ def shipment_document(
     shipment_id: str,
     kind: str,
     lang: str,
-    fonts: Fonts,
+    fonts: FontFiles,
     at: datetime,
 ) -> tuple[str, bytes]:
     """One document of a shipment as (file name, PDF): its consolidation list, its ULD contents list, or the
@@ -183,7 +184,7 @@ def shipment_document(
 
 
 def leg_manifest_pdf(
-    uow: UnitOfWork, tenants: Sequence[str] | None, key: str, lang: str, fonts: Fonts, at: datetime
+    uow: UnitOfWork, tenants: Sequence[str] | None, key: str, lang: str, fonts: FontFiles, at: datetime
 ) -> tuple[str, bytes]:
     """The flight manifest of one leg (404 naming the leg when nothing of the viewer's rides it)."""
     leg, rows, masters = _on_leg(uow, tenants, key)

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from decimal import Decimal
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import barcode
@@ -31,39 +29,12 @@ from fpdf.fonts import FontFace
 from ponte.customs.documents.content import DocumentData, Party
 from ponte.customs.errors import CustomsCode
 from ponte.kernel.errors import ValidationError
+from ponte.platform.pdf_fonts import FontFiles, add_fonts, has_cjk
 from ponte.reference.countries import country_name
 
-__all__ = ["DEFAULT_FONT_DIRS", "KINDS", "FontFiles", "find_fonts", "render"]
+__all__ = ["KINDS", "render"]
 
 KINDS = ("invoice", "cn23", "packing-list")
-DEFAULT_FONT_DIRS = ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto")
-_FILES = {"regular": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf", "cjk": "NotoSansCJK-Regular.ttc"}
-_CJK_SC = 2  # the Simplified Chinese face inside NotoSansCJK-Regular.ttc (JP, KR, SC, TC, HK)
-
-
-@dataclass(frozen=True)
-class FontFiles:
-    regular: Path
-    bold: Path
-    cjk: Path | None
-
-
-def find_fonts(dirs: Iterable[str | Path] = DEFAULT_FONT_DIRS) -> FontFiles:
-    """The Noto files in ``dirs``; an error naming the missing font and the package that has it."""
-    found: dict[str, Path] = {}
-    for d in dirs:
-        for key, name in _FILES.items():
-            p = Path(d) / name
-            if key not in found and p.is_file():
-                found[key] = p
-    for key in ("regular", "bold"):
-        if key not in found:
-            raise ValidationError(
-                f"{_FILES[key]} not found in {', '.join(map(str, dirs))} (install fonts-noto-core)",
-                field="fonts",
-                rule="document-fonts",
-            )
-    return FontFiles(found["regular"], found["bold"], found.get("cjk"))
 
 
 @cache
@@ -72,18 +43,13 @@ def labels() -> dict[str, Any]:
     return yaml.safe_load(text)  # type: ignore[no-any-return]
 
 
-def _has_cjk(texts: Iterable[str]) -> bool:
-    return any("\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
-               for t in texts for ch in t)  # fmt: skip
-
-
 class _Pdf(FPDF):
     cjk: bool = False
 
     def face(self, text: str, bold: bool = False, size: float = 9) -> None:
         """Noto Sans for Latin text, Noto Sans CJK (which has Latin too) for text holding Chinese: one
         font per run, so no glyph falls back mid-line."""
-        if self.cjk and _has_cjk((text,)):
+        if self.cjk and has_cjk((text,)):
             self.set_font("cjk", "", size)
         else:
             self.set_font("noto", "B" if bold else "", size)
@@ -94,17 +60,7 @@ class _Pdf(FPDF):
         self.t = labels()[d.language]
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=18)
-        self.add_font("noto", "", str(fonts.regular))
-        self.add_font("noto", "B", str(fonts.bold))
-        if cjk:
-            if fonts.cjk is None:
-                raise ValidationError(
-                    "the document holds Chinese text and NotoSansCJK-Regular.ttc was not found "
-                    "(install fonts-noto-cjk)",
-                    field="fonts",
-                    rule="document-fonts",
-                )
-            self.add_font("cjk", "", str(fonts.cjk), collection_font_number=_CJK_SC)
+        add_fonts(self, fonts, cjk)
         self.cjk = cjk
         self.set_title(f"{title} {d.order_ref}")
         self.set_creator("Ponte")
@@ -253,7 +209,7 @@ def render(kind: str, d: DocumentData, fonts: FontFiles) -> bytes:
     }
     texts = [d.seller.name, *d.seller.address_lines, d.buyer.name, *d.buyer.address_lines, d.signatory,
              *(ln.description for ln in d.lines), *t.values()]  # fmt: skip
-    pdf = _Pdf(d, title[kind], fonts, _has_cjk(texts))
+    pdf = _Pdf(d, title[kind], fonts, has_cjk(texts))
     pdf.alias_nb_pages("{nb}")
     pdf.add_page()
     f = _Fmt(d)
