@@ -12,8 +12,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from lxml import etree
+from pipeline_job import XSD
 
-from conftest import XSD
 from ponte.batch.context import JobContext
 from ponte.customs.china.kinds import SIGNED_KINDS
 from ponte.customs.china.verify import verify_message

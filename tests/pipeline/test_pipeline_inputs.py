@@ -10,9 +10,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from pipeline_job import make_corpus, stock_args
 from typer.testing import CliRunner
 
-from conftest import make_corpus, stock_args
 from ponte.cli import app
 from ponte.orders import dataset
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pipeline_job import context_for, make_corpus
 
-from conftest import context_for, make_corpus
 from ponte.batch.context import JobContext
 from ponte.batch.inputs import read_inputs
 from ponte.batch.job import run

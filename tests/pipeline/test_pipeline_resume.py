@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from pipeline_job import ROOT, context_for, credentials, make_corpus, output_files, stock_args
 
-from conftest import ROOT, context_for, credentials, make_corpus, output_files, stock_args
 from ponte.batch.inputs import read_inputs
 from ponte.batch.job import run
 from ponte.batch.runners import PoolRunner, SerialRunner
